@@ -1,0 +1,125 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from platform_site.exceptions import ApplicationError
+
+from . import services
+from .models import Course, Enrollment, Lesson, Order, Partner, Payment
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "name_en", "kind", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name_zh", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 0
+    ordering = ["position"]
+    fields = [("position", "is_free_preview", "duration_minutes"), ("title_zh", "title_en"), "body_zh", "body_en"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title_zh", "title_en", "track", "level", "price", "currency", "status", "published_at"]
+    list_filter = ["status", "track", "level", "language", "partners"]
+    search_fields = ["title_zh", "title_en", "slug", "description_zh", "description_en"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    filter_horizontal = ["partners"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    inlines = [LessonInline]
+    actions = ["publish", "archive"]
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
+        return super().get_queryset(request).prefetch_related("partners")
+
+    @admin.action(description=_("Publish selected courses"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        published = 0
+        for course in queryset:
+            try:
+                services.course_publish(course=course)
+                published += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{course}: {error.message}", messages.ERROR)
+        if published:
+            self.message_user(
+                request,
+                ngettext("%d course published.", "%d courses published.", published) % published,
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Archive selected courses"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
+        for course in queryset:
+            services.course_archive(course=course)
+        count = len(queryset)
+        self.message_user(
+            request, ngettext("%d course archived.", "%d courses archived.", count) % count, messages.SUCCESS
+        )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records change only through services (payment callbacks, refunds), never by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class PaymentInline(admin.StackedInline):
+    model = Payment
+    can_delete = False
+    readonly_fields = ["provider", "reference", "amount", "currency", "created_at", "refund_reference", "refunded_at"]
+    exclude = ["payload"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ["number", "learner", "course", "amount", "currency", "status", "created_at", "paid_at"]
+    list_filter = ["status", "provider", "created_at"]
+    search_fields = ["number", "learner__username", "learner__email", "course__title_zh", "course__title_en"]
+    list_select_related = ["learner", "course"]
+    date_hierarchy = "created_at"
+    inlines = [PaymentInline]
+    actions = ["refund"]
+
+    @admin.action(description=_("Refund selected paid orders"), permissions=["refund"])
+    def refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        refunded = 0
+        for order in queryset:
+            try:
+                services.order_refund(order=order)
+                refunded += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{order}: {error.message}", messages.ERROR)
+        if refunded:
+            self.message_user(
+                request, ngettext("%d order refunded.", "%d orders refunded.", refunded) % refunded, messages.SUCCESS
+            )
+
+    def has_refund_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("courses.refund_order")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ["learner", "course", "status", "created_at", "revoked_at"]
+    list_filter = ["status"]
+    search_fields = ["learner__username", "learner__email", "course__title_zh", "course__title_en"]
+    list_select_related = ["learner", "course"]

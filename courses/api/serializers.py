@@ -1,0 +1,91 @@
+from rest_framework import serializers
+
+from courses import selectors
+from courses.models import Course, Enrollment, Lesson, Order, Partner
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partner
+        fields = ["slug", "name_zh", "name_en", "kind", "website"]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    """Read and write shape of a course. Status changes go through the publish/archive actions."""
+
+    partners = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Partner.objects.all())
+    partner_details = PartnerSerializer(source="partners", many=True, read_only=True)
+    is_free = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Course
+        fields = [
+            "slug", "title_zh", "title_en", "description_zh", "description_en", "track", "level",
+            "language", "price", "currency", "status", "is_free", "partners", "partner_details",
+            "published_at", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["status", "published_at", "created_at", "updated_at"]
+        extra_kwargs = {"price": {"min_value": 0}}
+
+    def validate_partners(self, partners: list[Partner]) -> list[Partner]:
+        if not partners:
+            raise serializers.ValidationError("A course needs at least one partner.")
+        return partners
+
+
+class LessonSerializer(serializers.ModelSerializer):
+    course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+    locked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "id", "course", "position", "title_zh", "title_en", "body_zh", "body_en",
+            "is_free_preview", "duration_minutes", "locked",
+        ]  # fmt: skip
+
+    def get_locked(self, lesson: Lesson) -> bool:
+        user = self.context["request"].user
+        enrolled = self.context.get("enrolled", set())
+        return not selectors.lesson_is_unlocked(lesson=lesson, user=user, enrolled=enrolled)
+
+    def to_representation(self, lesson: Lesson) -> dict:
+        data = super().to_representation(lesson)
+        if data["locked"]:
+            data["body_zh"] = data["body_en"] = None
+        return data
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    """Orders are read-only but for the course a learner asks to buy; amount, status and
+    learner come from the server, whatever a client sends."""
+
+    course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+    payment_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "number", "course", "amount", "currency", "status", "provider", "payment_url",
+            "created_at", "paid_at", "refunded_at", "cancelled_at",
+        ]  # fmt: skip
+        read_only_fields = [field for field in fields if field != "course"]
+
+    def get_payment_url(self, order: Order) -> str | None:
+        from courses.payments import get_provider
+
+        if order.status != Order.Status.PENDING:
+            return None
+        request = self.context.get("request")
+        url = get_provider(order.provider).checkout_url(order)
+        return request.build_absolute_uri(url) if request else url
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+    order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "course", "status", "order", "created_at", "revoked_at"]
+        read_only_fields = ["id", "status", "order", "created_at", "revoked_at"]

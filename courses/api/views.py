@@ -1,0 +1,138 @@
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from courses import selectors, services
+from courses.filters import CourseFilter
+from courses.models import Course, Enrollment, Lesson, Order
+from platform_site.exceptions import NotPermitted
+
+from .permissions import CanRefundOrders, IsCourseManager
+from .serializers import CourseSerializer, EnrollmentSerializer, LessonSerializer, OrderSerializer
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="A client-chosen key (max 64 chars): a retried request with the same key gets the same order.",
+)
+
+
+class CourseViewSet(viewsets.ModelViewSet):
+    """Published courses for everyone; course managers see and write every course."""
+
+    serializer_class = CourseSerializer
+    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    filterset_class = CourseFilter
+    lookup_field = "slug"
+    queryset = Course.objects.none()  # the model for DjangoModelPermissions; rows come from get_queryset
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return selectors.course_list(user=self.request.user)
+
+    def perform_create(self, serializer: CourseSerializer) -> None:
+        serializer.instance = services.course_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: CourseSerializer) -> None:
+        serializer.instance = services.course_update(course=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Course) -> None:
+        services.course_archive(course=instance)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, slug: str) -> Response:
+        course = services.course_publish(course=self.get_object())
+        return Response(self.get_serializer(course).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, slug: str) -> Response:
+        course = services.course_archive(course=self.get_object())
+        return Response(self.get_serializer(course).data)
+
+    def get_permissions(self) -> list[permissions.BasePermission]:
+        if self.action in ("publish", "archive"):
+            return [IsCourseManager()]
+        return super().get_permissions()
+
+
+class LessonViewSet(viewsets.ModelViewSet):
+    """Lessons of visible courses. The body is null unless the lesson is a free preview, the
+    caller is enrolled, or the caller manages courses."""
+
+    serializer_class = LessonSerializer
+    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    filterset_fields = {"course__slug": ["exact"]}
+    queryset = Lesson.objects.none()
+
+    def get_queryset(self) -> QuerySet[Lesson]:
+        return selectors.lesson_list(user=self.request.user)
+
+    def get_serializer_context(self) -> dict:
+        # Computed once per request, not once per lesson.
+        context = super().get_serializer_context()
+        context["enrolled"] = selectors.enrolled_course_ids(user=self.request.user)
+        return context
+
+
+class OrderViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A learner's own orders (staff with the view permission see all). Creating one starts checkout."""
+
+    serializer_class = OrderSerializer
+    queryset = Order.objects.none()  # for the schema; rows come from get_queryset
+    lookup_field = "number"
+    filterset_fields = ["status"]
+    ordering_fields = ["created_at", "amount"]
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return selectors.order_list(user=self.request.user)
+
+    @extend_schema(parameters=[IDEMPOTENCY_HEADER], responses={201: OrderSerializer, 200: OrderSerializer})
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order, created = services.order_checkout(
+            learner=request.user,
+            course=serializer.validated_data["course"],
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
+        )
+        return Response(
+            self.get_serializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, number: str) -> Response:
+        order = self.get_object()
+        if order.learner_id != request.user.pk:
+            raise NotPermitted(_("Only the learner who placed an order can cancel it."))
+        return Response(self.get_serializer(services.order_cancel(order=order)).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], permission_classes=[CanRefundOrders])
+    def refund(self, request: Request, number: str) -> Response:
+        return Response(self.get_serializer(services.order_refund(order=self.get_object())).data)
+
+
+class EnrollmentViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A learner's enrollments. Creating one enrolls in a free course; paid ones go through orders."""
+
+    serializer_class = EnrollmentSerializer
+    queryset = Enrollment.objects.none()
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        return selectors.enrollment_list(user=self.request.user)
+
+    def create(self, request: Request) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        enrollment = services.enrollment_create_free(learner=request.user, course=serializer.validated_data["course"])
+        return Response(self.get_serializer(enrollment).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,41 @@
+"""The catalogue's filters, shared by the learner pages and the REST API."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Course, Partner
+
+
+class CourseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    track = django_filters.ChoiceFilter(choices=Course.Track.choices, label=_("Track"))
+    level = django_filters.ChoiceFilter(choices=Course.Level.choices, label=_("Level"))
+    language = django_filters.ChoiceFilter(choices=Course.Language.choices, label=_("Teaching language"))
+    partner = django_filters.ModelChoiceFilter(
+        field_name="partners",
+        to_field_name="slug",
+        queryset=Partner.objects.all(),
+        label=_("Partner"),
+    )
+    price_min = django_filters.NumberFilter(field_name="price", lookup_expr="gte", label=_("Min. price"), min_value=0)
+    price_max = django_filters.NumberFilter(field_name="price", lookup_expr="lte", label=_("Max. price"), min_value=0)
+    ordering = django_filters.OrderingFilter(
+        fields=(("published_at", "newest"), ("price", "price")),
+        field_labels={"published_at": _("Newest"), "price": _("Price")},
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Course
+        fields = ["q", "track", "level", "language", "partner", "price_min", "price_max"]
+
+    def filter_text(self, queryset: QuerySet[Course], name: str, value: str) -> QuerySet[Course]:
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(title_zh__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(description_zh__icontains=word)
+                | Q(description_en__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,252 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .i18n import Translated
+
+
+class Currency(models.TextChoices):
+    CNY = "CNY", _("Chinese yuan")
+    USD = "USD", _("US dollar")
+
+
+class Partner(models.Model):
+    """An organisation whose courses the platform sells: a knowledge platform, an art school, a brand."""
+
+    class Kind(models.TextChoices):
+        KNOWLEDGE_PLATFORM = "knowledge_platform", _("Knowledge platform")
+        ART_INSTITUTION = "art_institution", _("Art-training institution")
+        BRAND = "brand", _("Brand")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    logo = models.ImageField(_("logo"), upload_to="partners/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    name = Translated("name")
+    description = Translated("description")
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class CourseQuerySet(models.QuerySet["Course"]):
+    def published(self) -> "CourseQuerySet":
+        return self.filter(status=Course.Status.PUBLISHED)
+
+
+class Course(models.Model):
+    class Track(models.TextChoices):
+        KNOWLEDGE = "knowledge", _("Knowledge")
+        ART = "art", _("Art")
+        CROSSOVER = "crossover", _("Crossover")
+
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class Language(models.TextChoices):
+        CHINESE = "zh", _("Chinese")
+        ENGLISH = "en", _("English")
+        BILINGUAL = "bilingual", _("Bilingual")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_zh = models.TextField(_("description (Chinese)"))
+    description_en = models.TextField(_("description (English)"), blank=True)
+    track = models.CharField(_("track"), max_length=16, choices=Track.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.BEGINNER)
+    language = models.CharField(
+        _("teaching language"), max_length=16, choices=Language.choices, default=Language.CHINESE
+    )
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    cover = models.ImageField(_("cover image"), upload_to="courses/covers/", blank=True)
+    partners = models.ManyToManyField(Partner, related_name="courses", verbose_name=_("partners"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    title = Translated("title")
+    description = Translated("description")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="course_price_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "track", "-published_at"], name="course_catalogue_idx")]
+
+    def __str__(self) -> str:
+        return self.title_zh
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", args=[self.slug])
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+
+class Lesson(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("course"))
+    position = models.PositiveIntegerField(_("position"))
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_zh = models.TextField(_("body (Chinese)"), blank=True)
+    body_en = models.TextField(_("body (English)"), blank=True)
+    # Preview lessons are open to every visitor: the course's shop window.
+    is_free_preview = models.BooleanField(_("free preview"), default=False)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=10)
+
+    title = Translated("title")
+    body = Translated("body")
+
+    class Meta:
+        ordering = ["course", "position"]
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        constraints = [models.UniqueConstraint(fields=["course", "position"], name="lesson_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title_zh}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:lesson", args=[self.course.slug, self.position])
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending payment")
+        PAID = "paid", _("Paid")
+        REFUNDED = "refunded", _("Refunded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = (Status.PENDING, Status.PAID)
+
+    # The public reference, used in URLs and sent to the gateway; ids stay internal.
+    number = models.UUIDField(_("number"), default=uuid.uuid4, unique=True, editable=False)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders", verbose_name=_("learner")
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="orders", verbose_name=_("course"))
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    provider = models.CharField(_("payment provider"), max_length=32)
+    # Chosen by the client (the API's Idempotency-Key header); a retry with the same key gets
+    # the same order back instead of a new one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        permissions = [("refund_order", _("Can refund orders"))]
+        constraints = [
+            # At most one order per learner and course is waiting for payment or paid: two
+            # clicks on "buy", in any number of processes, cannot open a second one.
+            models.UniqueConstraint(
+                fields=["learner", "course"],
+                condition=Q(status__in=["pending", "paid"]),
+                name="order_one_open_per_learner_course",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="order_idempotency_key_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="order_status_created_idx")]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class Payment(models.Model):
+    """Money received from a gateway for an order; one per order, one per gateway transaction."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment", verbose_name=_("order"))
+    provider = models.CharField(_("payment provider"), max_length=32)
+    reference = models.CharField(_("gateway transaction"), max_length=128)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    # The verified callback as received, kept for reconciliation with the gateway.
+    payload = models.JSONField(_("callback payload"), default=dict)
+    created_at = models.DateTimeField(_("paid at"), auto_now_add=True)
+    refund_reference = models.CharField(_("refund reference"), max_length=128, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reference"], name="payment_reference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.reference}"
+
+
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def active(self) -> "EnrollmentQuerySet":
+        return self.filter(status=Enrollment.Status.ACTIVE)
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REVOKED = "revoked", _("Revoked")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("learner")
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments", verbose_name=_("course"))
+    # The order that paid for it; empty for a free course.
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("order"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="enrollment_one_per_learner_course")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.course}"

@@ -1,0 +1,69 @@
+"""Reads of the courses domain. Each returns a queryset whose cost does not grow with its length."""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from .models import Course, Enrollment, Lesson, Order
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+MANAGER_PERMISSION = "courses.change_course"
+
+
+def user_is_manager(user: "User | AnonymousUser") -> bool:
+    return bool(user.is_authenticated and user.has_perm(MANAGER_PERMISSION))
+
+
+def course_list(*, user: "User | AnonymousUser | None" = None) -> QuerySet[Course]:
+    """Courses a user may browse: published ones, every one for course managers."""
+    courses = Course.objects.all() if user is not None and user_is_manager(user) else Course.objects.published()
+    return courses.prefetch_related("partners")
+
+
+def course_detail(*, slug: str, user: "User | AnonymousUser") -> Course:
+    lessons = Prefetch("lessons", queryset=Lesson.objects.order_by("position"))
+    return course_list(user=user).prefetch_related(lessons).get(slug=slug)
+
+
+def enrolled_course_ids(*, user: "User | AnonymousUser") -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Enrollment.objects.active().filter(learner=user).values_list("course_id", flat=True))
+
+
+def lesson_is_unlocked(*, lesson: Lesson, user: "User | AnonymousUser", enrolled: set[int]) -> bool:
+    return lesson.is_free_preview or lesson.course_id in enrolled or user_is_manager(user)
+
+
+def lesson_list(*, user: "User | AnonymousUser") -> QuerySet[Lesson]:
+    lessons = Lesson.objects.select_related("course")
+    if not user_is_manager(user):
+        lessons = lessons.filter(course__status=Course.Status.PUBLISHED)
+    return lessons.order_by("course_id", "position")
+
+
+def learner_enrollments(*, learner: "User") -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.active()
+        .filter(learner=learner)
+        .select_related("course")
+        .prefetch_related("course__partners")
+    )
+
+
+def order_list(*, user: "User") -> QuerySet[Order]:
+    """A learner's own orders; every order for staff who may view them."""
+    orders = Order.objects.select_related("course", "learner")
+    if not user.has_perm("courses.view_order"):
+        orders = orders.filter(learner=user)
+    return orders
+
+
+def enrollment_list(*, user: "User") -> QuerySet[Enrollment]:
+    enrollments = Enrollment.objects.select_related("course", "learner", "order")
+    if not user.has_perm("courses.view_enrollment"):
+        enrollments = enrollments.filter(learner=user)
+    return enrollments

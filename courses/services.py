@@ -1,0 +1,251 @@
+"""Writes of the courses domain: publishing, checkout, payment, refund, enrollment."""
+
+import logging
+from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from platform_site.exceptions import ApplicationError, Conflict
+
+from . import tasks
+from .models import Course, Enrollment, Order, Partner, Payment
+from .payments import PaymentNotice, get_provider
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+COURSE_FIELDS = (
+    "slug", "title_zh", "title_en", "description_zh", "description_en", "track", "level",
+    "language", "price", "currency", "cover",
+)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ catalogue
+@transaction.atomic
+def course_create(*, partners: list[Partner], **fields: Any) -> Course:
+    course = Course(**{key: value for key, value in fields.items() if key in COURSE_FIELDS})
+    course.full_clean()
+    course.save()
+    course.partners.set(partners)
+    return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, partners: list[Partner] | None = None, **fields: Any) -> Course:
+    for key, value in fields.items():
+        if key in COURSE_FIELDS:
+            setattr(course, key, value)
+    course.full_clean()
+    course.save()
+    if partners is not None:
+        course.partners.set(partners)
+    return course
+
+
+def course_publish(*, course: Course) -> Course:
+    if not course.lessons.exists():
+        raise ApplicationError(_("A course needs at least one lesson before it is published."), code="no_lessons")
+    course.status = Course.Status.PUBLISHED
+    course.published_at = course.published_at or timezone.now()
+    course.save(update_fields=["status", "published_at", "updated_at"])
+    return course
+
+
+def course_archive(*, course: Course) -> Course:
+    course.status = Course.Status.ARCHIVED
+    course.save(update_fields=["status", "updated_at"])
+    return course
+
+
+# ------------------------------------------------------------------------------ enrollment
+def _check_can_enroll(*, learner: "User", course: Course) -> None:
+    if course.status != Course.Status.PUBLISHED:
+        raise ApplicationError(_("This course is not open for enrollment."), code="course_not_published")
+    if Enrollment.objects.active().filter(learner=learner, course=course).exists():
+        raise Conflict(_("You are already enrolled in this course."), code="already_enrolled")
+
+
+def _enrollment_activate(*, learner: "User", course: Course, order: Order | None) -> Enrollment:
+    enrollment, _created = Enrollment.objects.update_or_create(
+        learner=learner,
+        course=course,
+        defaults={"status": Enrollment.Status.ACTIVE, "order": order, "revoked_at": None},
+    )
+    return enrollment
+
+
+def enrollment_create_free(*, learner: "User", course: Course) -> Enrollment:
+    """Enroll `learner` in a free course. Enrolling twice returns the same enrollment."""
+    if not course.is_free:
+        raise ApplicationError(_("This course is not free; buy it instead."), code="course_not_free")
+    existing = Enrollment.objects.active().filter(learner=learner, course=course).first()
+    if existing:
+        return existing
+    _check_can_enroll(learner=learner, course=course)
+    try:
+        with transaction.atomic():
+            return _enrollment_activate(learner=learner, course=course, order=None)
+    except IntegrityError:  # a parallel request enrolled first
+        return Enrollment.objects.get(learner=learner, course=course)
+
+
+# ------------------------------------------------------------------------------ orders
+def order_checkout(*, learner: "User", course: Course, idempotency_key: str = "") -> tuple[Order, bool]:
+    """Return the learner's pending order for `course`, creating it if needed, and whether it is new.
+
+    Safe to call any number of times, in parallel: a retry with the same idempotency key returns
+    the order that key created, and the one-open-order constraint turns every racing insert but
+    one into a read of the winner.
+    """
+    if idempotency_key:
+        existing = Order.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+        if existing:
+            if existing.course_id != course.pk:
+                raise ApplicationError(
+                    _("This idempotency key was already used for another course."), code="idempotency_key_reused"
+                )
+            return existing, False
+    if course.is_free:
+        raise ApplicationError(_("This course is free; enroll directly."), code="course_is_free")
+    _check_can_enroll(learner=learner, course=course)
+
+    open_order = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
+    if open_order and open_order.status == Order.Status.PENDING:
+        return open_order, False
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                learner=learner,
+                course=course,
+                amount=course.price,
+                currency=course.currency,
+                provider=get_provider().name,
+                idempotency_key=idempotency_key,
+            )
+        return order, True
+    except IntegrityError:
+        winner = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
+        if winner is None and idempotency_key:
+            winner = Order.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
+        if winner is None:
+            raise
+        return winner, False
+
+
+def order_cancel(*, order: Order) -> Order:
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status == Order.Status.CANCELLED:
+            return order
+        if order.status != Order.Status.PENDING:
+            raise Conflict(_("Only an unpaid order can be cancelled."), code="order_not_pending")
+        order.status = Order.Status.CANCELLED
+        order.cancelled_at = timezone.now()
+        order.save(update_fields=["status", "cancelled_at"])
+    return order
+
+
+def order_expire_stale(*, now: "timezone.datetime | None" = None) -> int:
+    """Cancel pending orders older than ORDER_PENDING_TTL_MINUTES; return how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.ORDER_PENDING_TTL_MINUTES)
+    return Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff).update(
+        status=Order.Status.CANCELLED, cancelled_at=now
+    )
+
+
+@transaction.atomic
+def payment_confirm(*, notice: PaymentNotice) -> Order:
+    """Record the verified payment of an order and enroll its learner.
+
+    Idempotent: the same gateway transaction confirmed twice (a replayed or doubled callback,
+    in parallel too: the order row is locked) changes nothing the second time. Any mismatch
+    with the order is refused with nothing written.
+    """
+    order = Order.objects.select_for_update().filter(number=notice.order_number).first()
+    if order is None:
+        raise ApplicationError(_("The payment is for an unknown order."), code="unknown_order")
+    if order.status in (Order.Status.PAID, Order.Status.REFUNDED):
+        if order.payment.provider == notice.provider and order.payment.reference == notice.reference:
+            return order
+        logger.error(
+            "Second transaction %s for paid order %s: refund it at the gateway", notice.reference, order.number
+        )
+        raise Conflict(_("This order was already paid."), code="order_already_paid")
+    if order.status == Order.Status.CANCELLED:
+        logger.error("Payment %s for cancelled order %s: refund it at the gateway", notice.reference, order.number)
+        raise Conflict(_("This order was cancelled before it was paid."), code="order_cancelled")
+    if notice.provider != order.provider or notice.amount != order.amount or notice.currency != order.currency:
+        raise ApplicationError(_("The payment does not match the order."), code="payment_mismatch")
+
+    now = timezone.now()
+    Payment.objects.create(
+        order=order,
+        provider=notice.provider,
+        reference=notice.reference,
+        amount=notice.amount,
+        currency=notice.currency,
+        payload=dict(notice.payload),
+    )
+    order.status = Order.Status.PAID
+    order.paid_at = now
+    order.save(update_fields=["status", "paid_at"])
+    _enrollment_activate(learner=order.learner, course=order.course, order=order)
+    # robust: a broker outage must not undo a payment; the periodic sweep sends the receipt later.
+    transaction.on_commit(partial(tasks.order_send_receipt_task.delay, order.pk), robust=True)
+    return order
+
+
+@transaction.atomic
+def order_refund(*, order: Order) -> Order:
+    """Refund a paid order at its gateway and revoke the enrollment it bought. Idempotent."""
+    order = Order.objects.select_for_update(of=("self",)).select_related("payment").get(pk=order.pk)
+    if order.status == Order.Status.REFUNDED:
+        return order
+    if order.status != Order.Status.PAID:
+        raise Conflict(_("Only a paid order can be refunded."), code="order_not_paid")
+    now = timezone.now()
+    payment = order.payment
+    payment.refund_reference = get_provider(order.provider).refund(payment)
+    payment.refunded_at = now
+    payment.save(update_fields=["refund_reference", "refunded_at"])
+    order.status = Order.Status.REFUNDED
+    order.refunded_at = now
+    order.save(update_fields=["status", "refunded_at"])
+    Enrollment.objects.filter(order=order).update(status=Enrollment.Status.REVOKED, revoked_at=now)
+    return order
+
+
+def order_send_receipt(*, order_id: int) -> bool:
+    """E-mail the receipt of a paid order once; return whether it was sent now."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("learner", "course").filter(pk=order_id).first()
+        if order is None or order.status != Order.Status.PAID or order.receipt_sent_at:
+            return False
+        send_mail(
+            subject=_("Your receipt for %(course)s") % {"course": order.course.title},
+            message=_("Order %(number)s: %(amount)s %(currency)s paid. Enjoy the course!")
+            % {"number": order.number, "amount": order.amount, "currency": order.currency},
+            from_email=None,
+            recipient_list=[order.learner.email],
+        )
+        order.receipt_sent_at = timezone.now()
+        order.save(update_fields=["receipt_sent_at"])
+    return True
+
+
+def orders_missing_receipt_ids(*, older_than: timedelta) -> list[int]:
+    cutoff = timezone.now() - older_than
+    return list(
+        Order.objects.filter(status=Order.Status.PAID, receipt_sent_at__isnull=True, paid_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:500]
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "courses"
+
+urlpatterns = [
+    path("courses/", views.catalogue, name="catalogue"),
+    path("courses/<slug:slug>/", views.course_detail, name="detail"),
+    path("courses/<slug:slug>/buy/", views.buy, name="buy"),
+    path("courses/<slug:slug>/lessons/<int:position>/", views.lesson_detail, name="lesson"),
+    path("me/", views.my_learning, name="my-learning"),
+    path("orders/<uuid:number>/cancel/", views.order_cancel, name="order-cancel"),
+    path("pay/sandbox/return/", views.sandbox_return, name="sandbox-return"),
+    path("pay/sandbox/notify/", views.sandbox_notify, name="sandbox-notify"),
+    path("pay/sandbox/<uuid:number>/", views.sandbox_gateway, name="sandbox-gateway"),
+]

@@ -1,0 +1,167 @@
+"""Learner pages: thin views that validate input, call one service or selector, and render."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from platform_site.exceptions import ApplicationError
+
+from . import selectors, services
+from .filters import CourseFilter
+from .models import Course, Order, Partner
+from .payments import get_provider
+from .payments.sandbox import SandboxProvider
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    courses = selectors.course_list()
+    context = {
+        "featured": {
+            track: list(courses.filter(track=track)[:3])
+            for track in (Course.Track.KNOWLEDGE, Course.Track.ART, Course.Track.CROSSOVER)
+        },
+        "partners": Partner.objects.all(),
+    }
+    return render(request, "courses/home.html", context)
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    course_filter = CourseFilter(request.GET, queryset=selectors.course_list(user=request.user))
+    page = Paginator(course_filter.qs, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "courses/catalogue.html", {"filter": course_filter, "page": page})
+
+
+@require_GET
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        course = selectors.course_detail(slug=slug, user=request.user)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    enrolled = selectors.enrolled_course_ids(user=request.user)
+    lessons = [
+        (lesson, selectors.lesson_is_unlocked(lesson=lesson, user=request.user, enrolled=enrolled))
+        for lesson in course.lessons.all()
+    ]
+    pending = None
+    if request.user.is_authenticated:
+        pending = Order.objects.filter(learner=request.user, course=course, status=Order.Status.PENDING).first()
+    context = {
+        "course": course,
+        "lessons": lessons,
+        "is_enrolled": course.pk in enrolled,
+        "pending_order": pending,
+        # One key per rendered page: a double-submitted "buy" form opens one order.
+        "checkout_key": uuid.uuid4().hex,
+    }
+    return render(request, "courses/course_detail.html", context)
+
+
+@login_required
+@require_POST
+def buy(request: HttpRequest, slug: str) -> HttpResponse:
+    course = get_object_or_404(Course.objects.published(), slug=slug)
+    key = request.POST.get("checkout_key", "")[:64]
+    try:
+        if course.is_free:
+            services.enrollment_create_free(learner=request.user, course=course)
+            messages.success(request, _("You are enrolled. Enjoy the course!"))
+            return redirect(course)
+        order, _created = services.order_checkout(learner=request.user, course=course, idempotency_key=key)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(course)
+    return redirect(get_provider(order.provider).checkout_url(order))
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpResponse:
+    try:
+        course = selectors.course_detail(slug=slug, user=request.user)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    lessons = list(course.lessons.all())
+    index = next((i for i, lesson in enumerate(lessons) if lesson.position == position), None)
+    if index is None:
+        raise Http404
+    lesson = lessons[index]
+    enrolled = selectors.enrolled_course_ids(user=request.user)
+    if not selectors.lesson_is_unlocked(lesson=lesson, user=request.user, enrolled=enrolled):
+        messages.info(request, _("Enroll in the course to open this lesson."))
+        return redirect(course)
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+    }
+    return render(request, "courses/lesson_detail.html", context)
+
+
+@login_required
+@require_GET
+def my_learning(request: HttpRequest) -> HttpResponse:
+    context = {
+        "enrollments": selectors.learner_enrollments(learner=request.user),
+        "orders": Order.objects.filter(learner=request.user).select_related("course")[:50],
+    }
+    return render(request, "courses/my_learning.html", context)
+
+
+@login_required
+@require_POST
+def order_cancel(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
+    order = get_object_or_404(Order, number=number, learner=request.user)
+    try:
+        services.order_cancel(order=order)
+        messages.success(request, _("The order was cancelled."))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("courses:my-learning")
+
+
+# ------------------------------------------------------------------------------ sandbox gateway
+@login_required
+def sandbox_gateway(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
+    """The sandbox gateway's hosted payment page (it would live on the gateway's own site)."""
+    order = get_object_or_404(Order.objects.select_related("course"), number=number, learner=request.user)
+    if request.method == "POST":
+        if request.POST.get("action") == "pay" and order.status == Order.Status.PENDING:
+            provider = SandboxProvider()
+            return redirect(provider.return_url(provider.charge(order)))
+        return redirect(order.course)
+    return render(request, "courses/sandbox_gateway.html", {"order": order})
+
+
+@require_GET
+def sandbox_return(request: HttpRequest) -> HttpResponse:
+    """Where the gateway sends the browser back, with the signed callback in the query string."""
+    try:
+        notice = SandboxProvider().parse_callback(request.GET.dict())
+        order = services.payment_confirm(notice=notice)
+    except ApplicationError as error:
+        return render(request, "courses/payment_error.html", {"error": error}, status=400)
+    messages.success(request, _("Payment received. The whole course is open to you now."))
+    return redirect(order.course)
+
+
+@csrf_exempt
+@require_POST
+def sandbox_notify(request: HttpRequest) -> HttpResponse:
+    """The gateway's server-to-server callback. Answers 200 once the payment is recorded."""
+    try:
+        notice = SandboxProvider().parse_callback(request.POST.dict())
+        order = services.payment_confirm(notice=notice)
+    except ApplicationError as error:
+        return JsonResponse({"message": error.message, "code": error.code, "extra": error.extra}, status=400)
+    return JsonResponse({"order": str(order.number), "status": order.status})

@@ -1,0 +1,18 @@
+"""Test settings: the same wiring as production, cheaper hashing, isolated cache and mail."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REST_FRAMEWORK, env
+
+SECRET_KEY = env("SECRET_KEY", default="test-only-key-7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f")
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Threads of the live server and of concurrency tests must not keep connections the teardown needs gone.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each test process keeps its own throttle counters; tests that check throttling set rates themselves.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min"},
+}
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,50 @@
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import CourseFactory, ManagerFactory, UserFactory
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    no_redis = pytest.mark.skip(reason="REDIS_URL is not set")
+    for item in items:
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(no_redis)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def other_learner(db):
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def manager(db):
+    return ManagerFactory(username="manager")
+
+
+@pytest.fixture
+def course(db):
+    return CourseFactory(slug="watercolor", title_zh="水彩入门", title_en="Watercolor basics", track="art")
+
+
+@pytest.fixture
+def free_course(db):
+    return CourseFactory(slug="open-course", price=0)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()

@@ -1,0 +1,86 @@
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from courses.models import Course, Lesson, Order, Partner
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class ManagerFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.groups.add(Group.objects.get(name="Course managers"))
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    name_zh = factory.Sequence(lambda n: f"合作方{n}")
+    name_en = factory.Sequence(lambda n: f"Partner {n}")
+    kind = Partner.Kind.KNOWLEDGE_PLATFORM
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"course-{n}")
+    title_zh = factory.Sequence(lambda n: f"课程{n}")
+    title_en = factory.Sequence(lambda n: f"Course {n}")
+    description_zh = "课程介绍"
+    description_en = "About the course"
+    track = Course.Track.KNOWLEDGE
+    price = Decimal("199.00")
+    status = Course.Status.PUBLISHED
+    published_at = factory.Faker("date_time_this_year", tzinfo=__import__("datetime").UTC)
+
+    @factory.post_generation
+    def partners(self, create: bool, extracted: list[Partner] | None, **kwargs: object) -> None:
+        if create:
+            self.partners.set(extracted if extracted is not None else [PartnerFactory()])
+
+    @factory.post_generation
+    def lessons(self, create: bool, extracted: int | None, **kwargs: object) -> None:
+        if create:
+            for position in range(1, (3 if extracted is None else extracted) + 1):
+                LessonFactory(course=self, position=position, is_free_preview=position == 1)
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    course = factory.SubFactory(CourseFactory, lessons=0)
+    position = factory.Sequence(lambda n: n + 1)
+    title_zh = factory.Sequence(lambda n: f"第{n}课")
+    title_en = factory.Sequence(lambda n: f"Lesson {n}")
+    body_zh = factory.Sequence(lambda n: f"课程内容 {n}")
+    body_en = factory.Sequence(lambda n: f"Lesson body {n}")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Order
+
+    learner = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    amount = factory.LazyAttribute(lambda order: order.course.price)
+    currency = factory.LazyAttribute(lambda order: order.course.currency)
+    provider = "sandbox"

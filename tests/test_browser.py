@@ -1,0 +1,88 @@
+"""A visitor's whole journey in a real browser: Debian's Chromium driven by Playwright."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+from courses.models import Order
+from tests.factories import CourseFactory, PartnerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"))
+# Without these, Chromium keeps dialling Google's hosts, which this machine's network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+@pytest.fixture
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # ORM calls made while Playwright's loop runs open a connection of their own; close it.
+        connections.close_all()
+
+
+def test_visitor_signs_up_buys_a_course_and_opens_a_locked_lesson(browser, live_server):
+    course = CourseFactory(
+        slug="watercolor-landscapes", title_zh="水彩风景画", title_en="Watercolor Landscapes", track="art",
+        description_zh="从湿画法到色彩调和，一步步画出有光影层次的水彩风景。",
+        partners=[PartnerFactory(name_zh="青羽艺术培训")],
+    )  # fmt: skip
+    CourseFactory(title_zh="Python 数据分析入门")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/courses/")
+    page.get_by_role("link", name="水彩风景画").first.click()
+    page.wait_for_url(f"**/courses/{course.slug}/")
+    locked = page.locator(".syllabus li.locked")
+    assert locked.count() == 2
+
+    page.get_by_test_id("buy").click()
+    page.fill("#id_username", "meimei")
+    page.fill("#id_email", "meimei@example.com")
+    page.fill("#id_password1", "a-long-pass-phrase")
+    page.fill("#id_password2", "a-long-pass-phrase")
+    page.get_by_test_id("signup").click()
+    page.wait_for_url(f"**/courses/{course.slug}/")
+
+    page.get_by_test_id("buy").click()
+    page.wait_for_url("**/pay/sandbox/**")
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(f"**/courses/{course.slug}/")
+
+    assert page.locator(".message.success").is_visible()
+    assert page.locator(".syllabus li.locked").count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "course-page.png", full_page=True)
+
+    third = course.lessons.get(position=3)
+    page.get_by_role("link", name=third.title_zh).click()
+    page.wait_for_url(f"**/lessons/3/")
+    assert third.body_zh in page.content()
+    assert Order.objects.get(learner__username="meimei").status == "paid"
+
+
+def test_catalogue_fits_a_phone_screen_in_english(browser, live_server):
+    for _ in range(4):
+        CourseFactory(lessons=0)
+    page = browser.new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page.goto(f"{live_server.url}/courses/")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+
+    assert page.locator("h1").inner_text() == "Catalogue"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "catalogue-phone.png", full_page=True)

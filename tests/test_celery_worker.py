@@ -1,0 +1,67 @@
+"""A real Celery worker process on Redis, working on the test database."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from courses import services
+from courses.models import Order
+from courses.payments.sandbox import SandboxProvider
+from tests.factories import CourseFactory, UserFactory
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def celery_worker(tmp_path: Path) -> Iterator[subprocess.Popen]:
+    broker = os.environ["REDIS_URL"]
+    redis.Redis.from_url(broker).flushdb()  # no messages left over from an earlier run
+    db = connection.settings_dict
+    user = f"{db['USER']}@" if db["USER"] else ""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "platform_site.settings.test",
+        "DATABASE_URL": f"postgres://{user}{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        if connection.vendor == "postgresql"
+        else f"sqlite:///{db['NAME']}",
+        "CELERY_BROKER_URL": broker,
+    }
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "platform_site", "worker", "-Q", "default,gpu",
+         "--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    assert wait_for(lambda: " ready." in log.read_text() or worker.poll() is not None, timeout=60)
+    assert worker.poll() is None, log.read_text()
+    yield worker
+    worker.terminate()
+    worker.wait(timeout=20)
+
+
+def wait_for(predicate, timeout: float = 30) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_paid_order_receipt_is_sent_by_a_real_worker(celery_worker):
+    if connection.vendor == "sqlite":
+        pytest.skip("the worker process needs a database file it can open (PostgreSQL in CI)")
+    order = services.order_checkout(learner=UserFactory(), course=CourseFactory())[0]
+
+    services.payment_confirm(notice=SandboxProvider().parse_callback(SandboxProvider().charge(order)))
+
+    assert celery_worker.poll() is None, "worker died"
+    assert wait_for(lambda: Order.objects.get(pk=order.pk).receipt_sent_at is not None)
