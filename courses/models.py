@@ -101,7 +101,15 @@ class Course(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(price__gte=0), name="course_price_not_negative"),
         ]
-        indexes = [models.Index(fields=["status", "track", "-published_at"], name="course_catalogue_idx")]
+        indexes = [
+            # The catalogue's default order, walked by the index instead of sorting every row.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="course_published_order_idx",
+            ),
+            models.Index(fields=["status", "track", "-published_at"], name="course_catalogue_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title_zh

@@ -7,12 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from platform_site.exceptions import ApplicationError
 
+from . import cache as catalogue_cache
 from . import selectors, services
 from .filters import CourseFilter
 from .models import Course, Order, Partner
@@ -23,6 +26,7 @@ CATALOGUE_PAGE_SIZE = 12
 
 
 @require_GET
+@catalogue_cache.public_page
 def home(request: HttpRequest) -> HttpResponse:
     courses = selectors.course_list()
     context = {
@@ -36,13 +40,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@catalogue_cache.public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
-    course_filter = CourseFilter(request.GET, queryset=selectors.course_list(user=request.user))
-    page = Paginator(course_filter.qs, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "courses/catalogue.html", {"filter": course_filter, "page": page})
+    def listing() -> str:
+        course_filter = CourseFilter(request.GET, queryset=selectors.course_list(user=request.user))
+        page = Paginator(course_filter.qs, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return render_to_string("courses/_catalogue_listing.html", {"filter": course_filter, "page": page}, request)
+
+    if selectors.user_is_manager(request.user):
+        html = listing()  # managers also see drafts: never cached for, nor shared with, visitors
+    else:
+        variant = f"{get_language()}:{request.GET.urlencode()}"
+        html = catalogue_cache.cached("catalogue-page", variant, listing)
+    return render(request, "courses/catalogue.html", {"listing": html})
 
 
 @require_GET
+@catalogue_cache.public_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         course = selectors.course_detail(slug=slug, user=request.user)
@@ -62,7 +76,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_enrolled": course.pk in enrolled,
         "pending_order": pending,
         # One key per rendered page: a double-submitted "buy" form opens one order.
-        "checkout_key": uuid.uuid4().hex,
+        "checkout_key": uuid.uuid4().hex if request.user.is_authenticated else "",
     }
     return render(request, "courses/course_detail.html", context)
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("courses.urls")),
     path("accounts/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("platform_site.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,6 @@
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from courses import selectors
 
@@ -12,3 +13,14 @@ class IsCourseManager(BasePermission):
 class CanRefundOrders(BasePermission):
     def has_permission(self, request: Request, view: object) -> bool:
         return bool(request.user.is_authenticated and request.user.has_perm("courses.refund_order"))
+
+
+class ReadOnlyOrModelPermissions(DjangoModelPermissions):
+    """Anyone reads; writes need the model's add/change/delete permission.
+
+    DRF's DjangoModelPermissionsOrAnonReadOnly builds the view's queryset on every request, reads
+    included, only to learn the model; reads here skip that.
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return request.method in SAFE_METHODS or super().has_permission(request, view)

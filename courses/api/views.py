@@ -1,17 +1,22 @@
+from __future__ import annotations
+
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from courses import cache as catalogue_cache
 from courses import selectors, services
 from courses.filters import CourseFilter
 from courses.models import Course, Enrollment, Lesson, Order
 from platform_site.exceptions import NotPermitted
 
-from .permissions import CanRefundOrders, IsCourseManager
+from .permissions import CanRefundOrders, IsCourseManager, ReadOnlyOrModelPermissions
 from .serializers import CourseSerializer, EnrollmentSerializer, LessonSerializer, OrderSerializer
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
@@ -26,13 +31,24 @@ class CourseViewSet(viewsets.ModelViewSet):
     """Published courses for everyone; course managers see and write every course."""
 
     serializer_class = CourseSerializer
-    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [ReadOnlyOrModelPermissions]
     filterset_class = CourseFilter
     lookup_field = "slug"
     queryset = Course.objects.none()  # the model for DjangoModelPermissions; rows come from get_queryset
 
     def get_queryset(self) -> QuerySet[Course]:
         return selectors.course_list(user=self.request.user)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
+        if selectors.user_is_manager(request.user) or request.accepted_renderer.format != "json":
+            return super().list(request, *args, **kwargs)
+        # Everyone else sees the same published list: serve its JSON from the versioned cache.
+        body = catalogue_cache.cached(
+            "api-courses",
+            request.build_absolute_uri(),
+            lambda: JSONRenderer().render(super(CourseViewSet, self).list(request).data),
+        )
+        return HttpResponse(body, content_type="application/json")
 
     def perform_create(self, serializer: CourseSerializer) -> None:
         serializer.instance = services.course_create(**serializer.validated_data)
@@ -66,7 +82,7 @@ class LessonViewSet(viewsets.ModelViewSet):
     caller is enrolled, or the caller manages courses."""
 
     serializer_class = LessonSerializer
-    permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    permission_classes = [ReadOnlyOrModelPermissions]
     filterset_fields = {"course__slug": ["exact"]}
     queryset = Lesson.objects.none()
 

@@ -62,7 +62,8 @@ def test_only_managers_publish_and_archive(as_user, course, who, status):
 
 
 @pytest.mark.parametrize(
-    ("who", "status", "count"), [("anonymous", 401, None), ("learner_a", 200, 1), ("learner_b", 200, 0), ("manager", 200, 1)]
+    ("who", "status", "count"),
+    [("anonymous", 401, None), ("learner_a", 200, 1), ("learner_b", 200, 0), ("manager", 200, 1)],
 )
 def test_order_list_shows_only_own_orders(as_user, order_of_a, who, status, count):
     response = as_user(who).get(f"{API}/orders/")
@@ -71,25 +72,32 @@ def test_order_list_shows_only_own_orders(as_user, order_of_a, who, status, coun
         assert response.json()["count"] == count
 
 
-@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 200), ("learner_b", 404), ("manager", 200)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 401), ("learner_a", 200), ("learner_b", 404), ("manager", 200)]
+)
 def test_order_detail_of_another_learner_is_not_found(as_user, order_of_a, who, status):
     assert as_user(who).get(f"{API}/orders/{order_of_a.number}/").status_code == status
 
 
-@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 200), ("learner_b", 404), ("manager", 403)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 401), ("learner_a", 200), ("learner_b", 404), ("manager", 403)]
+)
 def test_only_the_learner_cancels_an_order(as_user, order_of_a, who, status):
     assert as_user(who).post(f"{API}/orders/{order_of_a.number}/cancel/").status_code == status
     assert Order.objects.get(pk=order_of_a.pk).status == ("cancelled" if status == 200 else "pending")
 
 
-@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("learner_b", 403), ("manager", 200)])
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 401), ("learner_a", 403), ("learner_b", 403), ("manager", 200)]
+)
 def test_only_managers_refund(as_user, order_of_a, who, status):
     services.payment_confirm(notice=SandboxProvider().parse_callback(SandboxProvider().charge(order_of_a)))
     assert as_user(who).post(f"{API}/orders/{order_of_a.number}/refund/").status_code == status
 
 
 @pytest.mark.parametrize(
-    ("who", "status", "count"), [("anonymous", 401, None), ("learner_a", 200, 1), ("learner_b", 200, 0), ("manager", 200, 1)]
+    ("who", "status", "count"),
+    [("anonymous", 401, None), ("learner_a", 200, 1), ("learner_b", 200, 0), ("manager", 200, 1)],
 )
 def test_enrollment_list_shows_only_own_enrollments(as_user, learner, free_course, who, status, count):
     services.enrollment_create_free(learner=learner, course=free_course)
@@ -99,7 +107,9 @@ def test_enrollment_list_shows_only_own_enrollments(as_user, learner, free_cours
         assert response.json()["count"] == count
 
 
-@pytest.mark.parametrize(("who", "locked"), [("anonymous", True), ("learner_b", True), ("learner_a", False), ("manager", False)])
+@pytest.mark.parametrize(
+    ("who", "locked"), [("anonymous", True), ("learner_b", True), ("learner_a", False), ("manager", False)]
+)
 def test_lesson_bodies_are_hidden_unless_enrolled(as_user, learner, course, who, locked):
     services.enrollment_create_free(learner=learner, course=CourseFactory(price=0))
     from courses.models import Enrollment
@@ -191,3 +201,13 @@ def test_course_list_costs_the_same_queries_for_5_and_200_courses(api_client, dj
     with django_assert_num_queries(3):  # count, page, partners
         response = api_client.get(f"{API}/courses/", {"page_size": 100})
     assert len(response.json()["results"]) == min(count, 100)
+
+
+def test_course_list_is_served_from_cache_until_a_course_changes(api_client, django_assert_num_queries, course):
+    api_client.get(f"{API}/courses/")
+    with django_assert_num_queries(0):
+        assert api_client.get(f"{API}/courses/").json()["count"] == 1
+
+    services.course_archive(course=course)
+
+    assert api_client.get(f"{API}/courses/").json()["count"] == 0

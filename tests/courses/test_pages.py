@@ -17,11 +17,17 @@ def test_home_lists_courses_by_track(client, course):
 def test_pages_are_chinese_by_default_and_english_after_switching(client, course):
     assert "课程目录" in client.get(reverse("courses:catalogue")).content.decode()
 
-    client.post(reverse("set_language"), {"language": "en", "next": "/courses/"})
+    client.get(reverse("switch-language", args=["en"]), {"next": "/courses/"})
     page = client.get(reverse("courses:catalogue")).content.decode()
 
     assert "Catalogue" in page
     assert course.title_en in page
+
+
+def test_language_switch_refuses_offsite_next_and_unknown_languages(client):
+    response = client.get(reverse("switch-language", args=["fr"]), {"next": "https://evil.example.com/"})
+    assert response.url == "/"
+    assert "django_language" not in response.cookies
 
 
 def test_catalogue_filters_by_track_price_partner_and_text(client):
@@ -31,7 +37,8 @@ def test_catalogue_filters_by_track_price_partner_and_text(client):
     CourseFactory(track="art", price=900, title_zh="油画大师")
 
     def titles(**params):
-        return {c.title_zh for c in client.get(reverse("courses:catalogue"), params).context["page"]}
+        page = client.get(reverse("courses:catalogue"), params).content.decode()
+        return {title for title in ("水墨画", "数据分析", "油画大师") if title in page}
 
     assert titles(track="art", price_max=500) == {art.title_zh}
     assert titles(partner="qingyu") == {art.title_zh}
@@ -41,15 +48,15 @@ def test_catalogue_filters_by_track_price_partner_and_text(client):
 def test_catalogue_shows_field_errors_for_bad_filters_instead_of_failing(client, course):
     response = client.get(reverse("courses:catalogue"), {"price_min": "cheap", "track": "poetry"})
     assert response.status_code == 200
-    assert set(response.context["filter"].errors) == {"price_min", "track"}
+    assert response.content.decode().count('class="error"') == 2
 
 
 def test_catalogue_paginates_and_keeps_filters_in_page_links(client):
     for _ in range(13):
         CourseFactory(track="art", lessons=0)
-    response = client.get(reverse("courses:catalogue"), {"track": "art"})
-    assert len(response.context["page"]) == 12
-    assert "?track=art&amp;page=2" in response.content.decode()
+    page = client.get(reverse("courses:catalogue"), {"track": "art"}).content.decode()
+    assert page.count('<article class="card') == 12
+    assert "?track=art&amp;page=2" in page
 
 
 def test_draft_course_is_not_found_for_learners(client):
@@ -128,7 +135,9 @@ def test_signup_logs_in_and_returns_to_the_course(client, course):
 
 
 def test_signup_shows_field_errors(client, learner):
-    response = client.post(reverse("signup"), {"username": "", "email": learner.email, "password1": "x", "password2": "y"})
+    response = client.post(
+        reverse("signup"), {"username": "", "email": learner.email, "password1": "x", "password2": "y"}
+    )
     assert response.status_code == 200
     assert {"username", "email", "password2"} <= set(response.context["form"].errors)
 
@@ -136,7 +145,12 @@ def test_signup_shows_field_errors(client, learner):
 def test_signup_refuses_an_offsite_next(client):
     response = client.post(
         reverse("signup") + "?next=https://evil.example.com/",
-        {"username": "dan", "email": "dan@example.com", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "username": "dan",
+            "email": "dan@example.com",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
     )
     assert response.url == reverse("courses:my-learning")
 
@@ -158,6 +172,25 @@ def test_catalogue_costs_the_same_queries_for_5_and_200_courses(client, django_a
     assert response.status_code == 200
 
 
+def test_warm_catalogue_costs_no_query_and_any_course_write_refreshes_it(client, django_assert_num_queries):
+    CourseFactory(title_zh="水墨画")
+    client.get(reverse("courses:catalogue"))
+    with django_assert_num_queries(0):
+        client.get(reverse("courses:catalogue"))
+
+    CourseFactory(title_zh="油画大师")
+
+    assert "油画大师" in client.get(reverse("courses:catalogue")).content.decode()
+
+
+def test_managers_see_drafts_in_the_catalogue_and_visitors_never_do(client, manager):
+    CourseFactory(title_zh="草稿课程", status="draft")
+    client.force_login(manager)
+    assert "草稿课程" in client.get(reverse("courses:catalogue")).content.decode()
+    client.logout()
+    assert "草稿课程" not in client.get(reverse("courses:catalogue")).content.decode()
+
+
 @pytest.mark.parametrize("lessons", [3, 40])
 def test_course_page_queries_do_not_grow_with_lessons(client, learner, django_assert_num_queries, lessons):
     course = CourseFactory(lessons=lessons)
@@ -165,3 +198,26 @@ def test_course_page_queries_do_not_grow_with_lessons(client, learner, django_as
     # session, user, course, partners, lessons, enrollments, two permission reads, pending order
     with django_assert_num_queries(9):
         client.get(course.get_absolute_url())
+
+
+def test_visitors_without_a_session_share_one_cached_page(client, django_assert_num_queries, course):
+    first = client.get(course.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = client.get(course.get_absolute_url())
+    assert second.content == first.content
+    assert "Cookie" in second["Vary"]
+    assert "csrfmiddlewaretoken" not in second.content.decode()
+
+
+def test_a_logged_in_learner_never_gets_the_visitors_copy(client, learner, course):
+    client.get(course.get_absolute_url())  # cached for visitors
+    client.force_login(learner)
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert reverse("courses:my-learning") in page
+    assert 'data-testid="buy"' in page and "csrfmiddlewaretoken" in page
+
+
+def test_cached_pages_follow_the_chosen_language(client, course):
+    client.get(course.get_absolute_url())
+    client.cookies["django_language"] = "en"
+    assert course.title_en in client.get(course.get_absolute_url()).content.decode()
