@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -8,6 +11,27 @@ from platform_site.exceptions import ApplicationError
 
 from . import services
 from .models import Course, Enrollment, Lesson, Order, Partner, Payment
+
+T = TypeVar("T")
+
+
+def apply_service(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: QuerySet[T],
+    service: Callable[[T], object],
+    done: Callable[[int], str],
+) -> None:
+    """Run an admin action's service on each object; report refusals one by one, successes once."""
+    succeeded = 0
+    for obj in objects:
+        try:
+            service(obj)
+            succeeded += 1
+        except ApplicationError as error:
+            model_admin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+    if succeeded:
+        model_admin.message_user(request, done(succeeded), messages.SUCCESS)
 
 
 @admin.register(Partner)
@@ -42,28 +66,17 @@ class CourseAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected courses"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
-        published = 0
-        for course in queryset:
-            try:
-                services.course_publish(course=course)
-                published += 1
-            except ApplicationError as error:
-                self.message_user(request, f"{course}: {error.message}", messages.ERROR)
-        if published:
-            self.message_user(
-                request,
-                ngettext("%d course published.", "%d courses published.", published) % published,
-                messages.SUCCESS,
-            )
+        apply_service(
+            self, request, queryset, lambda course: services.course_publish(course=course),
+            lambda n: ngettext("%d course published.", "%d courses published.", n) % n,
+        )  # fmt: skip
 
     @admin.action(description=_("Archive selected courses"), permissions=["change"])
     def archive(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:
-        for course in queryset:
-            services.course_archive(course=course)
-        count = len(queryset)
-        self.message_user(
-            request, ngettext("%d course archived.", "%d courses archived.", count) % count, messages.SUCCESS
-        )
+        apply_service(
+            self, request, queryset, lambda course: services.course_archive(course=course),
+            lambda n: ngettext("%d course archived.", "%d courses archived.", n) % n,
+        )  # fmt: skip
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -101,17 +114,10 @@ class OrderAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Refund selected paid orders"), permissions=["refund"])
     def refund(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
-        refunded = 0
-        for order in queryset:
-            try:
-                services.order_refund(order=order)
-                refunded += 1
-            except ApplicationError as error:
-                self.message_user(request, f"{order}: {error.message}", messages.ERROR)
-        if refunded:
-            self.message_user(
-                request, ngettext("%d order refunded.", "%d orders refunded.", refunded) % refunded, messages.SUCCESS
-            )
+        apply_service(
+            self, request, queryset, lambda order: services.order_refund(order=order),
+            lambda n: ngettext("%d order refunded.", "%d orders refunded.", n) % n,
+        )  # fmt: skip
 
     def has_refund_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("courses.refund_order")
