@@ -164,6 +164,9 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders", verbose_name=_("learner")
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="orders", verbose_name=_("course"))
+    list_price = models.DecimalField(_("list price"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    discount = models.DecimalField(_("discount"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    # What the learner pays: list price less discount, fixed when the order is created.
     amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)

@@ -1,7 +1,9 @@
 """Writes of the courses domain: publishing, checkout, payment, refund, enrollment."""
 
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError, Conflict
 
-from . import tasks
+from . import hooks, tasks
 from .models import Course, Enrollment, Order, Partner, Payment
 from .payments import PaymentNotice, get_provider
 
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
+
+# Stale orders expired per sweep; the periodic task runs again soon for the rest.
+ORDER_EXPIRY_BATCH = 1000
 
 COURSE_FIELDS = (
     "slug", "title_zh", "title_en", "description_zh", "description_en", "track", "level",
@@ -98,13 +103,18 @@ def enrollment_create_free(*, learner: "User", course: Course) -> Enrollment:
 
 
 # ------------------------------------------------------------------------------ orders
-def order_checkout(*, learner: "User", course: Course, idempotency_key: str = "") -> tuple[Order, bool]:
+def order_checkout(
+    *, learner: "User", course: Course, idempotency_key: str = "", context: Mapping[str, Any] | None = None
+) -> tuple[Order, bool]:
     """Return the learner's pending order for `course`, creating it if needed, and whether it is new.
 
     Safe to call any number of times, in parallel: a retry with the same idempotency key returns
     the order that key created, and the one-open-order constraint turns every racing insert but
-    one into a read of the winner.
+    one into a read of the winner. `context` carries what checkout extensions read (a coupon code,
+    campaign touches); a pending order priced differently from what the context now gives is
+    replaced.
     """
+    context = context or {}
     if idempotency_key:
         existing = Order.objects.filter(learner=learner, idempotency_key=idempotency_key).first()
         if existing:
@@ -116,20 +126,30 @@ def order_checkout(*, learner: "User", course: Course, idempotency_key: str = ""
     if course.is_free:
         raise ApplicationError(_("This course is free; enroll directly."), code="course_is_free")
     _check_can_enroll(learner=learner, course=course)
+    discount = min(
+        sum((ext.discount(learner=learner, course=course, context=context) for ext in hooks.extensions()), Decimal(0)),
+        course.price,
+    )
 
     open_order = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
     if open_order and open_order.status == Order.Status.PENDING:
-        return open_order, False
+        if open_order.discount == discount and open_order.list_price == course.price:
+            return open_order, False
+        order_cancel(order=open_order)  # repriced: a new coupon, or none, or a new course price
     try:
         with transaction.atomic():
             order = Order.objects.create(
                 learner=learner,
                 course=course,
-                amount=course.price,
+                list_price=course.price,
+                discount=discount,
+                amount=course.price - discount,
                 currency=course.currency,
                 provider=get_provider().name,
                 idempotency_key=idempotency_key,
             )
+            for extension in hooks.extensions():
+                extension.order_created(order=order, context=context)
         return order, True
     except IntegrityError:
         winner = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
@@ -138,6 +158,16 @@ def order_checkout(*, learner: "User", course: Course, idempotency_key: str = ""
         if winner is None:
             raise
         return winner, False
+
+
+def payment_start(*, order: Order) -> str:
+    """Return the URL where the learner pays `order`, once every extension agrees to its price."""
+    if order.status != Order.Status.PENDING:
+        raise Conflict(_("This order is not waiting for payment."), code="order_not_pending")
+    with transaction.atomic():
+        for extension in hooks.extensions():
+            extension.payment_starting(order=order)
+    return get_provider(order.provider).checkout_url(order)
 
 
 def order_cancel(*, order: Order) -> Order:
@@ -150,6 +180,8 @@ def order_cancel(*, order: Order) -> Order:
         order.status = Order.Status.CANCELLED
         order.cancelled_at = timezone.now()
         order.save(update_fields=["status", "cancelled_at"])
+        for extension in hooks.extensions():
+            extension.order_cancelled(order=order)
     return order
 
 
@@ -157,9 +189,16 @@ def order_expire_stale(*, now: "timezone.datetime | None" = None) -> int:
     """Cancel pending orders older than ORDER_PENDING_TTL_MINUTES; return how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.ORDER_PENDING_TTL_MINUTES)
-    return Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff).update(
-        status=Order.Status.CANCELLED, cancelled_at=now
-    )
+    stale = Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff)
+    # One by one, through order_cancel: extensions release what each order held (a coupon use).
+    expired = 0
+    for order in stale[:ORDER_EXPIRY_BATCH]:
+        try:
+            order_cancel(order=order)
+            expired += 1
+        except Conflict:  # paid in the meantime
+            continue
+    return expired
 
 
 @transaction.atomic
@@ -199,6 +238,8 @@ def payment_confirm(*, notice: PaymentNotice) -> Order:
     order.paid_at = now
     order.save(update_fields=["status", "paid_at"])
     _enrollment_activate(learner=order.learner, course=order.course, order=order)
+    for extension in hooks.extensions():
+        extension.order_paid(order=order)
     # robust: a broker outage must not undo a payment; the periodic sweep sends the receipt later.
     transaction.on_commit(partial(tasks.order_send_receipt_task.delay, order.pk), robust=True)
     return order
@@ -221,6 +262,8 @@ def order_refund(*, order: Order) -> Order:
     order.refunded_at = now
     order.save(update_fields=["status", "refunded_at"])
     Enrollment.objects.filter(order=order).update(status=Enrollment.Status.REVOKED, revoked_at=now)
+    for extension in hooks.extensions():
+        extension.order_refunded(order=order)
     return order
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("courses/<slug:slug>/lessons/<int:position>/", views.lesson_detail, name="lesson"),
     path("me/", views.my_learning, name="my-learning"),
     path("orders/<uuid:number>/cancel/", views.order_cancel, name="order-cancel"),
+    path("orders/<uuid:number>/pay/", views.order_pay, name="order-pay"),
     path("pay/sandbox/return/", views.sandbox_return, name="sandbox-return"),
     path("pay/sandbox/notify/", views.sandbox_notify, name="sandbox-notify"),
     path("pay/sandbox/<uuid:number>/", views.sandbox_gateway, name="sandbox-gateway"),

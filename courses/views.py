@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from platform_site.exceptions import ApplicationError
 
 from . import cache as catalogue_cache
-from . import selectors, services
+from . import hooks, selectors, services
 from .filters import CourseFilter
 from .models import Course, Order, Partner
-from .payments import get_provider
 from .payments.sandbox import SandboxProvider
 
 CATALOGUE_PAGE_SIZE = 12
@@ -91,11 +90,25 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
             services.enrollment_create_free(learner=request.user, course=course)
             messages.success(request, _("You are enrolled. Enjoy the course!"))
             return redirect(course)
-        order, _created = services.order_checkout(learner=request.user, course=course, idempotency_key=key)
+        order, _created = services.order_checkout(
+            learner=request.user, course=course, idempotency_key=key, context=hooks.checkout_context(request)
+        )
+        return redirect(services.payment_start(order=order))
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(course)
-    return redirect(get_provider(order.provider).checkout_url(order))
+
+
+@login_required
+@require_POST
+def order_pay(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
+    """Go on to pay a pending order, after its price is checked again (a coupon may have run out)."""
+    order = get_object_or_404(Order.objects.select_related("course"), number=number, learner=request.user)
+    try:
+        return redirect(services.payment_start(order=order))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("courses:my-learning")
 
 
 @require_GET

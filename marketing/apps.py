@@ -7,3 +7,10 @@ class MarketingConfig(AppConfig):
 
     name = "marketing"
     verbose_name = _("Marketing")
+
+    def ready(self) -> None:
+        from courses import hooks
+
+        from .services import MarketingCheckout
+
+        hooks.register(MarketingCheckout())

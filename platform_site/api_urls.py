@@ -3,12 +3,26 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from courses.api.views import CourseViewSet, EnrollmentViewSet, LessonViewSet, OrderViewSet
+from marketing.api.views import (
+    CampaignViewSet,
+    ChannelViewSet,
+    CouponViewSet,
+    ReferralCreditViewSet,
+    ReferralLinkViewSet,
+    TrackedLinkViewSet,
+)
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")
 router.register("lessons", LessonViewSet, basename="lesson")
 router.register("orders", OrderViewSet, basename="order")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("marketing/campaigns", CampaignViewSet, basename="campaign")
+router.register("marketing/channels", ChannelViewSet, basename="channel")
+router.register("marketing/links", TrackedLinkViewSet, basename="trackedlink")
+router.register("marketing/coupons", CouponViewSet, basename="coupon")
+router.register("me/referral-links", ReferralLinkViewSet, basename="referral-link")
+router.register("me/referral-credits", ReferralCreditViewSet, basename="referral-credit")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

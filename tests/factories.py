@@ -1,7 +1,9 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Course, Lesson, Order, Partner
@@ -84,3 +86,60 @@ class OrderFactory(factory.django.DjangoModelFactory):
     amount = factory.LazyAttribute(lambda order: order.course.price)
     currency = factory.LazyAttribute(lambda order: order.course.currency)
     provider = "sandbox"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    """A running joint campaign: one knowledge and one art partner (60/40), one course each side."""
+
+    class Meta:
+        model = "marketing.Campaign"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    name_zh = factory.Sequence(lambda n: f"联名活动{n}")
+    name_en = factory.Sequence(lambda n: f"Joint campaign {n}")
+    status = "running"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+    @factory.post_generation
+    def sides(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        from marketing.models import CampaignPartner
+
+        CampaignPartner.objects.create(campaign=self, partner=PartnerFactory(), side="knowledge", share_percent=60)
+        CampaignPartner.objects.create(
+            campaign=self, partner=PartnerFactory(kind="art_institution"), side="art", share_percent=40
+        )
+        self.knowledge_courses.add(CourseFactory(track="knowledge", price=Decimal("100.00")))
+        self.art_courses.add(CourseFactory(track="art", price=Decimal("300.00")))
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "marketing.Channel"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "joint_event"
+    name = factory.Sequence(lambda n: f"Channel {n}")
+    cost = Decimal("500.00")
+
+
+class TrackedLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "marketing.TrackedLink"
+
+    channel = factory.SubFactory(ChannelFactory)
+    target_path = "/courses/"
+
+
+class CouponFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "marketing.Coupon"
+
+    code = factory.Sequence(lambda n: f"SAVE{n}")
+    kind = "percent"
+    value = Decimal("20")
+    valid_from = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    valid_until = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))

@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from courses import selectors
 from courses.models import Course, Enrollment, Lesson, Order, Partner
@@ -61,23 +62,23 @@ class OrderSerializer(serializers.ModelSerializer):
     learner come from the server, whatever a client sends."""
 
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+    coupon = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=32)
     payment_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
         fields = [
-            "number", "course", "amount", "currency", "status", "provider", "payment_url",
-            "created_at", "paid_at", "refunded_at", "cancelled_at",
+            "number", "course", "coupon", "list_price", "discount", "amount", "currency", "status", "provider",
+            "payment_url", "created_at", "paid_at", "refunded_at", "cancelled_at",
         ]  # fmt: skip
-        read_only_fields = [field for field in fields if field != "course"]
+        read_only_fields = [field for field in fields if field not in ("course", "coupon")]
 
     def get_payment_url(self, order: Order) -> str | None:
-        from courses.payments import get_provider
-
+        """Where to go on with payment: POST there to check the price and get the gateway's URL."""
         if order.status != Order.Status.PENDING:
             return None
         request = self.context.get("request")
-        url = get_provider(order.provider).checkout_url(order)
+        url = reverse("order-pay", args=[order.number])
         return request.build_absolute_uri(url) if request else url
 
 
@@ -89,3 +90,7 @@ class EnrollmentSerializer(serializers.ModelSerializer):
         model = Enrollment
         fields = ["id", "course", "status", "order", "created_at", "revoked_at"]
         read_only_fields = ["id", "status", "order", "created_at", "revoked_at"]
+
+
+class PaymentStartSerializer(serializers.Serializer):
+    checkout_url = serializers.URLField()

@@ -11,13 +11,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from courses import cache as catalogue_cache
-from courses import selectors, services
+from courses import hooks, selectors, services
 from courses.filters import CourseFilter
 from courses.models import Course, Enrollment, Lesson, Order
 from platform_site.exceptions import NotPermitted
 
 from .permissions import CanRefundOrders, IsCourseManager, ReadOnlyOrModelPermissions
-from .serializers import CourseSerializer, EnrollmentSerializer, LessonSerializer, OrderSerializer
+from .serializers import (
+    CourseSerializer,
+    EnrollmentSerializer,
+    LessonSerializer,
+    OrderSerializer,
+    PaymentStartSerializer,
+)
 
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
@@ -112,14 +118,26 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        context = {**hooks.checkout_context(request), "coupon_code": serializer.validated_data.get("coupon", "")}
         order, created = services.order_checkout(
             learner=request.user,
             course=serializer.validated_data["course"],
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
+            context=context,
         )
         return Response(
             self.get_serializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
+
+    @extend_schema(request=None, responses={200: PaymentStartSerializer})
+    @action(detail=True, methods=["post"])
+    def pay(self, request: Request, number: str) -> Response:
+        """Check the order's price again (coupon still valid?) and return the gateway URL to pay at."""
+        order = self.get_object()
+        if order.learner_id != request.user.pk:
+            raise NotPermitted(_("Only the learner who placed an order can pay it."))
+        url = services.payment_start(order=order)
+        return Response({"checkout_url": request.build_absolute_uri(url)})
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "marketing.middleware.AttributionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -164,6 +165,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-orders": {"task": "courses.tasks.order_expire_stale_task", "schedule": 300.0},
     "send-missing-receipts": {"task": "courses.tasks.order_send_missing_receipts_task", "schedule": 600.0},
+    "refresh-campaign-stats": {"task": "marketing.tasks.campaign_stats_refresh_task", "schedule": 300.0},
 }
 
 # ------------------------------------------------------------------------------ REST API
@@ -208,6 +210,10 @@ PAYMENT_PROVIDERS = {"sandbox": "courses.payments.sandbox.SandboxProvider"}
 # Shared secret of the sandbox gateway's signed callbacks; empty means derive it from SECRET_KEY.
 PAYMENT_SANDBOX_SECRET = env("PAYMENT_SANDBOX_SECRET", default="")
 ORDER_PENDING_TTL_MINUTES = env.int("ORDER_PENDING_TTL_MINUTES", default=30)
+
+# ------------------------------------------------------------------------------ marketing
+# Campaign touches older than this are not credited with a sign-up or an order.
+ATTRIBUTION_WINDOW_DAYS = env.int("ATTRIBUTION_WINDOW_DAYS", default=30)
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 
 # ------------------------------------------------------------------------------ logging

@@ -129,7 +129,17 @@ def test_order_create_ignores_mass_assigned_fields(as_user, learner, other_learn
     assert response.status_code == 201
     order = Order.objects.get()
     assert (order.learner, order.status, order.amount) == (learner, "pending", course.price)
-    assert response.json()["payment_url"].endswith(f"/pay/sandbox/{order.number}/")
+    assert response.json()["payment_url"].endswith(f"/api/v1/orders/{order.number}/pay/")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 401), ("learner_a", 200), ("learner_b", 404), ("manager", 403)]
+)
+def test_only_the_learner_starts_paying_an_order(as_user, order_of_a, who, status):
+    response = as_user(who).post(f"{API}/orders/{order_of_a.number}/pay/")
+    assert response.status_code == status
+    if status == 200:
+        assert response.json()["checkout_url"].endswith(f"/pay/sandbox/{order_of_a.number}/")
 
 
 def test_order_create_with_the_same_idempotency_key_returns_the_order(as_user, course):

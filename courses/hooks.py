@@ -1,0 +1,62 @@
+"""Extension points of the order flow.
+
+`courses` imports neither `marketing` nor `ml`; apps that need to take part in checkout (a coupon,
+campaign attribution) register a `CheckoutExtension` from their AppConfig.ready(). Services call
+every registered extension at each step; an extension refuses a step by raising ApplicationError.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from courses.models import Course, Order
+
+
+class CheckoutExtension:
+    """Override the steps you take part in; every default does nothing."""
+
+    def context_from_request(self, request: "HttpRequest") -> Mapping[str, Any]:
+        """Return what this extension needs from the checkout request (form fields, cookies)."""
+        return {}
+
+    def discount(self, *, learner: "User", course: "Course", context: Mapping[str, Any]) -> Decimal:
+        """Return the amount to take off the course price (raise to refuse the checkout)."""
+        return Decimal("0")
+
+    def order_created(self, *, order: "Order", context: Mapping[str, Any]) -> None:
+        """Record what the new order owes to this extension (same transaction as the order)."""
+
+    def payment_starting(self, *, order: "Order") -> None:
+        """Check the order may still be paid as priced (raise to refuse)."""
+
+    def order_paid(self, *, order: "Order") -> None:
+        """React to the payment (same transaction as the payment)."""
+
+    def order_cancelled(self, *, order: "Order") -> None:
+        """Release what an unpaid order held (cancelled by the learner, or expired)."""
+
+    def order_refunded(self, *, order: "Order") -> None:
+        """Take back what a refunded order earned."""
+
+
+_extensions: list[CheckoutExtension] = []
+
+
+def register(extension: CheckoutExtension) -> None:
+    if not any(type(existing) is type(extension) for existing in _extensions):
+        _extensions.append(extension)
+
+
+def extensions() -> tuple[CheckoutExtension, ...]:
+    return tuple(_extensions)
+
+
+def checkout_context(request: "HttpRequest") -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for extension in _extensions:
+        context.update(extension.context_from_request(request))
+    return context

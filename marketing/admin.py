@@ -1,0 +1,95 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from courses.admin import apply_service
+
+from . import services
+from .forms import PartnerShareFormSet
+from .models import Campaign, CampaignPartner, Channel, Coupon, CouponRedemption, TrackedLink
+
+
+class CampaignPartnerInline(admin.TabularInline):
+    model = CampaignPartner
+    formset = PartnerShareFormSet
+    extra = 0
+    autocomplete_fields = ["partner"]
+
+
+class ChannelInline(admin.TabularInline):
+    model = Channel
+    extra = 0
+    show_change_link = True
+
+
+class TrackedLinkInline(admin.TabularInline):
+    model = TrackedLink
+    extra = 0
+    fields = ["code", "target_path", "full_link", "referrer"]
+    readonly_fields = ["full_link", "referrer"]
+
+    @admin.display(description=_("link to share"))
+    def full_link(self, link: TrackedLink) -> str:
+        if not link.pk:
+            return "-"
+        # A read-only input selects in one click: managers copy it into posts and chats.
+        return format_html('<input readonly value="{}" size="40" onclick="this.select()">', link.get_absolute_url())
+
+
+def _status_action(status: str, label: str):
+    @admin.action(description=label, permissions=["change"])
+    def action(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        apply_service(
+            model_admin, request, queryset, lambda c: services.campaign_set_status(campaign=c, status=status),
+            lambda n: ngettext("%d campaign updated.", "%d campaigns updated.", n) % n,
+        )  # fmt: skip
+
+    action.__name__ = f"mark_{status}"
+    return action
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name_zh", "status", "starts_at", "ends_at", "budget"]
+    list_filter = ["status"]
+    search_fields = ["name_zh", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    filter_horizontal = ["knowledge_courses", "art_courses"]
+    inlines = [CampaignPartnerInline, ChannelInline]
+    actions = [
+        _status_action(Campaign.Status.SCHEDULED, _("Schedule selected campaigns")),
+        _status_action(Campaign.Status.RUNNING, _("Start selected campaigns")),
+        _status_action(Campaign.Status.ENDED, _("End selected campaigns")),
+    ]
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "kind", "cost"]
+    list_filter = ["kind", "campaign"]
+    list_select_related = ["campaign"]
+    inlines = [TrackedLinkInline]
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "value", "campaign", "valid_from", "valid_until", "total_cap", "per_learner_cap"]
+    list_filter = ["kind", "campaign"]
+    search_fields = ["code"]
+    filter_horizontal = ["courses"]
+
+
+@admin.register(CouponRedemption)
+class CouponRedemptionAdmin(admin.ModelAdmin):
+    list_display = ["coupon", "order", "learner", "status", "discount", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["coupon", "order", "learner"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,105 @@
+from rest_framework import serializers
+
+from courses.models import Course
+from marketing.models import Campaign, CampaignPartner, Channel, Coupon, OrderAttribution, TrackedLink
+
+
+class CampaignPartnerSerializer(serializers.ModelSerializer):
+    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = CampaignPartner
+        fields = ["partner", "side", "share_percent"]
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    knowledge_courses = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Course.objects.all(), required=False
+    )
+    art_courses = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Course.objects.all(), required=False
+    )
+    partner_shares = CampaignPartnerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id", "slug", "name_zh", "name_en", "description_zh", "description_en", "status", "starts_at",
+            "ends_at", "budget", "goal", "knowledge_courses", "art_courses", "bundle_price", "partner_shares",
+        ]  # fmt: skip
+        read_only_fields = ["status"]
+
+    def validate(self, data: dict) -> dict:
+        starts = data.get("starts_at", getattr(self.instance, "starts_at", None))
+        ends = data.get("ends_at", getattr(self.instance, "ends_at", None))
+        if starts and ends and starts >= ends:
+            raise serializers.ValidationError({"ends_at": "The campaign must end after it starts."})
+        return data
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Channel
+        fields = ["id", "campaign", "kind", "name", "cost"]
+
+
+class TrackedLinkSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrackedLink
+        fields = ["id", "channel", "code", "target_path", "url", "referrer", "created_at"]
+        read_only_fields = ["code", "referrer", "created_at"]
+
+    def get_url(self, link: TrackedLink) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(link.get_absolute_url()) if request else link.get_absolute_url()
+
+
+class CouponSerializer(serializers.ModelSerializer):
+    courses = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Course.objects.all(), required=False)
+
+    class Meta:
+        model = Coupon
+        fields = [
+            "id", "code", "kind", "value", "campaign", "courses", "valid_from", "valid_until",
+            "total_cap", "per_learner_cap",
+        ]  # fmt: skip
+
+    def validate(self, data: dict) -> dict:
+        kind = data.get("kind", getattr(self.instance, "kind", None))
+        if kind == Coupon.Kind.PERCENT and data.get("value", 0) > 100:
+            raise serializers.ValidationError({"value": "A percentage cannot exceed 100."})
+        starts = data.get("valid_from", getattr(self.instance, "valid_from", None))
+        ends = data.get("valid_until", getattr(self.instance, "valid_until", None))
+        if starts and ends and starts >= ends:
+            raise serializers.ValidationError({"valid_until": "The coupon must expire after it starts."})
+        return data
+
+
+class ReferralLinkCreateSerializer(serializers.Serializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", queryset=Campaign.objects.all())
+
+
+class ReferralLinkSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(source="channel.campaign", slug_field="slug", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrackedLink
+        fields = ["code", "campaign", "url", "created_at"]
+
+    def get_url(self, link: TrackedLink) -> str:
+        return self.context["request"].build_absolute_uri(link.get_absolute_url())
+
+
+class ReferralCreditSerializer(serializers.ModelSerializer):
+    order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    course = serializers.CharField(source="order.course.slug", read_only=True)
+    amount = serializers.DecimalField(source="order.amount", max_digits=10, decimal_places=2, read_only=True)
+    paid_at = serializers.DateTimeField(source="order.paid_at", read_only=True)
+    campaign = serializers.SlugRelatedField(source="last_campaign", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = OrderAttribution
+        fields = ["order", "course", "amount", "paid_at", "campaign"]

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from courses.models import Order
+from marketing import services, tasks
+from marketing.models import Campaign, Channel, Coupon, OrderAttribution, TrackedLink
+from platform_site.api import ModelPermissionsWithView
+
+from .serializers import (
+    CampaignSerializer,
+    ChannelSerializer,
+    CouponSerializer,
+    ReferralCreditSerializer,
+    ReferralLinkCreateSerializer,
+    ReferralLinkSerializer,
+    TrackedLinkSerializer,
+)
+
+
+class CampaignViewSet(viewsets.ModelViewSet):
+    """Joint campaigns (course managers). Figures come from the last periodic refresh."""
+
+    serializer_class = CampaignSerializer
+    permission_classes = [ModelPermissionsWithView]
+    queryset = Campaign.objects.prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses")
+    lookup_field = "slug"
+    filterset_fields = ["status"]
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="The campaign's latest figures.")})
+    @action(detail=True, methods=["get"])
+    def stats(self, request: Request, slug: str) -> Response:
+        campaign = self.get_object()
+        snapshot = getattr(campaign, "stats", None)
+        if snapshot is None:
+            return Response({"computed_at": None, "figures": None})
+        return Response({"computed_at": snapshot.computed_at, "figures": snapshot.data})
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=True, methods=["post"], url_path="refresh-stats")
+    def refresh_stats(self, request: Request, slug: str) -> Response:
+        campaign = self.get_object()
+        tasks.campaign_stats_refresh_task.delay()
+        return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path=r"status/(?P<new_status>[a-z]+)")
+    def set_status(self, request: Request, slug: str, new_status: str) -> Response:
+        if new_status not in Campaign.Status.values:
+            return Response(
+                {"message": _("Unknown status."), "code": "invalid", "extra": {"fields": {"status": [new_status]}}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        campaign = services.campaign_set_status(campaign=self.get_object(), status=new_status)
+        return Response(self.get_serializer(campaign).data)
+
+
+class ChannelViewSet(viewsets.ModelViewSet):
+    serializer_class = ChannelSerializer
+    permission_classes = [ModelPermissionsWithView]
+    queryset = Channel.objects.all()
+    filterset_fields = ["campaign", "kind"]
+
+
+class TrackedLinkViewSet(viewsets.ModelViewSet):
+    serializer_class = TrackedLinkSerializer
+    permission_classes = [ModelPermissionsWithView]
+    queryset = TrackedLink.objects.all()
+    filterset_fields = ["channel"]
+
+
+class CouponViewSet(viewsets.ModelViewSet):
+    serializer_class = CouponSerializer
+    permission_classes = [ModelPermissionsWithView]
+    queryset = Coupon.objects.prefetch_related("courses")
+    filterset_fields = ["campaign"]
+
+
+class ReferralLinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """The caller's own referral links; POST {"campaign": slug} returns (or makes) the link."""
+
+    serializer_class = ReferralLinkSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = TrackedLink.objects.none()
+
+    def get_queryset(self) -> QuerySet[TrackedLink]:
+        return TrackedLink.objects.filter(referrer=self.request.user).select_related("channel__campaign")
+
+    @extend_schema(request=ReferralLinkCreateSerializer, responses={201: ReferralLinkSerializer})
+    def create(self, request: Request) -> Response:
+        data = ReferralLinkCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = get_object_or_404(Campaign, pk=data.validated_data["campaign"].pk)
+        link = services.referral_link_for(learner=request.user, campaign=campaign)
+        return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralCreditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Paid orders that came through the caller's referral links (refunded ones drop out)."""
+
+    serializer_class = ReferralCreditSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    queryset = OrderAttribution.objects.none()
+
+    def get_queryset(self) -> QuerySet[OrderAttribution]:
+        return OrderAttribution.objects.filter(
+            referrer=self.request.user, order__status=Order.Status.PAID
+        ).select_related("order__course", "last_campaign")

@@ -1,0 +1,162 @@
+"""Reads of the marketing domain. Campaign statistics come from a fixed number of aggregate
+queries, whatever the number of campaigns, channels, visits or orders."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+
+from courses.models import Order
+
+from .models import Campaign, CampaignPartner, Channel, LearnerAttribution, OrderAttribution, TrackedLink, Visit
+
+ZERO = Decimal("0")
+
+
+def campaign_channel_for_utm(utm: dict[str, str]) -> tuple[int, int | None] | None:
+    """Resolve `utm_campaign` (a campaign slug) and `utm_medium` (a channel kind) to ids."""
+    campaign = Campaign.objects.filter(slug=utm.get("utm_campaign", "")).only("pk").first()
+    if campaign is None:
+        return None
+    channel = Channel.objects.filter(campaign=campaign, kind=utm.get("utm_medium", "")).only("pk").first()
+    return campaign.pk, channel.pk if channel else None
+
+
+def tracked_link(*, code: str) -> TrackedLink | None:
+    return TrackedLink.objects.select_related("channel__campaign").filter(code=code).first()
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    return Campaign.objects.prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses", "channels")
+
+
+def _rate(numerator: float, denominator: float) -> float:
+    return round(numerator / denominator, 6) if denominator else 0.0
+
+
+def _money(value: Decimal | None) -> str:
+    return f"{(value or ZERO):.2f}"
+
+
+def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Return every campaign's funnel by channel, revenue by side, refunds, cost and revenue split.
+
+    Visits and sign-ups are credited to the channel that brought them (sign-ups to the first
+    touch); orders, revenue and refunds to the last touch before checkout. Revenue is what paid
+    orders brought, so a refund takes its order's amount back out.
+    """
+    campaigns = Campaign.objects.all()
+    if campaign_ids is not None:
+        campaigns = campaigns.filter(pk__in=campaign_ids)
+    campaigns = list(campaigns.values("pk", "slug", "name_zh", "name_en"))
+    ids = [c["pk"] for c in campaigns]
+
+    channels = defaultdict(list)
+    for row in Channel.objects.filter(campaign_id__in=ids).values("pk", "campaign_id", "kind", "name", "cost"):
+        channels[row["campaign_id"]].append(row)
+    reach_by_channel = {
+        (r["campaign_id"], r["channel_id"]): r["n"]
+        for r in Visit.objects.filter(campaign_id__in=ids)
+        .values("campaign_id", "channel_id")
+        .annotate(n=Count("visitor", distinct=True))
+    }
+    reach = {
+        r["campaign_id"]: r["n"]
+        for r in Visit.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(n=Count("visitor", distinct=True))
+    }
+    signups = {
+        (r["first_campaign_id"], r["first_channel_id"]): r["n"]
+        for r in LearnerAttribution.objects.filter(first_campaign_id__in=ids, signed_up=True)
+        .values("first_campaign_id", "first_channel_id")
+        .annotate(n=Count("pk"))
+    }
+    in_knowledge = Campaign.knowledge_courses.through.objects.filter(
+        campaign_id=OuterRef("last_campaign_id"), course_id=OuterRef("order__course_id")
+    )
+    in_art = Campaign.art_courses.through.objects.filter(
+        campaign_id=OuterRef("last_campaign_id"), course_id=OuterRef("order__course_id")
+    )
+    paid = Q(order__status=Order.Status.PAID)
+    refunded = Q(order__status=Order.Status.REFUNDED)
+    orders = (
+        OrderAttribution.objects.filter(last_campaign_id__in=ids)
+        .annotate(
+            side=Case(
+                When(Exists(in_knowledge), then=Value("knowledge")),
+                When(Exists(in_art), then=Value("art")),
+                default=Value("other"),
+            )
+        )
+        .values("last_campaign_id", "last_channel_id", "side")
+        .annotate(
+            paid=Count("pk", filter=paid),
+            revenue=Sum("order__amount", filter=paid),
+            refunds=Count("pk", filter=refunded),
+            refunded=Sum("order__amount", filter=refunded),
+        )
+    )
+    sales: dict[tuple[int, int | None], dict[str, Any]] = defaultdict(
+        lambda: {"orders": 0, "refunds": 0, "refunded": ZERO, "revenue": defaultdict(lambda: ZERO)}
+    )
+    for row in orders:
+        cell = sales[(row["last_campaign_id"], row["last_channel_id"])]
+        cell["orders"] += row["paid"]
+        cell["refunds"] += row["refunds"]
+        cell["refunded"] += row["refunded"] or ZERO
+        cell["revenue"][row["side"]] += row["revenue"] or ZERO
+    shares = defaultdict(list)
+    for share in CampaignPartner.objects.filter(campaign_id__in=ids).select_related("partner"):
+        shares[share.campaign_id].append(share)
+
+    result = {}
+    for campaign in campaigns:
+        pk = campaign["pk"]
+        keys = [(pk, ch["pk"]) for ch in channels[pk]] + [(pk, None)]  # None: a touch with no channel
+        rows = []
+        for ch in [*channels[pk], {"pk": None, "kind": "", "name": "", "cost": ZERO}]:
+            cell = sales.get((pk, ch["pk"]))
+            channel_reach = reach_by_channel.get((pk, ch["pk"]), 0)
+            revenue = sum(cell["revenue"].values(), ZERO) if cell else ZERO
+            if ch["pk"] is None and not cell and not signups.get((pk, None)):
+                continue
+            rows.append(
+                {
+                    "channel": ch["pk"], "kind": ch["kind"], "name": ch["name"], "cost": _money(ch["cost"]),
+                    "reach": channel_reach, "signups": signups.get((pk, ch["pk"]), 0),
+                    "orders": cell["orders"] if cell else 0, "revenue": _money(revenue),
+                    "refunds": cell["refunds"] if cell else 0,
+                    "conversion_rate": _rate(cell["orders"] if cell else 0, channel_reach),
+                },
+            )  # fmt: skip
+        by_side = defaultdict(lambda: ZERO)
+        for key in keys:
+            if key in sales:
+                for side, amount in sales[key]["revenue"].items():
+                    by_side[side] += amount
+        total = sum(by_side.values(), ZERO)
+        paid_orders = sum(sales[k]["orders"] for k in keys if k in sales)
+        cost = sum((Decimal(ch["cost"]) for ch in channels[pk]), ZERO)
+        result[pk] = {
+            "campaign": pk,
+            "slug": campaign["slug"],
+            "reach": reach.get(pk, 0),
+            "signups": sum(signups.get(k, 0) for k in keys),
+            "orders": paid_orders,
+            "revenue": {"knowledge": _money(by_side["knowledge"]), "art": _money(by_side["art"]),
+                        "other": _money(by_side["other"]), "total": _money(total)},
+            "refunds": {"count": sum(sales[k]["refunds"] for k in keys if k in sales),
+                        "amount": _money(sum((sales[k]["refunded"] for k in keys if k in sales), ZERO))},
+            "cost": _money(cost),
+            "conversion_rate": _rate(paid_orders, reach.get(pk, 0)),
+            "revenue_per_visitor": _money(total / reach[pk]) if reach.get(pk) else "0.00",
+            "channels": rows,
+            "split": [
+                {"partner": s.partner.slug, "name": s.partner.name_zh, "side": s.side,
+                 "share_percent": str(s.share_percent), "amount": _money(total * s.share_percent / 100)}
+                for s in shares[pk]
+            ],
+        }  # fmt: skip
+    return result

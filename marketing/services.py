@@ -1,0 +1,250 @@
+"""Writes of the marketing domain: visits, touches, referral links, coupons, attribution."""
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.hooks import CheckoutExtension
+from courses.models import Course, Order
+from platform_site.exceptions import ApplicationError
+
+from .attribution import Touches
+from .models import (
+    Campaign,
+    Channel,
+    Coupon,
+    CouponRedemption,
+    LearnerAttribution,
+    OrderAttribution,
+    TrackedLink,
+    Visit,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
+# Link previews and crawlers: they fetch a link without anyone having clicked it.
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|bingpreview|python-requests|wget|scrapy",
+    re.IGNORECASE,
+)
+CENT = Decimal("0.01")
+
+
+# ------------------------------------------------------------------------------ visits and touches
+def is_bot(user_agent: str) -> bool:
+    return not user_agent or bool(BOT_USER_AGENT.search(user_agent))
+
+
+def visit_record(*, link: TrackedLink, visitor: str, user_agent: str, now: datetime | None = None) -> bool:
+    """Count a visit through `link`, once per visitor and day; return whether it was counted."""
+    if is_bot(user_agent):
+        return False
+    now = now or timezone.now()
+    channel = link.channel
+    try:
+        with transaction.atomic():
+            Visit.objects.create(
+                link=link, campaign_id=channel.campaign_id, channel=channel, visitor=visitor, day=now.date()
+            )
+    except IntegrityError:  # this visitor came through this link today already
+        return False
+    return True
+
+
+def learner_attribution_record(*, learner: "User", touches: Touches) -> LearnerAttribution | None:
+    """Record where a learner came from, once, at their first signed-in request with touches."""
+    touches = touches.within_window()
+    if touches.last is None:
+        return None
+    first, last = touches.first or touches.last, touches.last
+    try:
+        with transaction.atomic():
+            return LearnerAttribution.objects.create(
+                learner=learner,
+                first_campaign_id=first.campaign,
+                first_channel_id=first.channel,
+                last_campaign_id=last.campaign,
+                last_channel_id=last.channel,
+                first_touched_at=first.when,
+                last_touched_at=last.when,
+                utm=touches.utm,
+                signed_up=learner.date_joined >= first.when,
+            )
+    except IntegrityError:  # recorded by a parallel request
+        return None
+
+
+def referral_link_for(*, learner: "User", campaign: Campaign) -> TrackedLink:
+    """Return the learner's personal link for a running campaign, creating it on first use."""
+    if campaign.status != Campaign.Status.RUNNING:
+        raise ApplicationError(_("Referral links exist only for running campaigns."), code="campaign_not_running")
+    channel, _created = Channel.objects.get_or_create(
+        campaign=campaign, kind=Channel.Kind.USER_REFERRAL, defaults={"name": _("Learner referrals")}
+    )
+    existing = TrackedLink.objects.filter(channel=channel, referrer=learner).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return TrackedLink.objects.create(channel=channel, referrer=learner, target_path=_landing_path(campaign))
+    except IntegrityError:
+        return TrackedLink.objects.get(channel=channel, referrer=learner)
+
+
+def _landing_path(campaign: Campaign) -> str:
+    return f"/campaigns/{campaign.slug}/"
+
+
+# ------------------------------------------------------------------------------ coupons
+def _coupon_applies(coupon: Coupon, course: Course) -> bool:
+    scoped = list(coupon.courses.all())
+    if scoped:
+        return course in scoped
+    if coupon.campaign_id:
+        campaign = coupon.campaign
+        return (
+            campaign.knowledge_courses.filter(pk=course.pk).exists()
+            or campaign.art_courses.filter(pk=course.pk).exists()
+        )
+    return True
+
+
+def _check_coupon(coupon: Coupon, *, learner: "User", course: Course, now: datetime) -> None:
+    if not coupon.valid_from <= now < coupon.valid_until:
+        raise ApplicationError(_("This coupon has expired or is not valid yet."), code="coupon_expired")
+    if coupon.campaign_id and coupon.campaign.status != Campaign.Status.RUNNING:
+        raise ApplicationError(_("This coupon's campaign is not running."), code="coupon_expired")
+    if not _coupon_applies(coupon, course):
+        raise ApplicationError(_("This coupon does not apply to this course."), code="coupon_not_applicable")
+    redeemed = coupon.redemptions.filter(status=CouponRedemption.Status.REDEEMED)
+    if coupon.total_cap is not None and redeemed.count() >= coupon.total_cap:
+        raise ApplicationError(_("This coupon has been used up."), code="coupon_used_up")
+    if redeemed.filter(learner=learner).count() >= coupon.per_learner_cap:
+        raise ApplicationError(_("You have already used this coupon."), code="coupon_used_up")
+
+
+def coupon_discount(
+    *, code: str, learner: "User", course: Course, now: datetime | None = None
+) -> tuple[Coupon, Decimal]:
+    """Return the coupon named `code` and what it takes off `course` now, or refuse with a reason."""
+    coupon = Coupon.objects.select_related("campaign").filter(code__iexact=code.strip()).first()
+    if coupon is None:
+        raise ApplicationError(
+            _("There is no coupon with this code."), code="coupon_unknown", extra={"field": "coupon"}
+        )
+    _check_coupon(coupon, learner=learner, course=course, now=now or timezone.now())
+    if coupon.kind == Coupon.Kind.PERCENT:
+        off = (course.price * coupon.value / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    else:
+        off = coupon.value
+    return coupon, min(off, course.price)
+
+
+def coupon_redeem(*, order: Order) -> None:
+    """Count the order's coupon use, or refuse if it expired or ran out since checkout.
+
+    The coupon row is locked while its uses are counted: parallel redemptions queue on it, so a
+    coupon capped at 50 is redeemed exactly 50 times.
+    """
+    redemption = CouponRedemption.objects.filter(order=order).first()
+    if redemption is None or redemption.status == CouponRedemption.Status.REDEEMED:
+        return
+    with transaction.atomic():
+        coupon = Coupon.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=redemption.coupon_id)
+        _check_coupon(coupon, learner=order.learner, course=order.course, now=timezone.now())
+        CouponRedemption.objects.filter(pk=redemption.pk).update(status=CouponRedemption.Status.REDEEMED)
+
+
+def coupon_release(*, order: Order) -> None:
+    CouponRedemption.objects.filter(order=order).update(status=CouponRedemption.Status.RELEASED)
+
+
+# ------------------------------------------------------------------------------ checkout extension
+class MarketingCheckout(CheckoutExtension):
+    """Plugs coupons and campaign attribution into the courses order flow."""
+
+    def context_from_request(self, request: "HttpRequest") -> Mapping[str, Any]:
+        from .attribution import read_touches
+
+        return {"coupon_code": request.POST.get("coupon", "").strip(), "touches": read_touches(request)}
+
+    def discount(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> Decimal:
+        code = context.get("coupon_code") or ""
+        if not code:
+            return Decimal("0")
+        return coupon_discount(code=code, learner=learner, course=course)[1]
+
+    def order_created(self, *, order: Order, context: Mapping[str, Any]) -> None:
+        if code := context.get("coupon_code"):
+            coupon, discount = coupon_discount(code=code, learner=order.learner, course=order.course)
+            CouponRedemption.objects.create(coupon=coupon, order=order, learner=order.learner, discount=discount)
+        touches: Touches = (context.get("touches") or Touches()).within_window()
+        if touches.last is not None:
+            first = touches.first or touches.last
+            referrer = touches.last.referrer if touches.last.referrer != order.learner_id else None
+            OrderAttribution.objects.create(
+                order=order,
+                first_campaign_id=first.campaign,
+                first_channel_id=first.channel,
+                last_campaign_id=touches.last.campaign,
+                last_channel_id=touches.last.channel,
+                first_touched_at=first.when,
+                last_touched_at=touches.last.when,
+                utm=touches.utm,
+                referrer_id=referrer,
+            )
+
+    def payment_starting(self, *, order: Order) -> None:
+        coupon_redeem(order=order)
+
+    def order_cancelled(self, *, order: Order) -> None:
+        coupon_release(order=order)
+
+
+# ------------------------------------------------------------------------------ statistics
+def campaign_stats_refresh(*, campaign_ids: list[int] | None = None) -> int:
+    """Recompute and store the figures of every campaign (or of `campaign_ids`); return how many."""
+    from .models import CampaignStats
+    from .selectors import campaign_stats
+
+    now = timezone.now()
+    rows = [
+        CampaignStats(campaign_id=pk, data=data, computed_at=now)
+        for pk, data in campaign_stats(campaign_ids=campaign_ids).items()
+    ]
+    CampaignStats.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["campaign"], update_fields=["data", "computed_at"]
+    )
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------ campaigns
+def check_partner_shares(shares: list[tuple[str, Decimal]]) -> None:
+    """Refuse (side, percent) shares unless both sides have a partner and the shares make 100%."""
+    if {side for side, _percent in shares} != {"knowledge", "art"}:
+        raise ApplicationError(
+            _("A joint campaign needs at least one knowledge-side and one art-side partner."), code="campaign_sides"
+        )
+    if sum((percent for _side, percent in shares), Decimal(0)) != Decimal(100):
+        raise ApplicationError(_("The partners' revenue shares must add up to 100%."), code="campaign_split")
+
+
+def campaign_check_ready(*, campaign: Campaign) -> None:
+    check_partner_shares([(share.side, share.share_percent) for share in campaign.partner_shares.all()])
+
+
+def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
+    if status in (Campaign.Status.SCHEDULED, Campaign.Status.RUNNING):
+        campaign_check_ready(campaign=campaign)
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    return campaign

@@ -1,0 +1,10 @@
+"""Celery tasks of the marketing domain (queue `default`)."""
+
+from celery import shared_task
+
+
+@shared_task
+def campaign_stats_refresh_task() -> int:
+    from . import services
+
+    return services.campaign_stats_refresh()

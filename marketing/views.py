@@ -1,0 +1,45 @@
+"""Learner-facing marketing pages: tracked links and campaign landing pages."""
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from platform_site.exceptions import ApplicationError
+
+from . import attribution, selectors, services
+from .models import Campaign
+
+
+@require_GET
+def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
+    """Count the visit, remember the touch, and go on to the link's page of this site."""
+    link = selectors.tracked_link(code=code)
+    if link is None:
+        raise Http404
+    campaign = link.channel.campaign
+    if campaign.status == Campaign.Status.RUNNING:
+        visitor = attribution.visitor_id(request)
+        services.visit_record(link=link, visitor=visitor, user_agent=request.headers.get("User-Agent", ""))
+        hit = attribution.hit_now(campaign.pk, link.channel_id, link=link.pk, referrer=link.referrer_id)
+        attribution.remember(request, attribution.read_touches(request).add(hit))
+    target = link.target_path
+    # The path was validated on save; checked again so that no stored value can leave the site.
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=set()) or not target.startswith("/"):
+        target = "/"
+    separator = "&" if "?" in target else "?"
+    return HttpResponseRedirect(f"{target}{separator}c={link.code}")
+
+
+@require_GET
+def campaign_landing(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(selectors.campaign_list().exclude(status=Campaign.Status.DRAFT), slug=slug)
+    referral = None
+    if request.user.is_authenticated and campaign.status == Campaign.Status.RUNNING:
+        try:
+            referral = request.build_absolute_uri(
+                services.referral_link_for(learner=request.user, campaign=campaign).get_absolute_url()
+            )
+        except ApplicationError:
+            referral = None
+    return render(request, "marketing/campaign_landing.html", {"campaign": campaign, "referral_url": referral})
