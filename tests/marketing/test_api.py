@@ -23,7 +23,9 @@ def as_user(api_client, learner, other_learner, manager):
 
 
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 200)])
-@pytest.mark.parametrize("endpoint", ["marketing/campaigns", "marketing/channels", "marketing/links", "marketing/coupons"])
+@pytest.mark.parametrize(
+    "endpoint", ["marketing/campaigns", "marketing/channels", "marketing/links", "marketing/coupons"]
+)
 def test_marketing_endpoints_are_for_managers(as_user, who, status, endpoint):
     CouponFactory(campaign=TrackedLinkFactory().channel.campaign)
     assert as_user(who).get(f"{API}/{endpoint}/").status_code == status
@@ -31,7 +33,12 @@ def test_marketing_endpoints_are_for_managers(as_user, who, status, endpoint):
 
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 201)])
 def test_only_managers_create_campaigns(as_user, who, status):
-    payload = {"slug": "spring", "name_zh": "春季联名", "starts_at": "2026-03-01T00:00:00Z", "ends_at": "2026-04-01T00:00:00Z"}
+    payload = {
+        "slug": "spring",
+        "name_zh": "春季联名",
+        "starts_at": "2026-03-01T00:00:00Z",
+        "ends_at": "2026-04-01T00:00:00Z",
+    }
     assert as_user(who).post(f"{API}/marketing/campaigns/", payload, format="json").status_code == status
 
 
@@ -88,7 +95,9 @@ def test_api_checkout_takes_a_coupon(as_user, learner):
     campaign = CampaignFactory()
     coupon = CouponFactory(campaign=campaign, value=50)
     course = campaign.art_courses.get()
-    response = as_user("learner_a").post(f"{API}/orders/", {"course": course.slug, "coupon": coupon.code}, format="json")
+    response = as_user("learner_a").post(
+        f"{API}/orders/", {"course": course.slug, "coupon": coupon.code}, format="json"
+    )
     assert response.status_code == 201
     assert response.json()["amount"] == "150.00"
     bad = as_user("learner_a").post(f"{API}/orders/", {"course": course.slug, "coupon": "NOPE"}, format="json")

@@ -40,9 +40,17 @@ def test_anonymous_visit_then_sign_up_then_order_is_attributed():
     order = buy(client, campaign.art_courses.get())
 
     learner_touch = LearnerAttribution.objects.get(learner=learner)
-    assert (learner_touch.first_campaign, learner_touch.first_channel, learner_touch.signed_up) == (campaign, channel, True)
+    assert (learner_touch.first_campaign, learner_touch.first_channel, learner_touch.signed_up) == (
+        campaign,
+        channel,
+        True,
+    )
     order_touch = OrderAttribution.objects.get(order=order)
-    assert (order_touch.first_campaign, order_touch.last_campaign, order_touch.last_channel) == (campaign, campaign, channel)
+    assert (order_touch.first_campaign, order_touch.last_campaign, order_touch.last_channel) == (
+        campaign,
+        campaign,
+        channel,
+    )
 
 
 def test_utm_parameters_make_a_touch(client, learner):

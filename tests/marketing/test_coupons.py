@@ -20,7 +20,9 @@ def checkout(learner, course, code: str) -> Order:
     return course_services.order_checkout(learner=learner, course=course, context={"coupon_code": code})[0]
 
 
-@pytest.mark.parametrize(("kind", "value", "amount"), [("percent", "20", "80.00"), ("fixed", "30", "70.00"), ("fixed", "500", "0.00")])
+@pytest.mark.parametrize(
+    ("kind", "value", "amount"), [("percent", "20", "80.00"), ("fixed", "30", "70.00"), ("fixed", "500", "0.00")]
+)
 def test_coupon_prices_the_order(learner, kind, value, amount):
     course = CourseFactory(price=Decimal("100.00"))
     order = checkout(learner, course, CouponFactory(code="SPRING", kind=kind, value=Decimal(value)).code)
@@ -100,7 +102,9 @@ def test_buying_again_without_the_coupon_reprices_the_pending_order(client, lear
 def test_the_page_says_why_a_coupon_is_refused(client, learner):
     course = CourseFactory()
     client.force_login(learner)
-    response = client.post(reverse("courses:buy", args=[course.slug]), {"checkout_key": "a", "coupon": "NOPE"}, follow=True)
+    response = client.post(
+        reverse("courses:buy", args=[course.slug]), {"checkout_key": "a", "coupon": "NOPE"}, follow=True
+    )
     assert "没有这个优惠码" in response.content.decode() or "There is no coupon" in response.content.decode()
 
 

@@ -62,7 +62,9 @@ def test_campaign_figures_match_a_hand_count(campaign_with_results):
 
 def test_a_refund_takes_revenue_back(campaign_with_results):
     campaign, event, _ = campaign_with_results
-    Order.objects.filter(attribution__last_channel=event, course__in=campaign.art_courses.all()).update(status="refunded")
+    Order.objects.filter(attribution__last_channel=event, course__in=campaign.art_courses.all()).update(
+        status="refunded"
+    )
 
     stats = selectors.campaign_stats()[campaign.pk]
 

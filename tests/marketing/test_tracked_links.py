@@ -39,7 +39,9 @@ def test_bots_and_link_previews_are_not_visits(client, link, agent):
     assert Visit.objects.count() == 0
 
 
-@pytest.mark.parametrize("target", ["//evil.example.com/", "https://evil.example.com/", "javascript:alert(1)", "\\\\evil"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example.com/", "https://evil.example.com/", "javascript:alert(1)", "\\\\evil"]
+)
 def test_a_link_cannot_target_another_site(target):
     with pytest.raises(ValidationError):
         TrackedLink(channel=TrackedLinkFactory().channel, target_path=target).full_clean()
