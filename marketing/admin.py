@@ -1,13 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.admin import apply_service
 
-from . import services
+from . import dashboard, services
 from .forms import PartnerShareFormSet
 from .models import Campaign, CampaignPartner, Channel, Coupon, CouponRedemption, TrackedLink
 
@@ -53,12 +55,44 @@ def _status_action(status: str, label: str):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name_zh", "status", "starts_at", "ends_at", "budget"]
+    list_display = ["name_zh", "status", "starts_at", "ends_at", "budget", "dashboard_link"]
     list_filter = ["status"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["knowledge_courses", "art_courses"]
     inlines = [CampaignPartnerInline, ChannelInline]
+    readonly_fields = ["dashboard_link"]
+
+    def get_urls(self):
+        def guarded(view):  # admin login, then the campaign view permission, as the change list has
+            def wrapped(request: HttpRequest, campaign_id: int) -> HttpResponse:
+                if not self.has_view_permission(request):
+                    raise PermissionDenied
+                return view(request, campaign_id)
+
+            return self.admin_site.admin_view(wrapped)
+
+        prefix = "marketing_campaign"
+        return [
+            path("<int:campaign_id>/dashboard/", guarded(self._dashboard), name=f"{prefix}_dashboard"),
+            path("<int:campaign_id>/orders.csv", guarded(dashboard.attributed_orders_csv), name=f"{prefix}_orders_csv"),
+            path("<int:campaign_id>/split.csv", guarded(dashboard.split_statement_csv), name=f"{prefix}_split_csv"),
+            *super().get_urls(),
+        ]
+
+    def _dashboard(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        return dashboard.campaign_dashboard(request, campaign_id, self)
+
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, campaign: Campaign) -> str:
+        if not campaign.pk:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:marketing_campaign_dashboard", args=[campaign.pk]),
+            _("Open the dashboard"),
+        )
+
     actions = [
         _status_action(Campaign.Status.SCHEDULED, _("Schedule selected campaigns")),
         _status_action(Campaign.Status.RUNNING, _("Start selected campaigns")),

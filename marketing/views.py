@@ -1,8 +1,11 @@
 """Learner-facing marketing pages: tracked links and campaign landing pages."""
 
+import qrcode
+import qrcode.image.svg
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from platform_site.exceptions import ApplicationError
@@ -34,12 +37,20 @@ def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def campaign_landing(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaign_list().exclude(status=Campaign.Status.DRAFT), slug=slug)
-    referral = None
+    referral = qr = None
     if request.user.is_authenticated and campaign.status == Campaign.Status.RUNNING:
         try:
-            referral = request.build_absolute_uri(
-                services.referral_link_for(learner=request.user, campaign=campaign).get_absolute_url()
-            )
+            link = services.referral_link_for(learner=request.user, campaign=campaign)
         except ApplicationError:
-            referral = None
-    return render(request, "marketing/campaign_landing.html", {"campaign": campaign, "referral_url": referral})
+            link = None
+        if link:
+            referral = request.build_absolute_uri(link.get_absolute_url())
+            qr = qr_svg(referral)
+    context = {"campaign": campaign, "referral_url": referral, "referral_qr": qr}
+    return render(request, "marketing/campaign_landing.html", context)
+
+
+def qr_svg(text: str) -> str:
+    """Return `text` as an inline SVG QR code, drawn here: no image service, no network."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return mark_safe(image.to_string(encoding="unicode"))

@@ -86,3 +86,46 @@ def test_catalogue_fits_a_phone_screen_in_english(browser, live_server):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "catalogue-phone.png", full_page=True)
+
+
+def test_tracked_link_sign_up_and_coupon_purchase_show_on_the_managers_dashboard(browser, live_server):
+    from marketing import services
+    from tests.factories import CouponFactory, ManagerFactory, TrackedLinkFactory
+
+    link = TrackedLinkFactory(target_path="/courses/")
+    campaign = link.channel.campaign
+    course = campaign.art_courses.get()  # 300.00
+    coupon = CouponFactory(code="SPRING20", campaign=campaign, value=20)
+    ManagerFactory(username="boss")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/r/{link.code}/")
+    assert f"c={link.code}" in page.url
+    page.goto(f"{live_server.url}{course.get_absolute_url()}")
+    page.get_by_test_id("buy").click()
+    page.fill("#id_username", "lin")
+    page.fill("#id_email", "lin@example.com")
+    page.fill("#id_password1", "a-long-pass-phrase")
+    page.fill("#id_password2", "a-long-pass-phrase")
+    page.get_by_test_id("signup").click()
+    page.wait_for_url(f"**{course.get_absolute_url()}")
+    page.get_by_test_id("coupon").fill(coupon.code)
+    page.get_by_test_id("buy").click()
+    page.wait_for_url("**/pay/sandbox/**")
+    assert "240.00" in page.content()
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(f"**{course.get_absolute_url()}")
+
+    services.campaign_stats_refresh()  # what the periodic task does every few minutes
+    manager = browser.new_page(viewport={"width": 1280, "height": 1000})
+    manager.goto(f"{live_server.url}/admin/login/?next=/admin/marketing/campaign/{campaign.pk}/dashboard/")
+    manager.fill("#id_username", "boss")
+    manager.fill("#id_password", "correct-horse-battery")
+    manager.click("input[type=submit]")
+    manager.wait_for_url(f"**/dashboard/")
+
+    assert manager.get_by_test_id("orders").inner_text() == "1"
+    recent = manager.get_by_test_id("recent-orders").inner_text()
+    assert "lin" in recent and "240.00" in recent
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    manager.screenshot(path=SCREENSHOTS / "campaign-dashboard.png", full_page=True)

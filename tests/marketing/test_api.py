@@ -118,3 +118,41 @@ def test_campaign_landing_shows_a_signed_in_learner_their_referral_link(client, 
     page = client.get(reverse("marketing:campaign", args=[campaign.slug])).content.decode()
     assert 'data-testid="referral-link"' in page
     assert campaign.art_courses.get().title_zh in page
+    assert "<svg" in page.split('data-testid="referral-qr"')[1]
+
+
+def test_dashboard_and_exports_show_attributed_orders(client, manager, learner):
+    from marketing.models import OrderAttribution
+    from tests.factories import OrderFactory
+
+    channel = ChannelFactory()
+    campaign = channel.campaign
+    order = OrderFactory(course=campaign.art_courses.get(), learner=learner, status="paid")
+    now = __import__("django.utils.timezone", fromlist=["now"]).now()
+    OrderAttribution.objects.create(
+        order=order, first_campaign=campaign, last_campaign=campaign, last_channel=channel,
+        first_touched_at=now, last_touched_at=now,
+    )  # fmt: skip
+    services.campaign_stats_refresh()
+    client.force_login(manager)
+
+    page = client.get(reverse("admin:marketing_campaign_dashboard", args=[campaign.pk])).content.decode()
+    orders_csv = b"".join(
+        client.get(reverse("admin:marketing_campaign_orders_csv", args=[campaign.pk])).streaming_content
+    )
+    split_csv = client.get(reverse("admin:marketing_campaign_split_csv", args=[campaign.pk])).content.decode()
+
+    assert str(order.number) in page and "<svg" in page
+    assert str(order.number) in orders_csv.decode()
+    assert split_csv.count("\n") == 3  # header + two partners
+    assert "180.00" in split_csv  # 60% of 300.00
+
+
+def test_dashboard_is_for_campaign_viewers_only(client, learner):
+    from accounts.models import User
+
+    campaign = ChannelFactory().campaign
+    staff = User.objects.create_user("staff", "staff@example.com", "pw", is_staff=True)  # staff, no permission
+    client.force_login(staff)
+    assert client.get(reverse("admin:marketing_campaign_dashboard", args=[campaign.pk])).status_code == 403
+    assert client.get(reverse("admin:marketing_campaign_orders_csv", args=[campaign.pk])).status_code == 403

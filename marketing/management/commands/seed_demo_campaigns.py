@@ -1,0 +1,64 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from courses.models import Course, Partner
+from marketing.models import Campaign, CampaignPartner, Channel, Coupon, TrackedLink
+
+
+class Command(BaseCommand):
+    help = "Write a running demo joint campaign with channels, tracked links and a coupon (run seed_demo first)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        try:
+            knowledge = Partner.objects.get(slug="zhixing-academy")
+            art = Partner.objects.get(slug="qingyu-art-school")
+        except Partner.DoesNotExist as exc:
+            raise CommandError("Run `manage.py seed_demo` first.") from exc
+        now = timezone.now()
+        campaign, _ = Campaign.objects.update_or_create(
+            slug="spring-knowledge-art",
+            defaults={
+                "name_zh": "知识 × 艺术 春季联名季",
+                "name_en": "Knowledge × Art Spring Season",
+                "description_zh": "知行学堂与青羽艺术联合出品：学一门思维课，再学一门艺术课。",
+                "description_en": "Zhixing Academy and Qingyu Art School together: one course to think, one to create.",
+                "status": Campaign.Status.RUNNING,
+                "starts_at": now - timedelta(days=3),
+                "ends_at": now + timedelta(days=28),
+                "budget": Decimal("20000"),
+                "goal": "300 paid orders",
+            },
+        )
+        campaign.knowledge_courses.set(Course.objects.filter(slug__in=["data-analysis-python", "business-writing"]))
+        campaign.art_courses.set(Course.objects.filter(slug__in=["watercolor-landscapes", "piano-for-adults"]))
+        CampaignPartner.objects.update_or_create(
+            campaign=campaign, partner=knowledge, defaults={"side": "knowledge", "share_percent": Decimal("55")}
+        )
+        CampaignPartner.objects.update_or_create(
+            campaign=campaign, partner=art, defaults={"side": "art", "share_percent": Decimal("45")}
+        )
+        for kind, name, cost, code in [
+            (Channel.Kind.JOINT_EVENT, "线下联名展 Offline joint exhibition", "8000", "spring-expo"),
+            (Channel.Kind.CONTENT_COOPERATION, "公众号联合推文 Co-written articles", "3000", "spring-post"),
+        ]:
+            channel, _ = Channel.objects.update_or_create(
+                campaign=campaign, kind=kind, defaults={"name": name, "cost": Decimal(cost)}
+            )
+            TrackedLink.objects.update_or_create(
+                code=code, defaults={"channel": channel, "target_path": f"/campaigns/{campaign.slug}/"}
+            )
+        Coupon.objects.update_or_create(
+            code="SPRING20",
+            defaults={
+                "kind": Coupon.Kind.PERCENT, "value": Decimal("20"), "campaign": campaign,
+                "valid_from": now - timedelta(days=3), "valid_until": now + timedelta(days=28),
+                "total_cap": 300, "per_learner_cap": 1,
+            },
+        )  # fmt: skip
+        self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/"))
+        self.stdout.write("  tracked links: /r/spring-expo/  /r/spring-post/   coupon: SPRING20 (20% off)")
