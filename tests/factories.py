@@ -1,8 +1,9 @@
+import importlib
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
@@ -25,7 +26,17 @@ class ManagerFactory(UserFactory):
     @factory.post_generation
     def groups(self, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.groups.add(Group.objects.get(name="Course managers"))
+            self.groups.add(manager_group())
+
+
+def manager_group() -> Group:
+    """The data migrations' "Course managers" group, rebuilt if a transactional test emptied the tables."""
+    group, created = Group.objects.get_or_create(name="Course managers")
+    if created:
+        for app, migration in (("courses", "0002_course_managers_group"), ("marketing", "0002_marketing_permissions")):
+            codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename__in=codenames))
+    return group
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

@@ -122,7 +122,7 @@ def test_tracked_link_sign_up_and_coupon_purchase_show_on_the_managers_dashboard
     manager.fill("#id_username", "boss")
     manager.fill("#id_password", "correct-horse-battery")
     manager.click("input[type=submit]")
-    manager.wait_for_url(f"**/dashboard/")
+    manager.wait_for_url("**/dashboard/")
 
     assert manager.get_by_test_id("orders").inner_text() == "1"
     recent = manager.get_by_test_id("recent-orders").inner_text()
