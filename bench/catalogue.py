@@ -12,50 +12,23 @@ Debian's `wrk`.
 
 import argparse
 import os
-import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import BASE, gunicorn, setup_django, wrk
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_catalogue")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 COURSES = 10_000
-PORT = 8765
-
-WRK_SCRIPT = """
-local pages = %d
-request = function()
-  return wrk.format(nil, "%s" .. math.random(1, pages))
-end
-"""
-
-
-def ensure_database() -> None:
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    with psycopg.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def seed() -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
     from courses.models import Course, Partner
 
-    call_command("migrate", verbosity=0)
     if Course.objects.published().count() >= COURSES:
         return
     Course.objects.all().delete()
@@ -79,24 +52,6 @@ def seed() -> None:
     )
 
 
-def wrk(url: str, pages: int | None, duration: int, connections: int) -> dict[str, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        base, _, path = url.partition(f":{PORT}")
-        script.write(WRK_SCRIPT % (pages or 1, path if pages else path + "#"))
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
-    if pages:
-        args += ["-s", script.name]
-    output = subprocess.run([*args, url if not pages else base + f":{PORT}/"], capture_output=True, text=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-
-    def latency(percent: str) -> float:
-        value, unit = re.search(rf"\s{percent}%\s+([\d.]+)(us|ms|s)", output).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    return {"rps": rps, "p50": latency("50"), "p99": latency("99"), "errors": int(errors.group(1)) if errors else 0}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL and round")
@@ -110,58 +65,33 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "platform_site.settings.local",
-        "DATABASE_URL": DATABASE_URL,
-        "DEBUG": "false",
-        # One load generator is one client: per-client throttling would answer 429 to nearly all.
-        "API_THROTTLE_ANON": "",
-        "API_THROTTLE_USER": "",
-        "LOG_LEVEL": "WARNING",
-        # As in production: one cache that every gunicorn worker shares (throttle counters too).
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-    }
-    os.environ.update(env)
     import redis
 
-    redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # start from an empty cache: "cold ms" means cold
-    ensure_database()
+    redis.Redis.from_url(REDIS_URL).flushdb()  # start from an empty cache: "cold ms" means cold
+    env = setup_django(DATABASE_URL, REDIS_URL)
     seed()
 
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "platform_site.wsgi", "-b", f"127.0.0.1:{PORT}",
-         "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        base = f"http://127.0.0.1:{PORT}"
+    with gunicorn(env, args.workers, args.threads):
         targets = [
-            ("floor: /healthz (constant JSON)", f"{base}/healthz", None),
-            ("API: /api/v1/courses/?page=N", f"{base}/api/v1/courses/?page=", COURSES // 20),
-            ("page: /courses/?page=N", f"{base}/courses/?page=", COURSES // 12),
+            ("floor: /healthz (constant JSON)", ["/healthz"]),
+            ("API: /api/v1/courses/?page=N", [f"/api/v1/courses/?page={n}" for n in range(1, COURSES // 20 + 1)]),
+            ("page: /courses/?page=N", [f"/courses/?page={n}" for n in range(1, COURSES // 12 + 1)]),
         ]
         cold = {}
-        for label, url, pages in targets:
+        for label, paths in targets:
             started = time.perf_counter()
-            for page in range(1, (pages or 1) + 1):  # every page once: the steady state of a live site
-                urllib.request.urlopen(url + (str(page) if pages else ""), timeout=30).read()
-            cold[label] = (time.perf_counter() - started) * 1000 / (pages or 1)
-            wrk(url, pages, 2, args.connections)  # warm-up: connections, query plans
+            for path in paths:  # every page once: the steady state of a live site
+                urllib.request.urlopen(BASE + path, timeout=30).read()
+            cold[label] = (time.perf_counter() - started) * 1000 / len(paths)
+            wrk(paths, 2, args.connections)  # warm-up: connections, query plans
         # Interleaved rounds, medians reported: this machine's neighbours come and go, and a
         # slow spell then hits every endpoint alike instead of one.
-        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in targets}
-        cache_stats = redis.Redis.from_url(env["REDIS_URL"])
+        runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in targets}
+        cache_stats = redis.Redis.from_url(REDIS_URL)
         cache_stats.config_resetstat()
         for _ in range(args.rounds):
-            for label, url, pages in targets:
-                runs[label].append(wrk(url, pages, args.duration, args.connections))
+            for label, paths in targets:
+                runs[label].append(wrk(paths, args.duration, args.connections))
                 print(label, runs[label][-1], flush=True)
         stats = cache_stats.info("stats")
         rows = [
@@ -170,11 +100,8 @@ def main() -> None:
                 {key: statistics.median(run[key] for run in runs[label]) for key in runs[label][0]}
                 | {"cold": cold[label]},
             )
-            for label, _, _ in targets
+            for label, _ in targets
         ]
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
     floor = rows[0][1]["rps"]
     print(
