@@ -297,3 +297,20 @@ class CampaignStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class BundlePurchase(models.Model):
+    """A knowledge and an art course of one campaign bought as its bundle: the second order was
+    discounted so that the two paid amounts add up to the campaign's bundle price."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="bundle_purchases")
+    first_order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="bundle_as_first")
+    second_order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="bundle_as_second")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bundle purchase")
+        verbose_name_plural = _("bundle purchases")
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.first_order} + {self.second_order}"

@@ -160,3 +160,14 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
             ],
         }  # fmt: skip
     return result
+
+
+def referral_summary(*, learner: Any) -> dict[str, Any]:
+    """A learner's referral links and credits: paid orders that came through them (refunds drop out)."""
+    links = list(TrackedLink.objects.filter(referrer=learner).select_related("channel__campaign"))
+    credits = list(
+        OrderAttribution.objects.filter(referrer=learner, order__status=Order.Status.PAID).select_related(
+            "order__course", "last_campaign"
+        )
+    )
+    return {"links": links, "credits": credits}

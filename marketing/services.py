@@ -2,11 +2,13 @@
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from platform_site.exceptions import ApplicationError
 
 from .attribution import Touches
 from .models import (
+    BundlePurchase,
     Campaign,
     Channel,
     Coupon,
@@ -168,6 +171,46 @@ def coupon_release(*, order: Order) -> None:
     CouponRedemption.objects.filter(order=order).update(status=CouponRedemption.Status.RELEASED)
 
 
+# ------------------------------------------------------------------------------ bundles
+@dataclass(frozen=True)
+class BundleOffer:
+    campaign: Campaign
+    paired_order: Order
+    discount: Decimal
+
+
+def bundle_offer(*, learner: "User", course: Course) -> BundleOffer | None:
+    """Return the best bundle price the learner gets for `course`, if any.
+
+    A running campaign with a bundle price sells one knowledge and one art course together for
+    it: with a paid order for a course of one side (not yet part of a bundle), the course of the
+    other side costs the bundle price less what was paid.
+    """
+    best: BundleOffer | None = None
+    campaigns = (
+        Campaign.objects.running()
+        .filter(bundle_price__isnull=False)
+        .filter(Q(knowledge_courses=course) | Q(art_courses=course))
+        .distinct()
+        .prefetch_related("knowledge_courses", "art_courses")
+    )
+    for campaign in campaigns:
+        knowledge = list(campaign.knowledge_courses.all())
+        other_side = campaign.art_courses.all() if course in knowledge else knowledge
+        paired = (
+            Order.objects.filter(learner=learner, status=Order.Status.PAID, course__in=list(other_side))
+            .filter(bundle_as_first__isnull=True, bundle_as_second__isnull=True)
+            .order_by("-amount")
+            .first()
+        )
+        if paired is None:
+            continue
+        discount = min(max(course.price - (campaign.bundle_price - paired.amount), Decimal(0)), course.price)
+        if discount > 0 and (best is None or discount > best.discount):
+            best = BundleOffer(campaign=campaign, paired_order=paired, discount=discount)
+    return best
+
+
 # ------------------------------------------------------------------------------ checkout extension
 class MarketingCheckout(CheckoutExtension):
     """Plugs coupons and campaign attribution into the courses order flow."""
@@ -178,15 +221,18 @@ class MarketingCheckout(CheckoutExtension):
         return {"coupon_code": request.POST.get("coupon", "").strip(), "touches": read_touches(request)}
 
     def discount(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> Decimal:
-        code = context.get("coupon_code") or ""
-        if not code:
-            return Decimal("0")
-        return coupon_discount(code=code, learner=learner, course=course)[1]
+        # No stacking: a coupon the learner typed wins; otherwise a bundle price applies by itself.
+        if code := context.get("coupon_code"):
+            return coupon_discount(code=code, learner=learner, course=course)[1]
+        offer = bundle_offer(learner=learner, course=course)
+        return offer.discount if offer else Decimal("0")
 
     def order_created(self, *, order: Order, context: Mapping[str, Any]) -> None:
         if code := context.get("coupon_code"):
             coupon, discount = coupon_discount(code=code, learner=order.learner, course=order.course)
             CouponRedemption.objects.create(coupon=coupon, order=order, learner=order.learner, discount=discount)
+        elif order.discount and (offer := bundle_offer(learner=order.learner, course=order.course)):
+            BundlePurchase.objects.create(campaign=offer.campaign, first_order=offer.paired_order, second_order=order)
         touches: Touches = (context.get("touches") or Touches()).within_window()
         if touches.last is not None:
             first = touches.first or touches.last
@@ -208,6 +254,7 @@ class MarketingCheckout(CheckoutExtension):
 
     def order_cancelled(self, *, order: Order) -> None:
         coupon_release(order=order)
+        BundlePurchase.objects.filter(second_order=order).delete()  # the first course may pair again
 
 
 # ------------------------------------------------------------------------------ statistics

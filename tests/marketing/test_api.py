@@ -156,3 +156,19 @@ def test_dashboard_is_for_campaign_viewers_only(client, learner):
     client.force_login(staff)
     assert client.get(reverse("admin:marketing_campaign_dashboard", args=[campaign.pk])).status_code == 403
     assert client.get(reverse("admin:marketing_campaign_orders_csv", args=[campaign.pk])).status_code == 403
+
+
+def test_my_learning_shows_referral_credits(client, learner, other_learner):
+    from marketing.models import OrderAttribution
+    from tests.factories import OrderFactory
+
+    campaign = ChannelFactory().campaign
+    services.referral_link_for(learner=learner, campaign=campaign)
+    order = OrderFactory(learner=other_learner, course=campaign.art_courses.get(), status="paid")
+    now = __import__("django.utils.timezone", fromlist=["now"]).now()
+    OrderAttribution.objects.create(
+        order=order, last_campaign=campaign, first_touched_at=now, last_touched_at=now, referrer=learner
+    )
+    client.force_login(learner)
+    page = client.get(reverse("courses:my-learning")).content.decode()
+    assert 'data-testid="referrals"' in page and str(order.amount) in page

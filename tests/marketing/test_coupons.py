@@ -129,3 +129,32 @@ def test_two_hundred_parallel_redemptions_of_a_coupon_capped_at_fifty_give_fifty
 
     assert sum(results) == 50
     assert CouponRedemption.objects.filter(coupon=coupon, status="redeemed").count() == 50
+
+
+def test_the_second_course_of_a_campaign_pair_costs_the_bundle_price_once(learner):
+    from marketing.models import BundlePurchase
+    from tests.factories import CourseFactory as Courses
+
+    campaign = CampaignFactory(bundle_price=Decimal("320.00"))  # knowledge 100.00 + art 300.00 = 400.00
+    second_art = Courses(track="art", price=Decimal("300.00"))
+    campaign.art_courses.add(second_art)
+    knowledge = course_services.order_checkout(learner=learner, course=campaign.knowledge_courses.get())[0]
+    Order.objects.filter(pk=knowledge.pk).update(status="paid")
+
+    art = course_services.order_checkout(learner=learner, course=campaign.art_courses.exclude(pk=second_art.pk).get())[
+        0
+    ]
+    Order.objects.filter(pk=art.pk).update(status="paid")
+    again = course_services.order_checkout(learner=learner, course=second_art)[0]
+
+    assert (art.amount, art.discount) == (Decimal("220.00"), Decimal("80.00"))  # 100 + 220 = 320
+    assert again.discount == 0  # the knowledge course already paired once
+    assert BundlePurchase.objects.get().second_order == art
+
+
+def test_a_typed_coupon_is_used_instead_of_the_bundle_price(learner):
+    campaign = CampaignFactory(bundle_price=Decimal("320.00"))
+    knowledge = course_services.order_checkout(learner=learner, course=campaign.knowledge_courses.get())[0]
+    Order.objects.filter(pk=knowledge.pk).update(status="paid")
+    order = checkout(learner, campaign.art_courses.get(), CouponFactory(value=10).code)
+    assert order.discount == Decimal("30.00")

@@ -1,0 +1,16 @@
+"""Template tags that let course pages show marketing bits without `courses` importing `marketing`."""
+
+from typing import Any
+
+from django import template
+
+from marketing import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("marketing/_referral_summary.html", takes_context=True)
+def referral_summary(context: dict[str, Any]) -> dict[str, Any]:
+    """The learner's referral links and the paid orders they brought (for "my learning")."""
+    request = context["request"]
+    return {"request": request, **selectors.referral_summary(learner=request.user)}
