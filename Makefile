@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench-catalogue clean
+.PHONY: run test lint bench-catalogue bench-campaigns clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ lint: $(VENV)/.dev
 
 bench-catalogue: $(VENV)/.dev
 	$(BIN)/python bench/catalogue.py
+
+bench-campaigns: $(VENV)/.dev
+	$(BIN)/python bench/campaigns.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles
