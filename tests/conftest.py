@@ -55,3 +55,15 @@ def free_course(db):
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def as_user(api_client, learner, other_learner, manager):
+    """Log the API client in as one of the permission matrix's callers, by name."""
+    users = {"anonymous": None, "learner_a": learner, "learner_b": other_learner, "manager": manager}
+
+    def login(name: str) -> APIClient:
+        api_client.force_authenticate(users[name])
+        return api_client
+
+    return login

@@ -34,6 +34,14 @@ def browser(monkeypatch: pytest.MonkeyPatch):
         connections.close_all()
 
 
+def sign_up(page, username: str) -> None:
+    page.fill("#id_username", username)
+    page.fill("#id_email", f"{username}@example.com")
+    page.fill("#id_password1", "a-long-pass-phrase")
+    page.fill("#id_password2", "a-long-pass-phrase")
+    page.get_by_test_id("signup").click()
+
+
 def test_visitor_signs_up_buys_a_course_and_opens_a_locked_lesson(browser, live_server):
     course = CourseFactory(
         slug="watercolor-landscapes", title_zh="水彩风景画", title_en="Watercolor Landscapes", track="art",
@@ -50,11 +58,7 @@ def test_visitor_signs_up_buys_a_course_and_opens_a_locked_lesson(browser, live_
     assert locked.count() == 2
 
     page.get_by_test_id("buy").click()
-    page.fill("#id_username", "meimei")
-    page.fill("#id_email", "meimei@example.com")
-    page.fill("#id_password1", "a-long-pass-phrase")
-    page.fill("#id_password2", "a-long-pass-phrase")
-    page.get_by_test_id("signup").click()
+    sign_up(page, "meimei")
     page.wait_for_url(f"**/courses/{course.slug}/")
 
     page.get_by_test_id("buy").click()
@@ -103,11 +107,7 @@ def test_tracked_link_sign_up_and_coupon_purchase_show_on_the_managers_dashboard
     assert f"c={link.code}" in page.url
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
     page.get_by_test_id("buy").click()
-    page.fill("#id_username", "lin")
-    page.fill("#id_email", "lin@example.com")
-    page.fill("#id_password1", "a-long-pass-phrase")
-    page.fill("#id_password2", "a-long-pass-phrase")
-    page.get_by_test_id("signup").click()
+    sign_up(page, "lin")
     page.wait_for_url(f"**{course.get_absolute_url()}")
     page.get_by_test_id("coupon").fill(coupon.code)
     page.get_by_test_id("buy").click()

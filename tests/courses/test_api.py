@@ -13,17 +13,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def as_user(api_client, learner, other_learner, manager):
-    users = {"anonymous": None, "learner_a": learner, "learner_b": other_learner, "manager": manager}
-
-    def login(name: str):
-        api_client.force_authenticate(users[name])
-        return api_client
-
-    return login
-
-
-@pytest.fixture
 def order_of_a(learner, course):
     return services.order_checkout(learner=learner, course=course)[0]
 

@@ -11,17 +11,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-@pytest.fixture
-def as_user(api_client, learner, other_learner, manager):
-    users = {"anonymous": None, "learner_a": learner, "learner_b": other_learner, "manager": manager}
-
-    def login(name: str):
-        api_client.force_authenticate(users[name])
-        return api_client
-
-    return login
-
-
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 200)])
 @pytest.mark.parametrize(
     "endpoint", ["marketing/campaigns", "marketing/channels", "marketing/links", "marketing/coupons"]
