@@ -11,7 +11,19 @@ from courses.admin import apply_service
 
 from . import dashboard, services
 from .forms import PartnerShareFormSet
-from .models import Campaign, CampaignPartner, Channel, Coupon, CouponRedemption, TrackedLink
+from .models import (
+    Campaign,
+    CampaignPartner,
+    CampaignScore,
+    Channel,
+    Choice,
+    Coupon,
+    CouponRedemption,
+    Question,
+    Response,
+    Survey,
+    TrackedLink,
+)
 
 
 class CampaignPartnerInline(admin.TabularInline):
@@ -121,6 +133,64 @@ class CouponRedemptionAdmin(admin.ModelAdmin):
     list_display = ["coupon", "order", "learner", "status", "discount", "created_at"]
     list_filter = ["status"]
     list_select_related = ["coupon", "order", "learner"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    show_change_link = True  # choices are edited on the question's own page
+    fields = [("position", "kind", "required", "dimension"), ("text_zh", "text_en"), ("min_value", "max_value")]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title_zh", "purpose", "campaign", "opens_at", "closes_at", "public_link"]
+    list_filter = ["purpose", "campaign"]
+    search_fields = ["title_zh", "title_en", "slug"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    inlines = [QuestionInline]
+
+    @admin.display(description=_("public link"))
+    def public_link(self, survey: Survey) -> str:
+        return format_html('<a href="{0}">{0}</a>', survey.get_absolute_url())
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "survey", "kind", "dimension", "required"]
+    list_filter = ["survey", "kind", "dimension"]
+    inlines = [ChoiceInline]
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["survey", "respondent", "campaign", "channel", "wants_knowledge", "wants_art", "submitted_at"]
+    list_filter = ["survey", "campaign", "channel", "wants_knowledge", "wants_art"]
+    list_select_related = ["survey", "respondent", "campaign", "channel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CampaignScore)
+class CampaignScoreAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "computed_at", "f", "g", "h", "respondents", "visitors"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

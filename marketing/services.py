@@ -1,12 +1,15 @@
 """Writes of the marketing domain: visits, touches, referral links, coupons, attribution."""
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,17 +17,22 @@ from django.utils.translation import gettext as _
 
 from courses.hooks import CheckoutExtension
 from courses.models import Course, Order
-from platform_site.exceptions import ApplicationError
+from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 
 from .attribution import Touches
 from .models import (
+    Answer,
     BundlePurchase,
     Campaign,
     Channel,
     Coupon,
     CouponRedemption,
+    Dimension,
     LearnerAttribution,
     OrderAttribution,
+    Question,
+    Response,
+    Survey,
     TrackedLink,
     Visit,
 )
@@ -33,6 +41,8 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from accounts.models import User
+
+    from .selectors import ScoreCounts
 
 # Link previews and crawlers: they fetch a link without anyone having clicked it.
 BOT_USER_AGENT = re.compile(
@@ -295,3 +305,160 @@ def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
     campaign.status = status
     campaign.save(update_fields=["status"])
     return campaign
+
+
+# ------------------------------------------------------------------------------ surveys
+def answer_shows_want(question: Question, value: Any) -> bool:
+    """The documented rule for "wants" on a question with a demand dimension.
+
+    Likert 4 or 5 ("agree", "strongly agree"); NPS 9 or 10 (a promoter); a chosen choice marked
+    "shows the want"; a number above 0 ("how many such courses would you take"). Free text never
+    counts: nobody should have to guess intent from prose.
+    """
+    if value in (None, "", []):
+        return False
+    kind = question.kind
+    if kind == Question.Kind.LIKERT:
+        return int(value) >= 4
+    if kind == Question.Kind.NPS:
+        return int(value) >= 9
+    if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        chosen = {int(v) for v in (value if isinstance(value, list) else [value])}
+        return any(choice.shows_want for choice in question.choices.all() if choice.pk in chosen)
+    if kind == Question.Kind.NUMBER:
+        return Decimal(value) > 0
+    return False
+
+
+def check_survey_open(*, survey: Survey, respondent: "User | None", now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    if not survey.opens_at <= now < survey.closes_at:
+        raise ApplicationError(_("This survey is closed; answers are no longer accepted."), code="survey_closed")
+    if respondent is None and not survey.allow_anonymous:
+        raise NotPermitted(_("Log in to answer this survey."), code="login_required")
+
+
+def anonymous_submission_allowed(*, client: str) -> bool:
+    """Allow an anonymous client SURVEY_ANONYMOUS_PER_HOUR submissions an hour (fixed windows)."""
+    window = int(time.time() // 3600)
+    key = f"survey-anon:{client}:{window}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= settings.SURVEY_ANONYMOUS_PER_HOUR
+    except ValueError:  # evicted between add and incr
+        return True
+
+
+def survey_submit(
+    *,
+    survey: Survey,
+    respondent: "User | None",
+    answers: Mapping[Question, Any],
+    idempotency_key: str,
+    link_code: str = "",
+) -> tuple[Response, bool]:
+    """Store one response (answers validated by SurveyForm); return it and whether it is new.
+
+    The same idempotency key returns the response it stored; a learner who already answered gets
+    a clear refusal. Attribution: the tracked link in `link_code`, else the survey's campaign.
+    """
+    existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+    if existing:
+        return existing, False
+    check_survey_open(survey=survey, respondent=respondent)
+    if respondent is not None and Response.objects.filter(survey=survey, respondent=respondent).exists():
+        raise Conflict(_("You have already answered this survey."), code="already_answered")
+    link = TrackedLink.objects.select_related("channel").filter(code=link_code).first() if link_code else None
+    campaign_id = link.channel.campaign_id if link else survey.campaign_id
+    wants = {dimension: False for dimension in Dimension.values}
+    for question, value in answers.items():
+        if question.dimension and answer_shows_want(question, value):
+            wants[question.dimension] = True
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                survey=survey, respondent=respondent, campaign_id=campaign_id,
+                channel_id=link.channel_id if link else None, idempotency_key=idempotency_key,
+                wants_knowledge=wants[Dimension.KNOWLEDGE], wants_art=wants[Dimension.ART],
+            )  # fmt: skip
+            rows = []
+            for question, value in answers.items():
+                if value in (None, "", []):
+                    continue
+                is_choice = question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+                is_number = question.kind in (Question.Kind.LIKERT, Question.Kind.NPS, Question.Kind.NUMBER)
+                rows.append(
+                    Answer(
+                        response=response, question=question,
+                        number=Decimal(value) if is_number else None,
+                        text=str(value) if question.kind == Question.Kind.TEXT else "",
+                    )
+                )  # fmt: skip
+                rows[-1].chosen = [int(v) for v in (value if isinstance(value, list) else [value])] if is_choice else []
+            Answer.objects.bulk_create(rows)
+            through = Answer.choices.through
+            through.objects.bulk_create(
+                through(answer_id=row.pk, choice_id=choice) for row in rows for choice in row.chosen
+            )
+    except IntegrityError:  # a parallel submit with the same key (or by the same learner) won
+        winner = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+        if winner is None:
+            raise Conflict(_("You have already answered this survey."), code="already_answered") from None
+        return winner, False
+    return response, True
+
+
+# ------------------------------------------------------------------------------ scores
+def _share(part: int, whole: int) -> float | None:
+    return min(part / whole, 1.0) if whole else None
+
+
+def campaign_scores_compute(counts: "ScoreCounts") -> dict[str, Any]:
+    """Turn a campaign's counts into the inputs and the three scores (None: not enough data).
+
+    Dk, Da: shares of the campaign's respondents who want knowledge content, art training.
+    Rk, Ra: shares of reached visitors who paid for a knowledge course, an art course (capped at
+    1: a buyer who came without a tracked visit still counts as a buyer).
+    E: the sum over channels of paid orders per 100 reached visitors, or the manager's manual
+    effect for a channel that cannot be tracked. Below SCORES_MIN_RESPONDENTS respondents f is
+    None, below SCORES_MIN_VISITORS visitors g is None and only manual effects make up E.
+    """
+    from . import scores
+
+    enough_answers = counts.respondents >= settings.SCORES_MIN_RESPONDENTS
+    enough_visitors = counts.visitors >= settings.SCORES_MIN_VISITORS
+    d_k, d_a = _share(counts.want_knowledge, counts.respondents), _share(counts.want_art, counts.respondents)
+    r_k, r_a = _share(counts.buyers_knowledge, counts.visitors), _share(counts.buyers_art, counts.visitors)
+    manual = [effect for _reach, _orders, effect in counts.channels if effect is not None]
+    # Measured effects only once enough visitors were reached; manual entries always count.
+    measured = [
+        100 * orders / reach
+        for reach, orders, effect in counts.channels
+        if effect is None and reach > 0 and enough_visitors
+    ]
+    e = float(sum(manual, Decimal(0))) + sum(measured) if (manual or enough_visitors) else None
+    return {
+        "respondents": counts.respondents, "visitors": counts.visitors,
+        "d_k": d_k, "d_a": d_a, "r_k": r_k, "r_a": r_a, "e": e,
+        "f": scores.demand(d_k, d_a) if enough_answers and d_k is not None else None,
+        "g": scores.revenue(r_k, r_a) if enough_visitors and r_k is not None else None,
+        "h": scores.promotion(e) if e is not None else None,
+        "observed_demand": _share(counts.want_either, counts.respondents),
+        "observed_buyers": _share(counts.buyers_either, counts.visitors),
+        "revenue_knowledge": counts.revenue_knowledge, "revenue_art": counts.revenue_art,
+        "manual_channels": len(manual),
+    }  # fmt: skip
+
+
+def campaign_scores_refresh(*, campaign_ids: list[int] | None = None) -> int:
+    """Compute every campaign's scores (or those of `campaign_ids`) and store one snapshot each."""
+    from .models import CampaignScore
+    from .selectors import campaign_score_counts
+
+    now = timezone.now()
+    rows = [
+        CampaignScore(campaign_id=pk, computed_at=now, **campaign_scores_compute(counts))
+        for pk, counts in campaign_score_counts(campaign_ids=campaign_ids).items()
+    ]
+    CampaignScore.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -8,3 +8,10 @@ def campaign_stats_refresh_task() -> int:
     from . import services
 
     return services.campaign_stats_refresh()
+
+
+@shared_task
+def campaign_scores_refresh_task() -> int:
+    from . import services
+
+    return services.campaign_scores_refresh()

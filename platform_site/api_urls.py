@@ -9,6 +9,9 @@ from marketing.api.views import (
     CouponViewSet,
     ReferralCreditViewSet,
     ReferralLinkViewSet,
+    ResponseViewSet,
+    ScoreViewSet,
+    SurveyViewSet,
     TrackedLinkViewSet,
 )
 
@@ -21,6 +24,9 @@ router.register("marketing/campaigns", CampaignViewSet, basename="campaign")
 router.register("marketing/channels", ChannelViewSet, basename="channel")
 router.register("marketing/links", TrackedLinkViewSet, basename="trackedlink")
 router.register("marketing/coupons", CouponViewSet, basename="coupon")
+router.register("marketing/surveys", SurveyViewSet, basename="survey")
+router.register("marketing/responses", ResponseViewSet, basename="response")
+router.register("marketing/scores", ScoreViewSet, basename="score")
 router.register("me/referral-links", ReferralLinkViewSet, basename="referral-link")
 router.register("me/referral-credits", ReferralCreditViewSet, basename="referral-credit")
 

@@ -33,7 +33,12 @@ def manager_group() -> Group:
     """The data migrations' "Course managers" group, rebuilt if a transactional test emptied the tables."""
     group, created = Group.objects.get_or_create(name="Course managers")
     if created:
-        for app, migration in (("courses", "0002_course_managers_group"), ("marketing", "0002_marketing_permissions")):
+        migrations = [
+            ("courses", "0002_course_managers_group"),
+            ("marketing", "0002_marketing_permissions"),
+            ("marketing", "0005_survey_permissions"),
+        ]
+        for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
             group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename__in=codenames))
     return group
@@ -154,3 +159,30 @@ class CouponFactory(factory.django.DjangoModelFactory):
     value = Decimal("20")
     valid_from = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
     valid_until = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An open demand survey: a knowledge Likert question, an art yes/no choice, an optional comment."""
+
+    class Meta:
+        model = "marketing.Survey"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"survey-{n}")
+    title_zh = factory.Sequence(lambda n: f"需求调研{n}")
+    title_en = factory.Sequence(lambda n: f"Demand research {n}")
+    purpose = "demand_research"
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+    @factory.post_generation
+    def questions(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if not create:
+            return
+        from marketing.models import Choice, Question
+
+        Question.objects.create(survey=self, position=1, text_zh="我想学知识课", kind="likert", dimension="knowledge")
+        art = Question.objects.create(survey=self, position=2, text_zh="你想学艺术吗", kind="single", dimension="art")
+        Choice.objects.create(question=art, position=1, label_zh="想", label_en="Yes", shows_want=True)
+        Choice.objects.create(question=art, position=2, label_zh="不想", label_en="No")
+        Question.objects.create(survey=self, position=3, text_zh="建议", kind="text", required=False)

@@ -1,7 +1,19 @@
 from rest_framework import serializers
 
 from courses.models import Course
-from marketing.models import Campaign, CampaignPartner, Channel, Coupon, OrderAttribution, TrackedLink
+from marketing.models import (
+    Campaign,
+    CampaignPartner,
+    CampaignScore,
+    Channel,
+    Choice,
+    Coupon,
+    OrderAttribution,
+    Question,
+    Response,
+    Survey,
+    TrackedLink,
+)
 
 
 class CampaignPartnerSerializer(serializers.ModelSerializer):
@@ -40,7 +52,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 class ChannelSerializer(serializers.ModelSerializer):
     class Meta:
         model = Channel
-        fields = ["id", "campaign", "kind", "name", "cost"]
+        fields = ["id", "campaign", "kind", "name", "cost", "manual_effect"]
 
 
 class TrackedLinkSerializer(serializers.ModelSerializer):
@@ -103,3 +115,84 @@ class ReferralCreditSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderAttribution
         fields = ["order", "course", "amount", "paid_at", "campaign"]
+
+
+class ChoiceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Choice
+        fields = ["id", "position", "label_zh", "label_en"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    choices = ChoiceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "position", "text_zh", "text_en", "kind", "required", "dimension", "min_value", "max_value",
+                  "choices"]  # fmt: skip
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Survey
+        fields = ["slug", "title_zh", "title_en", "intro_zh", "intro_en", "purpose", "campaign", "opens_at",
+                  "closes_at", "allow_anonymous", "questions"]  # fmt: skip
+
+
+class SurveySubmissionSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(), help_text="Question id → answer: a choice id, a list of ids, a number or text."
+    )
+    c = serializers.CharField(required=False, allow_blank=True, max_length=32, help_text="Tracked link code.")
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    survey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Response
+        fields = ["id", "survey", "campaign", "channel", "wants_knowledge", "wants_art", "submitted_at"]
+
+
+class CampaignScoreSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = CampaignScore
+        fields = ["campaign", "computed_at", "respondents", "visitors", "d_k", "d_a", "r_k", "r_a", "e", "f", "g",
+                  "h", "observed_demand", "observed_buyers", "revenue_knowledge", "revenue_art",
+                  "manual_channels"]  # fmt: skip
+
+
+class ScoreCalculatorSerializer(serializers.Serializer):
+    """Each input optional; a score is computed for each complete set of its inputs."""
+
+    d_k = serializers.FloatField(required=False, min_value=0, max_value=1)
+    d_a = serializers.FloatField(required=False, min_value=0, max_value=1)
+    r_k = serializers.FloatField(required=False, min_value=0, max_value=1)
+    r_a = serializers.FloatField(required=False, min_value=0, max_value=1)
+    e = serializers.FloatField(required=False, min_value=0)
+
+    PAIRS = {"f": ("d_k", "d_a"), "g": ("r_k", "r_a"), "h": ("e",)}
+
+    def validate(self, data: dict) -> dict:
+        errors = {}
+        for names in self.PAIRS.values():
+            given = [name for name in names if name in data]
+            for name in names:
+                if given and name not in data:
+                    errors[name] = ["Give this too: it completes the pair."]
+        if not data:
+            raise serializers.ValidationError("Give d_k and d_a, r_k and r_a, or e.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return data
+
+
+class ScoreResultSerializer(serializers.Serializer):
+    f = serializers.FloatField(required=False)
+    g = serializers.FloatField(required=False)
+    h = serializers.FloatField(required=False)

@@ -166,6 +166,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-stale-orders": {"task": "courses.tasks.order_expire_stale_task", "schedule": 300.0},
     "send-missing-receipts": {"task": "courses.tasks.order_send_missing_receipts_task", "schedule": 600.0},
     "refresh-campaign-stats": {"task": "marketing.tasks.campaign_stats_refresh_task", "schedule": 300.0},
+    "refresh-campaign-scores": {"task": "marketing.tasks.campaign_scores_refresh_task", "schedule": 900.0},
 }
 
 # ------------------------------------------------------------------------------ REST API
@@ -189,6 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min") or None,
         "user": env("API_THROTTLE_USER", default="1200/min") or None,
+        "survey": env("API_THROTTLE_SURVEY", default="20/hour") or None,
     },
     "EXCEPTION_HANDLER": "platform_site.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -214,6 +216,11 @@ ORDER_PENDING_TTL_MINUTES = env.int("ORDER_PENDING_TTL_MINUTES", default=30)
 # ------------------------------------------------------------------------------ marketing
 # Campaign touches older than this are not credited with a sign-up or an order.
 ATTRIBUTION_WINDOW_DAYS = env.int("ATTRIBUTION_WINDOW_DAYS", default=30)
+# Anonymous survey submissions one client (IP address) may make in an hour.
+SURVEY_ANONYMOUS_PER_HOUR = env.int("SURVEY_ANONYMOUS_PER_HOUR", default=20)
+# Below these, a campaign's score reads "not enough data" instead of a number.
+SCORES_MIN_RESPONDENTS = env.int("SCORES_MIN_RESPONDENTS", default=20)
+SCORES_MIN_VISITORS = env.int("SCORES_MIN_VISITORS", default=100)
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 
 # ------------------------------------------------------------------------------ logging

@@ -1,0 +1,132 @@
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from marketing.models import Response, Survey
+from tests.factories import SurveyFactory, TrackedLinkFactory
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/marketing/surveys"
+
+
+def form_data(survey: Survey, *, likert: int | None = 5, art: str = "Yes", key: str = "k1", c: str = "") -> dict:
+    questions = {q.position: q for q in survey.questions.prefetch_related("choices")}
+    choice = next(ch for ch in questions[2].choices.all() if ch.label_en == art)
+    data = {f"q{questions[2].pk}": str(choice.pk), "idempotency_key": key, "c": c}
+    if likert is not None:
+        data[f"q{questions[1].pk}"] = str(likert)
+    return data
+
+
+def test_answers_are_stored_with_the_wants_they_show(client):
+    survey = SurveyFactory()
+    response = client.post(survey.get_absolute_url(), form_data(survey, likert=4, art="No"))
+    assert response.status_code == 302
+    stored = Response.objects.get()
+    assert (stored.wants_knowledge, stored.wants_art, stored.answers.count()) == (True, False, 2)
+
+
+def test_missing_required_answer_gets_a_message_beside_the_field(client):
+    survey = SurveyFactory()
+    response = client.post(survey.get_absolute_url(), form_data(survey, likert=None))
+    assert response.status_code == 400
+    likert = survey.questions.get(position=1)
+    assert f"q{likert.pk}" in response.context["form"].errors
+    assert not Response.objects.exists()
+
+
+def test_a_double_click_stores_one_response(client):
+    survey = SurveyFactory()
+    client.post(survey.get_absolute_url(), form_data(survey))
+    client.post(survey.get_absolute_url(), form_data(survey))
+    assert Response.objects.count() == 1
+
+
+def test_a_closed_survey_refuses_answers_clearly(client):
+    survey = SurveyFactory(closes_at=timezone.now() - timedelta(minutes=1), opens_at=timezone.now() - timedelta(days=2))
+    response = client.post(survey.get_absolute_url(), form_data(survey))
+    assert response.status_code == 410
+    assert (
+        "closed" in response.content.decode()
+        or "已结束" in response.content.decode()
+        or "不再" in response.content.decode()
+    )
+    assert not Response.objects.exists()
+
+
+def test_a_survey_link_with_a_tracked_code_attributes_the_response(client):
+    link = TrackedLinkFactory()
+    survey = SurveyFactory()
+    page = client.get(survey.get_absolute_url(), {"c": link.code}).content.decode()
+    assert f'value="{link.code}"' in page
+    client.post(survey.get_absolute_url(), form_data(survey, c=link.code))
+    stored = Response.objects.get()
+    assert (stored.campaign, stored.channel) == (link.channel.campaign, link.channel)
+
+
+def test_anonymous_submissions_are_throttled(client, settings):
+    settings.SURVEY_ANONYMOUS_PER_HOUR = 2
+    survey = SurveyFactory()
+    statuses = [client.post(survey.get_absolute_url(), form_data(survey, key=f"k{i}")).status_code for i in range(3)]
+    assert statuses == [302, 302, 400]
+    assert Response.objects.count() == 2
+
+
+def test_surveys_without_anonymous_answers_ask_to_log_in(client, learner):
+    survey = SurveyFactory(allow_anonymous=False)
+    assert client.get(survey.get_absolute_url()).status_code == 403
+    client.force_login(learner)
+    assert client.post(survey.get_absolute_url(), form_data(survey)).status_code == 302
+    assert Response.objects.get().respondent == learner
+
+
+def test_api_answers_with_field_errors_keyed_by_question(api_client):
+    survey = SurveyFactory()
+    likert, art, _ = survey.questions.all()
+    bad = api_client.post(f"{API}/{survey.slug}/responses/", {"answers": {str(likert.pk): 9}}, format="json",
+                          HTTP_IDEMPOTENCY_KEY="a1")  # fmt: skip
+    assert bad.status_code == 400
+    assert set(bad.json()["extra"]["fields"]) == {str(likert.pk), str(art.pk)}
+
+    yes = art.choices.get(label_en="Yes")
+    body = {"answers": {str(likert.pk): 2, str(art.pk): yes.pk}}
+    first = api_client.post(f"{API}/{survey.slug}/responses/", body, format="json", HTTP_IDEMPOTENCY_KEY="a2")
+    again = api_client.post(f"{API}/{survey.slug}/responses/", body, format="json", HTTP_IDEMPOTENCY_KEY="a2")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["wants_art"] is True and first.json()["wants_knowledge"] is False
+    assert Response.objects.count() == 1
+
+
+def test_api_needs_an_idempotency_key(api_client):
+    survey = SurveyFactory()
+    response = api_client.post(f"{API}/{survey.slug}/responses/", {"answers": {}}, format="json")
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.json()["extra"]["fields"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 200)])
+def test_responses_are_for_managers(as_user, who, status):
+    assert as_user(who).get("/api/v1/marketing/responses/").status_code == status
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submits_with_one_key_store_one_response():
+    survey = SurveyFactory()
+    data = form_data(survey, key="same")
+
+    def submit(_: int) -> int:
+        try:
+            return Client().post(survey.get_absolute_url(), data).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(submit, range(10)))
+
+    assert set(statuses) == {302}
+    assert Response.objects.count() == 1
