@@ -1,5 +1,8 @@
+from collections.abc import Callable
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -9,7 +12,7 @@ from django.utils.translation import ngettext
 
 from courses.admin import apply_service
 
-from . import dashboard, services
+from . import dashboard, services, tasks
 from .forms import PartnerShareFormSet
 from .models import (
     Campaign,
@@ -24,6 +27,17 @@ from .models import (
     Survey,
     TrackedLink,
 )
+
+
+def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponse]) -> Callable:
+    """Wrap an extra admin page: admin login, then the model's view permission, as its change list."""
+
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        if not model_admin.has_view_permission(request):
+            raise PermissionDenied
+        return view(request, pk)
+
+    return model_admin.admin_site.admin_view(wrapped)
 
 
 class CampaignPartnerInline(admin.TabularInline):
@@ -76,21 +90,19 @@ class CampaignAdmin(admin.ModelAdmin):
     readonly_fields = ["dashboard_link"]
 
     def get_urls(self):
-        def guarded(view):  # admin login, then the campaign view permission, as the change list has
-            def wrapped(request: HttpRequest, campaign_id: int) -> HttpResponse:
-                if not self.has_view_permission(request):
-                    raise PermissionDenied
-                return view(request, campaign_id)
-
-            return self.admin_site.admin_view(wrapped)
-
         prefix = "marketing_campaign"
         return [
-            path("<int:campaign_id>/dashboard/", guarded(self._dashboard), name=f"{prefix}_dashboard"),
-            path("<int:campaign_id>/orders.csv", guarded(dashboard.attributed_orders_csv), name=f"{prefix}_orders_csv"),
-            path("<int:campaign_id>/split.csv", guarded(dashboard.split_statement_csv), name=f"{prefix}_split_csv"),
+            path("<int:pk>/dashboard/", guarded(self, self._dashboard), name=f"{prefix}_dashboard"),
+            path("<int:pk>/orders.csv", guarded(self, dashboard.attributed_orders_csv), name=f"{prefix}_orders_csv"),
+            path("<int:pk>/split.csv", guarded(self, dashboard.split_statement_csv), name=f"{prefix}_split_csv"),
             *super().get_urls(),
         ]
+
+    @admin.action(description=_("Recompute scores of selected campaigns"), permissions=["view"])
+    def recompute_scores(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        transaction.on_commit(lambda: tasks.campaign_scores_refresh_task.delay(ids))
+        self.message_user(request, _("Scores are being recomputed; the dashboards show them in a moment."))
 
     def _dashboard(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         return dashboard.campaign_dashboard(request, campaign_id, self)
@@ -106,6 +118,7 @@ class CampaignAdmin(admin.ModelAdmin):
         )
 
     actions = [
+        "recompute_scores",
         _status_action(Campaign.Status.SCHEDULED, _("Schedule selected campaigns")),
         _status_action(Campaign.Status.RUNNING, _("Start selected campaigns")),
         _status_action(Campaign.Status.ENDED, _("End selected campaigns")),
@@ -155,11 +168,28 @@ class ChoiceInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["title_zh", "purpose", "campaign", "opens_at", "closes_at", "public_link"]
+    list_display = ["title_zh", "purpose", "campaign", "opens_at", "closes_at", "public_link", "results_link"]
     list_filter = ["purpose", "campaign"]
     search_fields = ["title_zh", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [QuestionInline]
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/results/", guarded(self, self._results), name="marketing_survey_results"),
+            path("<int:pk>/responses.csv", guarded(self, dashboard.survey_responses_csv),
+                 name="marketing_survey_responses_csv"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _results(self, request: HttpRequest, survey_id: int) -> HttpResponse:
+        return dashboard.survey_results(request, survey_id, self)
+
+    @admin.display(description=_("results"))
+    def results_link(self, survey: Survey) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:marketing_survey_results", args=[survey.pk]), _("Results")
+        )
 
     @admin.display(description=_("public link"))
     def public_link(self, survey: Survey) -> str:

@@ -12,6 +12,7 @@ from .models import Campaign, OrderAttribution
 
 FUNNEL_STEPS = ("reach", "signups", "orders")
 RECENT_ORDERS = 50
+SCORE_POINTS = 60  # snapshots plotted: with the 15-minute refresh, the last 15 hours
 
 
 class _Echo:
@@ -29,6 +30,20 @@ def _funnel_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _score_lines(history: list) -> dict[str, str]:
+    """SVG polyline points of f and g (shares, 0 at the bottom, 1 at the top) over the snapshots."""
+    lines = {}
+    step = 600 / max(len(history) - 1, 1)
+    for name in ("f", "g"):
+        points = [
+            f"{i * step:.1f},{100 - 100 * getattr(s, name):.1f}"
+            for i, s in enumerate(history)
+            if getattr(s, name) is not None
+        ]
+        lines[name] = " ".join(points)
+    return lines
+
+
 def campaign_dashboard(request: HttpRequest, campaign_id: int, model_admin: admin.ModelAdmin) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     snapshot = getattr(campaign, "stats", None)
@@ -38,10 +53,13 @@ def campaign_dashboard(request: HttpRequest, campaign_id: int, model_admin: admi
         .select_related("order__course", "order__learner", "last_channel", "referrer")
         .order_by("-order__created_at")[:RECENT_ORDERS]
     )
+    history = list(campaign.scores.order_by("-computed_at")[:SCORE_POINTS])[::-1]
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": campaign.name,
+        "score": history[-1] if history else None,
+        "score_lines": _score_lines(history),
         "campaign": campaign,
         "snapshot": snapshot,
         "figures": figures,
@@ -96,3 +114,62 @@ def split_statement_csv(request: HttpRequest, campaign_id: int) -> HttpResponse:
             figures["revenue"]["total"], computed,
         ])  # fmt: skip
     return response
+
+
+def survey_results(request: HttpRequest, survey_id: int, model_admin: admin.ModelAdmin) -> HttpResponse:
+    from .models import Channel, Survey
+    from .selectors import survey_results as results
+
+    survey = get_object_or_404(Survey, pk=survey_id)
+    campaign_id = _int(request.GET.get("campaign"))
+    channel_id = _int(request.GET.get("channel"))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": survey.title,
+        "survey": survey,
+        "campaigns": Campaign.objects.filter(responses__survey=survey).distinct(),
+        "channels": Channel.objects.filter(responses__survey=survey).distinct(),
+        "selected": {"campaign": campaign_id, "channel": channel_id},
+        **results(survey=survey, campaign_id=campaign_id, channel_id=channel_id),
+    }
+    return TemplateResponse(request, "admin/marketing/survey_results.html", context)
+
+
+def survey_responses_csv(request: HttpRequest, survey_id: int) -> StreamingHttpResponse:
+    from .models import Response, Survey
+
+    survey = get_object_or_404(Survey, pk=survey_id)
+    questions = list(survey.questions.all())
+    rows = (
+        Response.objects.filter(survey=survey)
+        .select_related("campaign", "channel", "respondent")
+        .prefetch_related("answers__choices")
+        .order_by("submitted_at")
+    )
+
+    def value(answer) -> str:
+        if answer is None:
+            return ""
+        chosen = [choice.label_zh for choice in answer.choices.all()]
+        return "; ".join(chosen) if chosen else (answer.text or ("" if answer.number is None else str(answer.number)))
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(["response", "submitted_at", "respondent", "campaign", "channel", "wants_knowledge",
+                               "wants_art", *[f"{q.position}. {q.text_zh}" for q in questions]])  # fmt: skip
+        for response in rows.iterator(chunk_size=500):
+            by_question = {answer.question_id: answer for answer in response.answers.all()}
+            yield writer.writerow([
+                response.pk, response.submitted_at.isoformat(), response.respondent or "",
+                response.campaign.slug if response.campaign else "", response.channel.name if response.channel else "",
+                response.wants_knowledge, response.wants_art, *[value(by_question.get(q.pk)) for q in questions],
+            ])  # fmt: skip
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-responses.csv"'
+    return response
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

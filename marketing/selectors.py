@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 
 from courses.models import Order
 
@@ -268,3 +268,49 @@ def latest_scores() -> QuerySet[CampaignScore]:
         CampaignScore.objects.filter(campaign=OuterRef("campaign")).order_by("-computed_at", "-id").values("pk")[:1]
     )
     return CampaignScore.objects.filter(pk=Subquery(latest.values("pk")[:1])).select_related("campaign")
+
+
+def survey_results(*, survey: Any, campaign_id: int | None = None, channel_id: int | None = None) -> dict[str, Any]:
+    """Per-question summaries of a survey's responses (optionally of one campaign or channel):
+    counts per choice, count and mean of scales and numbers, the NPS, the latest free texts."""
+    from .models import Answer, Question
+
+    responses = Response.objects.filter(survey=survey)
+    if campaign_id:
+        responses = responses.filter(campaign_id=campaign_id)
+    if channel_id:
+        responses = responses.filter(channel_id=channel_id)
+    answers = Answer.objects.filter(response__in=responses)
+    chosen = {
+        row["choice_id"]: row["n"]
+        for row in Answer.choices.through.objects.filter(answer__in=answers).values("choice_id").annotate(n=Count("pk"))
+    }
+    numbers = {
+        row["question_id"]: row
+        for row in answers.filter(number__isnull=False)
+        .values("question_id")
+        .annotate(
+            n=Count("pk"), mean=Avg("number"),
+            promoters=Count("pk", filter=Q(number__gte=9)), detractors=Count("pk", filter=Q(number__lte=6)),
+        )
+    }  # fmt: skip
+    texts = defaultdict(list)
+    for row in answers.exclude(text="").order_by("-response__submitted_at").values("question_id", "text")[:500]:
+        if len(texts[row["question_id"]]) < 20:
+            texts[row["question_id"]].append(row["text"])
+    summaries = []
+    for question in survey.questions.prefetch_related("choices"):
+        summary: dict[str, Any] = {"question": question}
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            counts = [(choice, chosen.get(choice.pk, 0)) for choice in question.choices.all()]
+            top = max([n for _, n in counts] + [1])
+            summary["choices"] = [(choice, n, round(100 * n / top, 1)) for choice, n in counts]
+        elif question.kind == Question.Kind.TEXT:
+            summary["texts"] = texts.get(question.pk, [])
+        else:
+            row = numbers.get(question.pk, {})
+            summary["count"], summary["mean"] = row.get("n", 0), row.get("mean")
+            if question.kind == Question.Kind.NPS and row.get("n"):
+                summary["nps"] = round(100 * (row["promoters"] - row["detractors"]) / row["n"], 1)
+        summaries.append(summary)
+    return {"responses": responses.count(), "summaries": summaries}

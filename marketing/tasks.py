@@ -11,7 +11,7 @@ def campaign_stats_refresh_task() -> int:
 
 
 @shared_task
-def campaign_scores_refresh_task() -> int:
+def campaign_scores_refresh_task(campaign_ids: list[int] | None = None) -> int:
     from . import services
 
-    return services.campaign_scores_refresh()
+    return services.campaign_scores_refresh(campaign_ids=campaign_ids)

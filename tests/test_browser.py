@@ -129,3 +129,36 @@ def test_tracked_link_sign_up_and_coupon_purchase_show_on_the_managers_dashboard
     assert "lin" in recent and "240.00" in recent
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     manager.screenshot(path=SCREENSHOTS / "campaign-dashboard.png", full_page=True)
+
+
+def test_survey_answered_from_a_tracked_link_shows_on_the_results_page(browser, live_server):
+    from marketing.models import Response
+    from tests.factories import ManagerFactory, SurveyFactory, TrackedLinkFactory
+
+    survey = SurveyFactory()
+    link = TrackedLinkFactory(target_path=survey.get_absolute_url())
+    ManagerFactory(username="boss")
+    likert, art, comment = survey.questions.all()
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+
+    page.goto(f"{live_server.url}/r/{link.code}/")
+    page.get_by_test_id("submit-survey").click()  # nothing answered: messages beside the fields
+    assert page.locator(f"[data-testid=q{likert.pk}] .error").is_visible()
+    page.locator(f"[data-testid=q{likert.pk}] input[value='5']").check()
+    page.locator(f"[data-testid=q{art.pk}] input[type=radio]").first.check()
+    page.locator(f"[data-testid=q{comment.pk}] textarea").fill("多一些周末课程")
+    page.get_by_test_id("submit-survey").click()
+    page.get_by_test_id("survey-done").wait_for()
+
+    response = Response.objects.get()
+    assert (response.campaign, response.channel, response.wants_knowledge) == (link.channel.campaign, link.channel, True)
+    manager = browser.new_page(viewport={"width": 1280, "height": 900})
+    manager.goto(f"{live_server.url}/admin/login/?next=/admin/marketing/survey/{survey.pk}/results/")
+    manager.fill("#id_username", "boss")
+    manager.fill("#id_password", "correct-horse-battery")
+    manager.click("input[type=submit]")
+    manager.wait_for_url("**/results/")
+    assert manager.get_by_test_id("response-count").inner_text() == "1"
+    assert "多一些周末课程" in manager.content()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    manager.screenshot(path=SCREENSHOTS / "survey-results.png", full_page=True)

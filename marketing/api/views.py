@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -58,7 +59,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="refresh-stats")
     def refresh_stats(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        tasks.campaign_stats_refresh_task.delay()
+        transaction.on_commit(tasks.campaign_stats_refresh_task.delay)
         return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: OpenApiResponse(description="Latest scores and their history.")})
@@ -72,7 +73,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="scores/refresh")
     def refresh_scores(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        tasks.campaign_scores_refresh_task.delay()
+        transaction.on_commit(lambda: tasks.campaign_scores_refresh_task.delay([campaign.pk]))
         return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None)

@@ -130,3 +130,38 @@ def test_parallel_submits_with_one_key_store_one_response():
 
     assert set(statuses) == {302}
     assert Response.objects.count() == 1
+
+
+def test_results_page_summarises_each_question_and_filters_by_campaign(client, manager):
+    from django.urls import reverse
+
+    link = TrackedLinkFactory()
+    survey = SurveyFactory()
+    client.post(survey.get_absolute_url(), form_data(survey, likert=5, art="Yes", key="a", c=link.code))
+    client.post(survey.get_absolute_url(), form_data(survey, likert=2, art="No", key="b"))
+    client.force_login(manager)
+    url = reverse("admin:marketing_survey_results", args=[survey.pk])
+
+    everything = client.get(url)
+    one_campaign = client.get(url, {"campaign": link.channel.campaign.pk})
+    csv_body = b"".join(client.get(reverse("admin:marketing_survey_responses_csv", args=[survey.pk])).streaming_content)
+
+    assert everything.context["responses"] == 2 and one_campaign.context["responses"] == 1
+    likert, art, _ = everything.context["summaries"]
+    assert (likert["count"], float(likert["mean"])) == (2, 3.5)
+    assert [(choice.label_en, n) for choice, n, _ in art["choices"]] == [("Yes", 1), ("No", 1)]
+    assert csv_body.decode().count("\n") == 3
+
+
+def test_nps_is_promoters_minus_detractors():
+    from marketing import selectors
+    from marketing.models import Question
+
+    survey = SurveyFactory()
+    nps = Question.objects.create(survey=survey, position=4, text_zh="推荐意愿", kind="nps", required=False)
+    from marketing import services
+
+    for i, score in enumerate([10, 9, 8, 3]):
+        services.survey_submit(survey=survey, respondent=None, answers={nps: score}, idempotency_key=f"n{i}")
+    summary = selectors.survey_results(survey=survey)["summaries"][3]
+    assert summary["nps"] == 25.0  # (2 promoters - 1 detractor) / 4
