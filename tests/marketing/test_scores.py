@@ -1,6 +1,7 @@
 import math
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ def test_worked_examples_on_normalised_inputs():
 
 def test_the_briefs_raw_numbers_are_refused_not_computed():
     # The brief claims f(50, 30) = 100 and g(60, 40) = 100; the formulas give -1420 and -2300.
-    with pytest.raises(ScoreInputError) as error:
+    with pytest.raises(ScoreInputError) as error, translation.override("en"):
         demand(50, 30)
     assert error.value.extra == {"fields": {"d_k": ["Enter a share between 0 and 1."]}}
     with pytest.raises(ScoreInputError):
