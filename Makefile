@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench-catalogue bench-campaigns clean
+.PHONY: run test lint bench-catalogue bench-campaigns bench-scores clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-catalogue: $(VENV)/.dev
 
 bench-campaigns: $(VENV)/.dev
 	$(BIN)/python bench/campaigns.py
+
+bench-scores: $(VENV)/.dev
+	$(BIN)/python bench/scores.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles
