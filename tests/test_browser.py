@@ -151,7 +151,11 @@ def test_survey_answered_from_a_tracked_link_shows_on_the_results_page(browser, 
     page.get_by_test_id("survey-done").wait_for()
 
     response = Response.objects.get()
-    assert (response.campaign, response.channel, response.wants_knowledge) == (link.channel.campaign, link.channel, True)
+    assert (response.campaign, response.channel, response.wants_knowledge) == (
+        link.channel.campaign,
+        link.channel,
+        True,
+    )
     manager = browser.new_page(viewport={"width": 1280, "height": 900})
     manager.goto(f"{live_server.url}/admin/login/?next=/admin/marketing/survey/{survey.pk}/results/")
     manager.fill("#id_username", "boss")

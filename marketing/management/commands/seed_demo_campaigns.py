@@ -6,7 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from courses.models import Course, Partner
-from marketing.models import Campaign, CampaignPartner, Channel, Coupon, TrackedLink
+from marketing.models import (
+    Campaign,
+    CampaignPartner,
+    Channel,
+    Choice,
+    Coupon,
+    Dimension,
+    Question,
+    Survey,
+    TrackedLink,
+)
 
 
 class Command(BaseCommand):
@@ -60,5 +70,37 @@ class Command(BaseCommand):
                 "total_cap": 300, "per_learner_cap": 1,
             },
         )  # fmt: skip
+        self._survey(campaign, now)
         self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/"))
         self.stdout.write("  tracked links: /r/spring-expo/  /r/spring-post/   coupon: SPRING20 (20% off)")
+        self.stdout.write("  demand survey: /surveys/spring-demand/?c=spring-post")
+
+    def _survey(self, campaign: Campaign, now) -> None:
+        survey, _ = Survey.objects.update_or_create(
+            slug="spring-demand",
+            defaults={
+                "title_zh": "春季学习需求调研", "title_en": "Spring learning survey",
+                "intro_zh": "两分钟，告诉我们你想学什么。", "intro_en": "Two minutes to tell us what you want to learn.",
+                "purpose": Survey.Purpose.DEMAND_RESEARCH, "campaign": campaign,
+                "opens_at": now - timedelta(days=3), "closes_at": now + timedelta(days=28),
+            },
+        )  # fmt: skip
+        questions = [
+            (1, "我想通过课程提升职场技能（数据、写作、产品）", "I want courses that build work skills (data, writing, product)",
+             Question.Kind.LIKERT, Dimension.KNOWLEDGE, []),
+            (2, "你想学习哪些艺术？", "Which arts would you like to learn?", Question.Kind.MULTIPLE, Dimension.ART,
+             [("绘画", "Painting", True), ("音乐", "Music", True), ("设计", "Design", True), ("暂不想学", "None for now", False)]),
+            (3, "你会向朋友推荐我们的课程吗？", "Would you recommend our courses to a friend?", Question.Kind.NPS, "", []),
+            (4, "还有什么建议？", "Anything else?", Question.Kind.TEXT, "", []),
+        ]  # fmt: skip
+        for position, text_zh, text_en, kind, dimension, choices in questions:
+            question, _ = Question.objects.update_or_create(
+                survey=survey, position=position,
+                defaults={"text_zh": text_zh, "text_en": text_en, "kind": kind, "dimension": dimension,
+                          "required": kind != Question.Kind.TEXT},
+            )  # fmt: skip
+            for index, (label_zh, label_en, shows_want) in enumerate(choices, start=1):
+                Choice.objects.update_or_create(
+                    question=question, position=index,
+                    defaults={"label_zh": label_zh, "label_en": label_en, "shows_want": shows_want},
+                )  # fmt: skip
