@@ -7,3 +7,18 @@ class MlConfig(AppConfig):
 
     name = "ml"
     verbose_name = _("Machine learning")
+
+    def ready(self) -> None:
+        from django.db import transaction
+        from django.db.models.signals import post_save
+
+        from courses.models import Course
+
+        def tag_after_commit(sender: type, instance: Course, **kwargs: object) -> None:
+            from .services import course_changed
+
+            # After commit: the tagging job must see the course as it was saved.
+            transaction.on_commit(lambda: course_changed(course=instance))
+
+        # A signal: course edits come from the admin, the API and services alike.
+        post_save.connect(tag_after_commit, sender=Course, dispatch_uid="ml-tag-course")

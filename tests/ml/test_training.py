@@ -1,0 +1,128 @@
+"""Real fine-tunes of the shipped MiniLM on the project's own corpus (CPU, under a minute each)."""
+
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ml import corpus, services
+from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob, TrainingJob
+from ml.training.train import TrainConfig, TrainingCancelled, train
+from tests.factories import CourseFactory
+
+SMALL = {"epochs": 4, "learning_rate": 1e-4, "batch_size": 16, "max_length": 64, "sources": ["corpus"]}
+
+
+def test_fine_tuning_the_shipped_minilm_lifts_dev_f1(tmp_path):
+    train_set, dev_set = corpus.split(corpus.build())
+    # Untrained, the classification head is random: entity F1 near 0. The lexicon anchor on real
+    # catalogue rows is 0.596; a model that learned the corpus should clear 0.6 on held-out rows.
+    result = train(train_set, dev_set, TrainConfig(epochs=4, learning_rate=1e-4, max_length=64), tmp_path)
+    assert result.metrics["f1"] > 0.6, result.history
+    assert (result.model_dir / "config.json").exists() and (result.model_dir / "tokenizer.json").exists()
+    assert result.device == "cpu" and result.samples_per_second > 0
+
+
+def test_training_stops_between_steps_when_asked(tmp_path):
+    train_set, dev_set = corpus.split(corpus.build(size=60))
+    calls = []
+    with pytest.raises(TrainingCancelled):
+        train(
+            train_set,
+            dev_set,
+            TrainConfig(epochs=3, max_length=64),
+            tmp_path,
+            should_stop=lambda: calls.append(1) or len(calls) > 2,
+        )
+    assert len(calls) == 3
+
+
+@pytest.mark.django_db
+def test_bad_parameters_are_refused_per_field():
+    from platform_site.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError) as error:
+        services.training_job_create(user=None, params={"epochs": 0, "learning_rate": "fast", "sources": ["web"]})
+    assert set(error.value.extra["fields"]) == {"epochs", "learning_rate", "sources"}
+
+
+@pytest.mark.django_db
+def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
+    settings.ML_CACHE_DIR = tmp_path / "cache"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    course = CourseFactory(
+        title_zh="零基础学水彩", description_zh="本课程带你掌握水彩与素描。", title_en="", description_en=""
+    )
+    job, created = services.training_job_create(user=None, params={**SMALL, "activate": False}, idempotency_key="t1")
+    again, _ = services.training_job_create(user=None, params=SMALL, idempotency_key="t1")
+    assert created and again == job
+
+    job = services.training_job_run(job_id=job.pk)
+
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.epoch >= 1 and job.metrics and job.dataset["train"] > 0
+    version = job.model_version
+    assert version.labels[0] == "O" and Path(version.artifact.path).exists()
+    tagging = services.model_version_activate(version=version)
+    tagging = services.tagging_job_run(job_id=tagging.pk)
+    assert tagging.status == JobStatus.SUCCEEDED, tagging.error
+    assert ModelVersion.objects.get(is_active=True) == version
+    # Quality is the fine-tune test's business; here: spans stored, and they are slices of the text.
+    text = f"{course.title_zh}\n{course.description_zh}"
+    skills = list(CourseSkill.objects.filter(course=course, model_version=version))
+    assert skills and all(text[s.start : s.end] == s.text for s in skills)
+
+
+@pytest.mark.django_db
+def test_a_failing_job_ends_failed_with_its_error():
+    job, _ = services.training_job_create(user=None, params={**SMALL, "base_model": "/nonexistent/model"})
+    job = services.training_job_run(job_id=job.pk)
+    assert job.status == JobStatus.FAILED and job.error and job.finished_at
+
+
+@pytest.mark.django_db
+def test_cancelling_a_queued_job_ends_it_at_once():
+    job, _ = services.training_job_create(user=None, params=SMALL)
+    assert services.job_cancel(job=job).status == JobStatus.CANCELLED
+    assert services.training_job_run(job_id=job.pk) is None  # a late message does nothing
+
+
+@pytest.mark.django_db
+def test_the_reaper_requeues_a_dead_job_once_then_fails_it():
+    job = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1)
+    TrainingJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=10))
+    fresh = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
+
+    assert services.reap_stale_jobs() == {"requeued": 1, "failed": 0}
+    assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
+    assert TrainingJob.objects.get(pk=fresh.pk).status == JobStatus.RUNNING
+
+    TrainingJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, attempts=2, heartbeat_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert services.reap_stale_jobs() == {"requeued": 0, "failed": 1}
+    assert "heartbeat" in TrainingJob.objects.get(pk=job.pk).error
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_is_cancelled_between_steps(settings, tmp_path, monkeypatch):
+    settings.ML_CACHE_DIR = tmp_path
+    monkeypatch.setattr(services, "HEARTBEAT_EVERY", 0.2)
+    job, _ = services.training_job_create(user=None, params={**SMALL, "epochs": 50})
+    runner = threading.Thread(target=lambda: (services.training_job_run(job_id=job.pk), connection.close()))
+    runner.start()
+    deadline = time.monotonic() + 60
+    while TrainingJob.objects.get(pk=job.pk).status != JobStatus.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+    services.job_cancel(job=job)
+    runner.join(timeout=60)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and job.model_version is None
+    assert not TaggingJob.objects.exists()
