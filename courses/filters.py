@@ -1,9 +1,13 @@
 """The catalogue's filters, shared by the learner pages and the REST API."""
 
+import copy
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .models import Course, Partner
 
 
@@ -29,6 +33,16 @@ class CourseFilter(django_filters.FilterSet):
     class Meta:
         model = Course
         fields = ["q", "track", "level", "language", "partner", "price_min", "price_max"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters other apps plug in (the skill filter of `ml`), added before the form is built.
+        for name, extra in hooks.course_filters().items():
+            extra = copy.deepcopy(extra)
+            extra.field_name = extra.field_name or name
+            extra.parent = self
+            extra.model = Course
+            self.filters[name] = extra
 
     def filter_text(self, queryset: QuerySet[Course], name: str, value: str) -> QuerySet[Course]:
         for word in value.split()[:8]:

@@ -60,3 +60,15 @@ def checkout_context(request: "HttpRequest") -> dict[str, Any]:
     for extension in _extensions:
         context.update(extension.context_from_request(request))
     return context
+
+
+_course_filters: dict[str, Any] = {}
+
+
+def register_course_filter(name: str, course_filter: Any) -> None:
+    """Add a django-filter Filter to the catalogue (pages and API) under the query parameter `name`."""
+    _course_filters[name] = course_filter
+
+
+def course_filters() -> dict[str, Any]:
+    return dict(_course_filters)

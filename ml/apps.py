@@ -22,3 +22,14 @@ class MlConfig(AppConfig):
 
         # A signal: course edits come from the admin, the API and services alike.
         post_save.connect(tag_after_commit, sender=Course, dispatch_uid="ml-tag-course")
+
+        import django_filters
+        from django.utils.translation import gettext_lazy as _
+
+        from courses import hooks
+
+        from .selectors import filter_courses_by_skill
+
+        hooks.register_course_filter(
+            "skill", django_filters.CharFilter(label=_("Skill"), method=filter_courses_by_skill, max_length=100)
+        )

@@ -88,3 +88,15 @@ def split_by_id(records: list[Record], dev_share: float = 0.2, seed: int = 13) -
     random.Random(seed).shuffle(ids)
     dev_ids = set(ids[: int(len(ids) * dev_share)])
     return [r for r in records if r.id not in dev_ids], [r for r in records if r.id in dev_ids]
+
+
+def records_to_csv(records: list[Record], stem: str) -> Path:
+    """Write records back in the shared shape (to a temporary file) for the training data loader."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=f"-{stem}.csv", delete=False, newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title", "description", "skills", "domain", "source"])
+        for r in records:
+            writer.writerow([r.id, r.title, r.description, ";".join(r.skills), r.domain, ""])
+    return Path(handle.name)

@@ -9,7 +9,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.cache import catalogue_changed
 from courses.models import Course
 from platform_site.exceptions import ApplicationError, Conflict
 
@@ -151,7 +152,9 @@ class _Beat:
         return self.cancelled
 
 
-def training_job_run(*, job_id: int, files: Iterable[Path] = ()) -> TrainingJob | None:
+def training_job_run(
+    *, job_id: int, files: Iterable[Path] = (), on_progress: Callable[[float], None] | None = None
+) -> TrainingJob | None:
     """Run a queued training job to a terminal state: succeeded, failed or cancelled."""
     from .training.train import TrainConfig, TrainingCancelled, train
 
@@ -174,8 +177,13 @@ def training_job_run(*, job_id: int, files: Iterable[Path] = ()) -> TrainingJob 
             history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
             beat(report.progress, epoch=report.epoch, metrics=history)
 
+        def on_step(progress: float) -> None:
+            beat(progress)
+            if on_progress:
+                on_progress(progress)
+
         result = train(
-            train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=beat, should_stop=lambda: beat.cancelled
+            train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.cancelled
         )
         version = _save_version(job, config.base_model, result)
         _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version)
@@ -338,6 +346,7 @@ def tagging_job_run(*, job_id: int) -> TaggingJob | None:
                     for span in spans
                 )
             TaggingJob.objects.filter(pk=job.pk).update(tagged=begin + len(batch))
+            catalogue_changed()  # course pages and lists show skill chips: retire their cached copies
         _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device))
     except Exception as error:
         logger.exception("Tagging job %s failed", job.pk)

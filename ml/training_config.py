@@ -19,7 +19,7 @@ def validated(params: dict[str, Any]) -> dict[str, Any]:
         "learning_rate": params.get("learning_rate", 5e-5),
         "batch_size": params.get("batch_size", 16),
         "max_length": params.get("max_length", 256),
-        "sources": list(params.get("sources") or ["corpus", "lexicon", "reviewed"]),
+        "sources": list(params["sources"] if params.get("sources") is not None else SOURCES),
         "activate": bool(params.get("activate", False)),
     }
     errors: dict[str, list[str]] = {}
@@ -31,7 +31,7 @@ def validated(params: dict[str, Any]) -> dict[str, Any]:
         else:
             clean[name] = kind(value)
     unknown = [s for s in clean["sources"] if s not in SOURCES]
-    if unknown or not clean["sources"]:
+    if unknown:
         errors["sources"] = [_("Choose among: %(names)s.") % {"names": ", ".join(SOURCES)}]
     if errors:
         raise ApplicationError(_("Invalid training parameters."), code="invalid", extra={"fields": errors})

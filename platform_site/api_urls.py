@@ -14,6 +14,7 @@ from marketing.api.views import (
     SurveyViewSet,
     TrackedLinkViewSet,
 )
+from ml.api.views import CourseSkillViewSet, ModelVersionViewSet, TaggingJobViewSet, TrainingJobViewSet
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")
@@ -27,6 +28,10 @@ router.register("marketing/coupons", CouponViewSet, basename="coupon")
 router.register("marketing/surveys", SurveyViewSet, basename="survey")
 router.register("marketing/responses", ResponseViewSet, basename="response")
 router.register("marketing/scores", ScoreViewSet, basename="score")
+router.register("ml/training-jobs", TrainingJobViewSet, basename="training-job")
+router.register("ml/tagging-jobs", TaggingJobViewSet, basename="tagging-job")
+router.register("ml/model-versions", ModelVersionViewSet, basename="model-version")
+router.register("ml/course-skills", CourseSkillViewSet, basename="course-skill")
 router.register("me/referral-links", ReferralLinkViewSet, basename="referral-link")
 router.register("me/referral-credits", ReferralCreditViewSet, basename="referral-credit")
 

