@@ -105,7 +105,8 @@ def test_the_reaper_requeues_a_dead_job_once_then_fails_it():
         status=JobStatus.RUNNING, attempts=2, heartbeat_at=timezone.now() - timedelta(minutes=10)
     )
     assert services.reap_stale_jobs() == {"requeued": 0, "failed": 1}
-    assert "heartbeat" in TrainingJob.objects.get(pk=job.pk).error
+    failed = TrainingJob.objects.get(pk=job.pk)
+    assert failed.status == JobStatus.FAILED and failed.error and failed.finished_at
 
 
 @pytest.mark.postgres
