@@ -15,9 +15,8 @@ import argparse
 import os
 import statistics
 import time
-from string import Template
 
-from common import gunicorn, setup_django, wrk
+from common import ORDERS_SQL, gunicorn, seed_sql, setup_django, wrk
 
 DATABASE_URL = os.environ.get("BENCH_CAMPAIGNS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_campaigns")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -70,40 +69,19 @@ SEED_SQL = [
        JOIN accounts_user u ON u.username = 'bench' || g
        JOIN courses_course co ON co.slug = 'bench-' || (g % ${courses})
        JOIN marketing_campaign c ON c.slug = 'bench-' || ((g % ${courses}) / 2)""",
-    """INSERT INTO courses_order (number, learner_id, course_id, list_price, discount, amount, currency, status,
-                                 provider, idempotency_key, created_at, paid_at)
-       SELECT gen_random_uuid(), learner_id, course_id, price, 0, price, 'CNY',
-              CASE WHEN g % 10 = 0 THEN 'refunded' ELSE 'paid' END, 'sandbox', '', now(), now()
-       FROM bench_orders""",
-    """INSERT INTO marketing_orderattribution (order_id, first_campaign_id, first_channel_id, last_campaign_id,
-                                              last_channel_id, first_touched_at, last_touched_at, utm, referrer_id)
-       SELECT o.id, b.campaign_id, ch.id, b.campaign_id, ch.id, now(), now(), '{}', NULL
-       FROM bench_orders b JOIN courses_order o ON o.learner_id = b.learner_id AND o.course_id = b.course_id
-       JOIN marketing_channel ch ON ch.campaign_id = b.campaign_id
-            AND ch.kind = (ARRAY['joint_event', 'content_cooperation', 'user_referral'])[1 + b.g % 3]""",
+    *ORDERS_SQL,
     """INSERT INTO marketing_learnerattribution (learner_id, first_campaign_id, first_channel_id, last_campaign_id,
                                                 last_channel_id, first_touched_at, last_touched_at, utm, signed_up)
        SELECT b.learner_id, b.campaign_id, ch.id, b.campaign_id, ch.id, now(), now(), '{}', b.g % 2 = 0
        FROM bench_orders b JOIN marketing_channel ch ON ch.campaign_id = b.campaign_id AND ch.kind = 'joint_event'""",
-    "ANALYZE",
 ]
 
 
 def seed() -> None:
-    from django.db import connection, transaction
-
     from marketing.models import Campaign
 
-    if Campaign.objects.filter(slug__startswith="bench-").count() >= CAMPAIGNS:
-        return
-    params = {"courses": 2 * CAMPAIGNS, "campaigns": CAMPAIGNS, "visits": VISITS, "orders": ORDERS}
-    started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in SEED_SQL[:-1]:
-            cursor.execute(Template(statement).substitute(params))
-    with connection.cursor() as cursor:
-        cursor.execute(SEED_SQL[-1])
-    print(f"seeded in {time.perf_counter() - started:.1f}s")
+    if Campaign.objects.filter(slug__startswith="bench-").count() < CAMPAIGNS:
+        seed_sql(SEED_SQL, {"courses": 2 * CAMPAIGNS, "campaigns": CAMPAIGNS, "visits": VISITS, "orders": ORDERS})
 
 
 def main() -> None:

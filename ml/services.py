@@ -103,10 +103,8 @@ def training_job_create(
     """Queue a fine-tune; a retry with the same key returns the job it created."""
     from . import tasks
 
-    if idempotency_key:
-        existing = TrainingJob.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
+    if existing := _existing(TrainingJob, user, idempotency_key):
+        return existing, False
     params = check_training_params(params)
     try:
         with transaction.atomic():
@@ -115,6 +113,13 @@ def training_job_create(
     except IntegrityError:
         return TrainingJob.objects.get(created_by=user, idempotency_key=idempotency_key), False
     return job, True
+
+
+def _existing(model: type, user: "User | None", idempotency_key: str) -> Any:
+    """The job a client already created with this key (a retried request), if any."""
+    if not idempotency_key:
+        return None
+    return model.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
 
 
 def _claim(model: type, job_id: int) -> Any:
@@ -287,10 +292,8 @@ def tagging_job_create(
 ) -> tuple[TaggingJob, bool]:
     from . import tasks
 
-    if idempotency_key:
-        existing = TaggingJob.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
-        if existing:
-            return existing, False
+    if existing := _existing(TaggingJob, user, idempotency_key):
+        return existing, False
     with transaction.atomic():
         job = TaggingJob.objects.create(
             model_version=version, course_ids=sorted(set(course_ids)), created_by=user, idempotency_key=idempotency_key

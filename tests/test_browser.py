@@ -42,6 +42,17 @@ def sign_up(page, username: str) -> None:
     page.get_by_test_id("signup").click()
 
 
+def admin_page(browser, live_server, path: str):
+    """A page of the admin site, seen by the manager "boss" after logging in."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{live_server.url}/admin/login/?next={path}")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "correct-horse-battery")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{path}")
+    return page
+
+
 def test_visitor_signs_up_buys_a_course_and_opens_a_locked_lesson(browser, live_server):
     course = CourseFactory(
         slug="watercolor-landscapes", title_zh="水彩风景画", title_en="Watercolor Landscapes", track="art",
@@ -117,12 +128,7 @@ def test_tracked_link_sign_up_and_coupon_purchase_show_on_the_managers_dashboard
     page.wait_for_url(f"**{course.get_absolute_url()}")
 
     services.campaign_stats_refresh()  # what the periodic task does every few minutes
-    manager = browser.new_page(viewport={"width": 1280, "height": 1000})
-    manager.goto(f"{live_server.url}/admin/login/?next=/admin/marketing/campaign/{campaign.pk}/dashboard/")
-    manager.fill("#id_username", "boss")
-    manager.fill("#id_password", "correct-horse-battery")
-    manager.click("input[type=submit]")
-    manager.wait_for_url("**/dashboard/")
+    manager = admin_page(browser, live_server, f"/admin/marketing/campaign/{campaign.pk}/dashboard/")
 
     assert manager.get_by_test_id("orders").inner_text() == "1"
     recent = manager.get_by_test_id("recent-orders").inner_text()
@@ -156,12 +162,7 @@ def test_survey_answered_from_a_tracked_link_shows_on_the_results_page(browser, 
         link.channel,
         True,
     )
-    manager = browser.new_page(viewport={"width": 1280, "height": 900})
-    manager.goto(f"{live_server.url}/admin/login/?next=/admin/marketing/survey/{survey.pk}/results/")
-    manager.fill("#id_username", "boss")
-    manager.fill("#id_password", "correct-horse-battery")
-    manager.click("input[type=submit]")
-    manager.wait_for_url("**/results/")
+    manager = admin_page(browser, live_server, f"/admin/marketing/survey/{survey.pk}/results/")
     assert manager.get_by_test_id("response-count").inner_text() == "1"
     assert "多一些周末课程" in manager.content()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

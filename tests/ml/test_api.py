@@ -104,10 +104,14 @@ def test_correcting_a_span_in_the_admin_makes_it_gold(client, manager, version):
     from django.urls import reverse
 
     course = CourseFactory(title_zh="水彩画", description_zh="课程")
-    skill = CourseSkill.objects.create(course=course, model_version=version, start=0, end=1, text="水", type="ART", confidence=0.5)
+    skill = CourseSkill.objects.create(
+        course=course, model_version=version, start=0, end=1, text="水", type="ART", confidence=0.5
+    )
     client.force_login(manager)
     client.post(reverse("admin:ml_courseskill_change", args=[skill.pk]), {"start": 0, "end": 2, "type": "ART"})
     skill.refresh_from_db()
     assert (skill.text, skill.review) == ("水彩", "corrected")
-    outside = client.post(reverse("admin:ml_courseskill_change", args=[skill.pk]), {"start": 0, "end": 99, "type": "ART"})
+    outside = client.post(
+        reverse("admin:ml_courseskill_change", args=[skill.pk]), {"start": 0, "end": 99, "type": "ART"}
+    )
     assert outside.status_code == 200  # the form shows the error; nothing saved
