@@ -50,8 +50,14 @@ def main() -> None:
         min(len(ids), MAX_LENGTH)
         for ids in tagger.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"]
     )
-    runner = pipeline("token-classification", model=str(model_dir), tokenizer=str(model_dir), aggregation_strategy="simple",
-                      device=0 if torch.cuda.is_available() else -1)  # fmt: skip
+    device = 0 if torch.cuda.is_available() else -1
+    runner = pipeline(
+        "token-classification",
+        model=str(model_dir),
+        tokenizer=str(model_dir),
+        aggregation_strategy="simple",
+        device=device,
+    )
     tagger.tag(texts[:8])
     runner(texts[:8])  # warm both
 
