@@ -42,6 +42,18 @@ def campaign_list() -> QuerySet[Campaign]:
     return Campaign.objects.prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses", "channels")
 
 
+def _reach(ids: list[int]) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
+    """Distinct visitors per campaign and per (campaign, channel): two aggregate queries."""
+    visits = Visit.objects.filter(campaign_id__in=ids)
+    distinct = Count("visitor", distinct=True)
+    by_campaign = {r["campaign_id"]: r["n"] for r in visits.values("campaign_id").annotate(n=distinct)}
+    by_channel = {
+        (r["campaign_id"], r["channel_id"]): r["n"]
+        for r in visits.values("campaign_id", "channel_id").annotate(n=distinct)
+    }
+    return by_campaign, by_channel
+
+
 def _rate(numerator: float, denominator: float) -> float:
     return round(numerator / denominator, 6) if denominator else 0.0
 
@@ -66,18 +78,7 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
     channels = defaultdict(list)
     for row in Channel.objects.filter(campaign_id__in=ids).values("pk", "campaign_id", "kind", "name", "cost"):
         channels[row["campaign_id"]].append(row)
-    reach_by_channel = {
-        (r["campaign_id"], r["channel_id"]): r["n"]
-        for r in Visit.objects.filter(campaign_id__in=ids)
-        .values("campaign_id", "channel_id")
-        .annotate(n=Count("visitor", distinct=True))
-    }
-    reach = {
-        r["campaign_id"]: r["n"]
-        for r in Visit.objects.filter(campaign_id__in=ids)
-        .values("campaign_id")
-        .annotate(n=Count("visitor", distinct=True))
-    }
+    reach, reach_by_channel = _reach(ids)
     signups = {
         (r["first_campaign_id"], r["first_channel_id"]): r["n"]
         for r in LearnerAttribution.objects.filter(first_campaign_id__in=ids, signed_up=True)
@@ -204,12 +205,7 @@ def campaign_score_counts(*, campaign_ids: list[int] | None = None) -> dict[int,
             either=Count("pk", filter=wants_k | wants_a),
         )
     }  # fmt: skip
-    visits = Visit.objects.filter(campaign_id__in=ids)
-    reach = {r["campaign_id"]: r["n"] for r in visits.values("campaign_id").annotate(n=Count("visitor", distinct=True))}
-    reach_by_channel = {
-        (r["campaign_id"], r["channel_id"]): r["n"]
-        for r in visits.values("campaign_id", "channel_id").annotate(n=Count("visitor", distinct=True))
-    }
+    reach, reach_by_channel = _reach(ids)
     paid = OrderAttribution.objects.filter(last_campaign_id__in=ids, order__status=Order.Status.PAID)
     by_side = defaultdict(dict)
     for row in (

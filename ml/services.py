@@ -27,6 +27,7 @@ from platform_site.exceptions import ApplicationError, Conflict
 from . import corpus, datasets
 from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
 from .spans import LABELS, Example, Span
+from .training_config import validated
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -80,23 +81,18 @@ def reviewed_examples() -> list[Example]:
     """Predictions a manager accepted or corrected, as gold spans over their course texts."""
     reviewed = CourseSkill.objects.filter(review__in=[CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED])
     by_text: dict[tuple[int, str], list[Span]] = {}
-    for skill in reviewed.select_related("course"):
+    for skill in reviewed:
         by_text.setdefault((skill.course_id, skill.language), []).append(Span(skill.start, skill.end, skill.type))
     courses = Course.objects.in_bulk({course_id for course_id, _ in by_text})
-    return [
-        Example(course_texts(courses[course_id])[language], tuple(sorted(spans)))
-        for (course_id, language), spans in by_text.items()
-        if language in course_texts(courses[course_id])
-    ]
+    examples = []
+    for (course_id, language), spans in by_text.items():
+        text = course_texts(courses[course_id]).get(language)
+        if text is not None:
+            examples.append(Example(text, tuple(sorted(spans))))
+    return examples
 
 
 # ------------------------------------------------------------------------------ training jobs
-def check_training_params(params: dict[str, Any]) -> dict[str, Any]:
-    from .training_config import validated
-
-    return validated(params)
-
-
 def training_job_create(
     *, user: "User | None", params: dict[str, Any], idempotency_key: str = ""
 ) -> tuple[TrainingJob, bool]:
@@ -105,7 +101,7 @@ def training_job_create(
 
     if existing := _existing(TrainingJob, user, idempotency_key):
         return existing, False
-    params = check_training_params(params)
+    params = validated(params)
     try:
         with transaction.atomic():
             job = TrainingJob.objects.create(created_by=user, params=params, idempotency_key=idempotency_key)

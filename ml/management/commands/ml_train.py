@@ -5,6 +5,7 @@ from tqdm import tqdm
 
 from ml import services
 from ml.models import JobStatus, TrainingJob
+from ml.training_config import SOURCES
 from platform_site.exceptions import ApplicationError
 
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--activate", action="store_true", help="make the new version the active one")
 
     def handle(self, *args, **options):
-        sources = [s for s in options["sources"].split(",") if s] or ([] if options["data"] else list(services.SOURCES))
+        sources = [s for s in options["sources"].split(",") if s] or ([] if options["data"] else list(SOURCES))
         files = [self._prepare(path, options["split"]) for path in options["data"]]
         params = {
             "epochs": options["epochs"],
@@ -46,11 +47,9 @@ class Command(BaseCommand):
             "batch_size": options["batch_size"],
             "max_length": options["max_length"],
             "base_model": options["base_model"] or None,
-            "sources": sources or ["corpus"],
+            "sources": sources,
             "activate": options["activate"],
         }
-        if not sources:
-            params["sources"] = []
         try:
             job, _ = services.training_job_create(user=None, params=params)
         except ApplicationError as error:
