@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from accounts.models import User
@@ -72,3 +73,27 @@ def register_course_filter(name: str, course_filter: Any) -> None:
 
 def course_filters() -> dict[str, Any]:
     return dict(_course_filters)
+
+
+_course_fields: dict[str, tuple[Any, Any]] = {}
+
+
+def register_course_field(name: str, field: Any, prefetch: Any) -> None:
+    """Add a read-only field to the course API under `name`.
+
+    `field` builds a fresh DRF field (fields are bound to one serializer); `prefetch` takes the
+    course queryset and returns it with what the field reads prefetched, so that a page of courses
+    costs one extra query, not one per course.
+    """
+    _course_fields[name] = (field, prefetch)
+
+
+def course_fields() -> dict[str, Any]:
+    """Fresh instances of the registered course fields, by name."""
+    return {name: field() for name, (field, _) in _course_fields.items()}
+
+
+def prefetch_course_fields(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
+    for _, prefetch in _course_fields.values():
+        queryset = prefetch(queryset)
+    return queryset

@@ -28,8 +28,10 @@ class MlConfig(AppConfig):
 
         from courses import hooks
 
-        from .selectors import filter_courses_by_skill
+        from .api.serializers import CourseTagsField
+        from .selectors import filter_courses_by_skill, with_active_skills
 
         hooks.register_course_filter(
             "skill", django_filters.CharFilter(label=_("Skill"), method=filter_courses_by_skill, max_length=100)
         )
+        hooks.register_course_field("skills", CourseTagsField, with_active_skills)

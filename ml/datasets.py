@@ -4,6 +4,7 @@ with explicit spans (gold), the managers' lexicon over course texts, and reviewe
 import csv
 import json
 import random
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +32,13 @@ class Record:
     def track(self) -> str | None:
         return TRACKS.get(self.domain)
 
-    def silver(self) -> Example | None:
-        """The data README's silver spans: the row's own skills in its text, typed by its domain."""
+    def silver(self, *, title_only: bool = False) -> Example | None:
+        """The data README's silver spans: the row's own skills in its text (or title alone), typed
+        by its domain; None for rows of other domains."""
         if self.track is None:
             return None
-        return Example(self.text, tuple(find_terms(self.text, {skill: self.track for skill in self.skills})))
+        text = self.title if title_only else self.text
+        return Example(text, tuple(find_terms(text, dict.fromkeys(self.skills, self.track))))
 
 
 def read_records(path: Path) -> list[Record]:
@@ -68,10 +71,25 @@ def read_jsonl(path: Path) -> list[Example]:
     return examples
 
 
+def record_examples(records: Iterable[Record], *, titles: bool = True, art_copies: int = 1) -> list[Example]:
+    """Training examples of the knowledge/art records: each text with its silver spans and, with
+    `titles`, its bare title too (a short title is a task of its own: without these copies the
+    model finds next to nothing in one). ART rows are scarce: `art_copies` repeats them."""
+    examples: list[Example] = []
+    for record in records:
+        if (example := record.silver()) is None:
+            continue
+        copies = art_copies if record.track == "ART" else 1
+        examples += [example] * copies
+        if titles:
+            examples += [record.silver(title_only=True)] * copies
+    return examples
+
+
 def read_file(path: Path) -> list[Example]:
     if path.suffix == ".jsonl":
         return read_jsonl(path)
-    return [example for record in read_records(path) if (example := record.silver()) is not None]
+    return record_examples(read_records(path))
 
 
 def lexicon_examples(texts: Iterable[str], terms: dict[str, str]) -> Iterator[Example]:
@@ -80,6 +98,17 @@ def lexicon_examples(texts: Iterable[str], terms: dict[str, str]) -> Iterator[Ex
         spans = find_terms(text, terms)
         if spans:
             yield Example(text, tuple(spans))
+
+
+def lexicon_of(records: Iterable[Record]) -> dict[str, str]:
+    """Every skill of the knowledge/art records, typed by the track it appears under most often
+    (the data README's lexicon anchor)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for record in records:
+        if record.track:
+            for skill in record.skills:
+                votes[skill.lower()][record.track] += 1
+    return {skill: counts.most_common(1)[0][0] for skill, counts in votes.items()}
 
 
 def split_by_id(records: list[Record], dev_share: float = 0.2, seed: int = 13) -> tuple[list[Record], list[Record]]:

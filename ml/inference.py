@@ -3,7 +3,7 @@
 import logging
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +11,15 @@ import torch
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from ml.spans import Span
-
-from .training.align import decode
+from ml.decoding import TokenScores, decode
+from ml.spans import Lexicon, Span
 
 logger = logging.getLogger(__name__)
-# Texts per forward pass. Sorted by length first, so each batch pads to similar lengths.
+# Windows per forward pass. Sorted by length first, so each batch pads to similar lengths.
 BATCH_SIZE = 32
 MAX_LENGTH = 256
+# Tokens two windows of a long text share, so that a skill cut at one window's edge is whole in the next.
+STRIDE = 32
 
 _taggers: dict[int, "Tagger"] = {}
 _lock = threading.Lock()
@@ -34,23 +35,54 @@ class Tagger:
         if self.device.type == "cuda":
             self.model = self.model.to(torch.bfloat16)
 
+    def tag(
+        self, texts: Sequence[str], terms: Mapping[str, str] | None = None, batch_size: int = BATCH_SIZE
+    ) -> list[list[Span]]:
+        """Return the skill spans of each text, as character offsets into that text. `terms` is the
+        managers' lexicon (term -> type): where one occurs, the model judges it and it gives the edges."""
+        lexicon = Lexicon(terms) if terms else None
+        return [
+            decode(text, scores, lexicon.find(text) if lexicon else None)
+            for text, scores in zip(texts, self.scores(texts, batch_size), strict=True)
+        ]
+
     @torch.inference_mode()
-    def tag(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> list[list[Span]]:
-        """Return the skill spans of each text, as character offsets into that text."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        results: list[list[Span]] = [[] for _ in texts]
-        for begin in range(0, len(order), batch_size):
-            chunk = order[begin : begin + batch_size]
-            encoded = self.tokenizer(
-                [texts[i] for i in chunk], padding=True, truncation=True, max_length=MAX_LENGTH,
-                return_offsets_mapping=True, return_tensors="pt",
-            )  # fmt: skip
-            offsets = encoded.pop("offset_mapping").tolist()
-            logits = self.model(**{k: v.to(self.device) for k, v in encoded.items()}).logits.float()
-            probabilities, labels = logits.softmax(-1).max(-1)
-            for row, index in enumerate(chunk):
-                results[index] = decode(offsets[row], labels[row].tolist(), probabilities[row].tolist())
-        return results
+    def scores(self, texts: Sequence[str], batch_size: int = BATCH_SIZE) -> list[TokenScores]:
+        """Label probabilities of every token of each text. A text longer than the model's window is
+        read in overlapping windows; a token two windows share gets the mean of their probabilities."""
+        encoded = self.tokenizer(
+            list(texts), truncation=True, max_length=MAX_LENGTH, stride=STRIDE,
+            return_overflowing_tokens=True, return_offsets_mapping=True,
+        )  # fmt: skip
+        owners = encoded["overflow_to_sample_mapping"]
+        # Per text: token offsets -> (summed probabilities, windows that read the token).
+        found: list[dict[tuple[int, int], tuple[list[float], int]]] = [{} for _ in texts]
+        windows = sorted(range(len(owners)), key=lambda w: len(encoded["input_ids"][w]))
+        for begin in range(0, len(windows), batch_size):
+            chunk = windows[begin : begin + batch_size]
+            batch = self.tokenizer.pad(
+                {key: [encoded[key][w] for w in chunk] for key in ("input_ids", "token_type_ids", "attention_mask")},
+                return_tensors="pt",
+            )
+            logits = self.model(**{k: v.to(self.device) for k, v in batch.items()}).logits
+            probabilities = logits.float().softmax(-1).tolist()
+            for row, window in enumerate(chunk):
+                tokens = found[owners[window]]
+                for offset, probability in zip(encoded["offset_mapping"][window], probabilities[row], strict=False):
+                    if offset[0] == offset[1]:  # [CLS], [SEP]
+                        continue
+                    if offset in tokens:
+                        total, count = tokens[offset]
+                        tokens[offset] = ([a + b for a, b in zip(total, probability, strict=True)], count + 1)
+                    else:
+                        tokens[offset] = (probability, 1)
+        return [
+            TokenScores(
+                offsets=sorted(tokens),
+                probabilities=[[p / count for p in total] for total, count in (tokens[o] for o in sorted(tokens))],
+            )
+            for tokens in found
+        ]
 
 
 def local_dir(version: Any) -> Path:

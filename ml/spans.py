@@ -1,6 +1,8 @@
 """Spans and labels shared by training, inference and evaluation (no torch here)."""
 
 import re
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 ENTITY_TYPES = ("KNOWLEDGE", "ART")
@@ -26,25 +28,42 @@ class Example:
 
 
 _WORD = r"[0-9A-Za-z_]"
+# What a term can begin with in a text: a whole run of ASCII word characters, or any other character.
+_UNIT = re.compile(r"[0-9a-z_]+|[^\s0-9a-z_]")
 
 
-def find_terms(text: str, terms: dict[str, str]) -> list[Span]:
-    """Spans of `terms` (term -> type) in `text`: case-insensitive, on word boundaries (no letter,
-    digit or underscore right before or after; CJK terms need none), overlaps resolved longest-first."""
-    found: list[Span] = []
-    lowered = text.lower()
-    for term in sorted(terms, key=len, reverse=True):
-        needle = term.lower().strip()
-        if not needle:
-            continue
-        ascii_edges = bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1]))
-        for match in re.finditer(re.escape(needle), lowered):
-            start, end = match.span()
-            if ascii_edges[0] and start > 0 and re.match(_WORD, lowered[start - 1]):
-                continue
-            if ascii_edges[1] and end < len(lowered) and re.match(_WORD, lowered[end]):
-                continue
-            if any(start < other.end and other.start < end for other in found):
-                continue
-            found.append(Span(start, end, terms[term]))
-    return sorted(found)
+class Lexicon:
+    """Terms (term -> type) to find in many texts: indexed once by their first word or character,
+    so that a text is searched for the few terms that can occur in it, not for all of them."""
+
+    def __init__(self, terms: Mapping[str, str]) -> None:
+        self._by_unit: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        for order, (term, kind) in enumerate(terms.items()):
+            needle = term.lower().strip()
+            if needle:
+                self._by_unit[_UNIT.match(needle).group()].append((order, needle, kind))
+
+    def find(self, text: str) -> list[Span]:
+        """Spans of the terms in `text`: case-insensitive, on word boundaries (no letter, digit or
+        underscore right before or after; CJK terms need none), overlaps resolved longest-first."""
+        lowered = text.lower()
+        candidates = [entry for unit in set(_UNIT.findall(lowered)) for entry in self._by_unit.get(unit, ())]
+        found: list[Span] = []
+        # Longest first; terms of equal length in the order they were given.
+        for _, needle, kind in sorted(candidates, key=lambda entry: (-len(entry[1]), entry[0])):
+            ascii_edges = bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1]))
+            for match in re.finditer(re.escape(needle), lowered):
+                start, end = match.span()
+                if ascii_edges[0] and start > 0 and re.match(_WORD, lowered[start - 1]):
+                    continue
+                if ascii_edges[1] and end < len(lowered) and re.match(_WORD, lowered[end]):
+                    continue
+                if any(start < other.end and other.start < end for other in found):
+                    continue
+                found.append(Span(start, end, kind))
+        return sorted(found)
+
+
+def find_terms(text: str, terms: Mapping[str, str]) -> list[Span]:
+    """Spans of `terms` (term -> type) in `text` (see `Lexicon.find`)."""
+    return Lexicon(terms).find(text)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from courses import selectors
+from courses import hooks, selectors
 from courses.models import Course, Enrollment, Lesson, Order, Partner
 
 
@@ -27,6 +27,10 @@ class CourseSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["status", "published_at", "created_at", "updated_at"]
         extra_kwargs = {"price": {"min_value": 0}}
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # Read-only fields other apps add (the skills `ml` found), without `courses` importing them.
+        return {**super().get_fields(), **hooks.course_fields()}
 
     def validate_partners(self, partners: list[Partner]) -> list[Partner]:
         if not partners:

@@ -43,7 +43,7 @@ class CourseViewSet(viewsets.ModelViewSet):
     queryset = Course.objects.none()  # the model for DjangoModelPermissions; rows come from get_queryset
 
     def get_queryset(self) -> QuerySet[Course]:
-        return selectors.course_list(user=self.request.user)
+        return hooks.prefetch_course_fields(selectors.course_list(user=self.request.user))
 
     def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
         if selectors.user_is_manager(request.user) or request.accepted_renderer.format != "json":

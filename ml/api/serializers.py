@@ -1,6 +1,10 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.models import Course
+from ml import selectors
 from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingJob
 from ml.training_config import LIMITS, SOURCES
 
@@ -57,3 +61,29 @@ class CourseSkillSerializer(serializers.ModelSerializer):
     class Meta:
         model = CourseSkill
         fields = ["id", "course", "language", "start", "end", "text", "type", "confidence", "review"]
+
+
+class CourseTagSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    type = serializers.CharField()
+    language = serializers.CharField()
+    confidence = serializers.FloatField()
+
+
+@extend_schema_field(CourseTagSerializer(many=True))
+class CourseTagsField(serializers.Field):
+    """The skills the active model found in a course, one entry per skill and text language."""
+
+    def __init__(self) -> None:
+        super().__init__(source="*", read_only=True)
+
+    def to_representation(self, course: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "text": row.text.strip(),
+                "type": row.type,
+                "language": row.language,
+                "confidence": round(row.confidence, 3),
+            }
+            for row in selectors.course_skills(course)
+        ]

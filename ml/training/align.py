@@ -38,29 +38,3 @@ def _starts_span(encoding: Any, index: int, span: Span) -> bool:
         return True
     previous_start, previous_end = encoding["offset_mapping"][index - 1]
     return not (span.start <= previous_start and previous_end <= span.end and previous_end > previous_start)
-
-
-def decode(offsets: Sequence[tuple[int, int]], label_ids: Sequence[int], scores: Sequence[float]) -> list[Span]:
-    """Turn per-token labels back into character spans of the original text.
-
-    A span opens on B- (or on an I- that does not continue a span of its type) and grows over
-    the following I- tokens of the same type; its confidence is the mean of its tokens' scores.
-    """
-    spans: list[Span] = []
-    current: tuple[int, int, str, list[float]] | None = None
-    for (start, end), label_id, score in zip(offsets, label_ids, scores, strict=False):
-        if start == end:  # special token or padding
-            continue
-        label = LABELS[label_id]
-        kind = label[2:]
-        if label.startswith("I-") and current is not None and current[2] == kind:
-            current = (current[0], end, kind, [*current[3], score])
-            continue
-        if current is not None:
-            spans.append(Span(current[0], current[1], current[2], sum(current[3]) / len(current[3])))
-            current = None
-        if label != "O":
-            current = (start, end, kind, [score])
-    if current is not None:
-        spans.append(Span(current[0], current[1], current[2], sum(current[3]) / len(current[3])))
-    return spans

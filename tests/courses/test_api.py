@@ -197,7 +197,7 @@ def test_course_list_costs_the_same_queries_for_5_and_200_courses(api_client, dj
     partners = [PartnerFactory(), PartnerFactory()]
     for _ in range(count):
         CourseFactory(partners=partners, lessons=0)
-    with django_assert_num_queries(3):  # count, page, partners
+    with django_assert_num_queries(4):  # count, page, partners, skills
         response = api_client.get(f"{API}/courses/", {"page_size": 100})
     assert len(response.json()["results"]) == min(count, 100)
 

@@ -1,7 +1,8 @@
 import pytest
 
+from ml.decoding import TokenScores, argmax_spans, decode
 from ml.spans import LABELS, Span, find_terms
-from ml.training.align import IGNORE_INDEX, LABEL_IDS, decode, encode
+from ml.training.align import IGNORE_INDEX, LABEL_IDS, encode
 
 
 @pytest.fixture(scope="module")
@@ -37,25 +38,89 @@ def test_chinese_characters_get_a_label_each(tokenizer):
     assert [label for _, label in pairs[1:-1]] == ["O", "O", "B-ART", "I-ART", "I-ART"]
 
 
+def one_hot(labels, confidences=None):
+    """Probability rows in which each token's label has `confidence` and the rest share what is left."""
+    confidences = confidences or [0.9] * len(labels)
+    rows = []
+    for label, confidence in zip(labels, confidences, strict=True):
+        rest = (1 - confidence) / (len(LABELS) - 1)
+        rows.append([confidence if i == LABEL_IDS[label] else rest for i in range(len(LABELS))])
+    return rows
+
+
 def test_decode_returns_the_original_character_spans(tokenizer):
     text = "Master Python 和 水彩画 with data analysis"
     spans = [Span(7, 13, "KNOWLEDGE"), Span(16, 19, "ART"), Span(25, 38, "KNOWLEDGE")]
     encoded = encode(tokenizer, text, spans, max_length=64)
     offsets = tokenizer(text, return_offsets_mapping=True)["offset_mapping"]
-    labels = [label if label != IGNORE_INDEX else LABEL_IDS["O"] for label in encoded["labels"]]
+    real = [(offset, LABELS[label]) for offset, label in zip(offsets, encoded["labels"], strict=True) if label >= 0]
 
-    decoded = decode(offsets, labels, [0.9] * len(labels))
+    decoded = decode(text, TokenScores([o for o, _ in real], one_hot([label for _, label in real])))
 
     assert [(s.start, s.end, s.type) for s in decoded] == [s.key() for s in spans]
     assert [text[s.start : s.end] for s in decoded] == ["Python", "水彩画", "data analysis"]
 
 
 def test_a_dangling_inside_label_opens_a_span_and_confidence_is_the_mean():
-    offsets = [(0, 0), (0, 3), (3, 6), (7, 9), (0, 0)]
-    labels = [0, LABEL_IDS["I-ART"], LABEL_IDS["I-ART"], LABEL_IDS["B-KNOWLEDGE"], 0]
-    spans = decode(offsets, labels, [1.0, 0.8, 0.6, 0.5, 1.0])
+    scores = TokenScores([(0, 3), (3, 6), (7, 9)], one_hot(["I-ART", "I-ART", "B-KNOWLEDGE"], [0.8, 0.6, 0.5]))
+    spans = argmax_spans(scores)
     assert [(s.start, s.end, s.type) for s in spans] == [(0, 6, "ART"), (7, 9, "KNOWLEDGE")]
     assert spans[0].confidence == pytest.approx(0.7)
+
+
+def test_a_lexicon_term_the_model_believes_in_gives_the_span_its_edges():
+    # "data analysis": the model is sure of "data" and leans to "analysis" without making it its
+    # argmax; the lexicon term spans both words.
+    text = "learn data analysis"
+    offsets = [(0, 5), (6, 10), (11, 19)]
+    rows = one_hot(["O", "B-KNOWLEDGE", "O"], [0.95, 0.9, 0.55])
+    assert [text[s.start : s.end] for s in decode(text, TokenScores(offsets, rows))] == ["data"]
+
+    spans = decode(text, TokenScores(offsets, rows), find_terms(text, {"data analysis": "KNOWLEDGE"}))
+
+    assert [(text[s.start : s.end], s.type) for s in spans] == [("data analysis", "KNOWLEDGE")]
+
+
+def test_a_lexicon_term_the_model_does_not_believe_in_is_no_skill_of_this_text():
+    text = "learn data analysis"
+    rows = one_hot(["O", "O", "O"], [0.95, 0.9, 0.9])
+    terms = find_terms(text, {"learn": "KNOWLEDGE"})
+    assert decode(text, TokenScores([(0, 5), (6, 10), (11, 19)], rows), terms, at_least_one=False) == []
+
+
+def test_a_term_is_judged_once_over_all_its_occurrences():
+    text = "sql and sql"
+    offsets = [(0, 3), (4, 7), (8, 11)]
+    terms = find_terms(text, {"sql": "KNOWLEDGE"})
+    # Rows of (P(O), P(B-KNOWLEDGE), 0, 0, 0): the first "sql" likelier than the second.
+    doubtful = [[0.4, 0.6, 0, 0, 0], [1, 0, 0, 0, 0], [0.9, 0.1, 0, 0, 0]]  # mean entity probability 0.35
+    unlikely = [[0.6, 0.4, 0, 0, 0], [1, 0, 0, 0, 0], [0.9, 0.1, 0, 0, 0]]  # 0.25
+
+    kept = decode(text, TokenScores(offsets, doubtful), terms, at_least_one=False)
+
+    assert [(s.start, s.end) for s in kept] == [(0, 3), (8, 11)]
+    assert decode(text, TokenScores(offsets, unlikely), terms, at_least_one=False) == []
+
+
+def test_with_a_lexicon_the_models_own_spans_must_be_sure():
+    text = "learn cello"
+    rows = one_hot(["O", "B-ART"], [0.9, 0.8])
+    assert len(decode(text, TokenScores([(0, 5), (6, 11)], rows), None)) == 1
+    assert decode(text, TokenScores([(0, 5), (6, 11)], rows), [], at_least_one=False) == []
+
+
+def test_a_text_without_any_span_gets_its_likeliest_one_whole_words():
+    text = "Watercolours at home"
+    offsets = [(0, 5), (5, 9), (9, 12), (13, 15), (16, 20)]  # water ##col ##ours at home
+    rows = one_hot(["O"] * 5, [0.6, 0.9, 0.9, 0.99, 0.8])
+    rows[0][LABEL_IDS["B-ART"]] = 0.3  # the likeliest start of a skill, but not the argmax
+
+    assert decode(text, TokenScores(offsets, rows), at_least_one=False) == []
+    (guess,) = decode(text, TokenScores(offsets, rows))
+
+    assert (text[guess.start : guess.end], guess.type) == ("Watercolours", "ART")
+    assert guess.confidence == pytest.approx(0.4)
+    assert decode("", TokenScores([], [])) == []
 
 
 def test_terms_match_on_word_boundaries_longest_first():

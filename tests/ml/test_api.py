@@ -62,6 +62,60 @@ def test_course_skills_are_public_for_the_active_version_only(api_client, versio
     assert [(r["text"], r["type"]) for r in rows] == [("水彩", "ART")]
 
 
+def test_course_endpoints_carry_the_active_versions_distinct_tags(api_client, as_user, version):
+    course = CourseFactory(slug="watercolour")
+    for start, text, confidence in ((0, "水彩", 0.7), (9, "Watercolour", 0.8), (20, "watercolour", 0.6)):
+        CourseSkill.objects.create(
+            course=course,
+            model_version=version,
+            start=start,
+            end=start + len(text),
+            text=text,
+            type="ART",
+            confidence=confidence,
+            language="zh" if start == 0 else "en",
+        )
+    rejected = CourseSkill.objects.create(
+        course=course,
+        model_version=version,
+        start=30,
+        end=35,
+        text="Brush",
+        type="ART",
+        confidence=0.99,
+        language="en",
+        review="rejected",
+    )
+    assert api_client.get(f"/api/v1/courses/{course.slug}/").json()["skills"] == []  # no active version yet
+
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    listed = as_user("manager").get("/api/v1/courses/").json()["results"][0]["skills"]
+    detail = api_client.get(f"/api/v1/courses/{course.slug}/").json()["skills"]
+
+    assert (
+        listed
+        == detail
+        == [
+            {"text": "Watercolour", "type": "ART", "language": "en", "confidence": 0.8},
+            {"text": "水彩", "type": "ART", "language": "zh", "confidence": 0.7},
+        ]
+    )
+    assert rejected.text not in str(detail)
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_course_tags_cost_one_query_per_page(as_user, django_assert_num_queries, version, count):
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    client = as_user("manager")  # managers' lists are never cached: every call really queries
+    for course in CourseFactory.create_batch(count, lessons=0):
+        CourseSkill.objects.create(
+            course=course, model_version=version, start=0, end=2, text="水彩", type="ART", confidence=0.9
+        )
+    with django_assert_num_queries(6):  # manager check, permissions, count, page, partners, skills
+        rows = client.get("/api/v1/courses/", {"page_size": 50}).json()["results"]
+    assert [row["skills"][0]["text"] for row in rows] == ["水彩"] * count
+
+
 def test_course_pages_show_skill_chips_and_the_catalogue_filters_by_skill(client, version):
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
     watercolor = CourseFactory(title_zh="水彩课")

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ml import selectors
-from ml.datasets import read_records, split_by_id
+from ml.datasets import lexicon_of, read_records, split_by_id
 from ml.evaluation import score
+from ml.services import lexicon_terms
 
 BATCH = 256
 
@@ -26,6 +27,13 @@ class Command(BaseCommand):
             default="all",
             help="all rows, or the 20%% dev part held out by id (what ml_train --split train leaves out)",
         )
+        parser.add_argument(
+            "--lexicon",
+            choices=["managers", "train", "none"],
+            default="managers",
+            help="terms the tagger judges: the managers' lexicon, the skills of the file's training part "
+            "(with --split dev), or none",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, **options):
@@ -37,13 +45,18 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError("No such model version (and none is active).")
         records = read_records(options["data"])
+        terms = lexicon_terms() if options["lexicon"] == "managers" else {}
         if options["split"] == "dev":
-            records = split_by_id(records)[1]
+            train_part, records = split_by_id(records)
+            if options["lexicon"] == "train":
+                terms = lexicon_of(train_part)
+        elif options["lexicon"] == "train":
+            raise CommandError("--lexicon train needs --split dev: the terms must come from rows not scored.")
         rows = [(record, example) for record in records if (example := record.silver()) is not None]
         tagger = tagger_for(version)
         predicted = []
         for begin in tqdm(range(0, len(rows), BATCH), desc="tagging", disable=options["json"]):
-            predicted += tagger.tag([example.text for _, example in rows[begin : begin + BATCH]])
+            predicted += tagger.tag([example.text for _, example in rows[begin : begin + BATCH]], terms)
         result = score([example.spans for _, example in rows], predicted, [record.track for record, _ in rows])
         if options["json"]:
             self.stdout.write(json.dumps(result))

@@ -1,0 +1,115 @@
+"""From per-token label probabilities to character spans (no torch here).
+
+Three rules on top of reading each token's most likely label:
+- lexicon snapping: where a term of the managers' lexicon occurs, the model decides whether it is
+  a skill of this text (its tokens' mean entity probability), and the term gives the exact edges;
+- spans the model finds outside every term are kept as the model drew them;
+- a text with no span at all still gets its single most likely one (low confidence), so that
+  every course — a bare title included — has a track.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ml.spans import ENTITY_TYPES, LABELS, Span
+
+OUTSIDE = LABELS.index("O")
+# Label ids of each entity type: (B-, I-).
+TYPE_LABELS = {kind: (LABELS.index(f"B-{kind}"), LABELS.index(f"I-{kind}")) for kind in ENTITY_TYPES}
+# A lexicon term counts as a skill of the text when its tokens' mean entity probability reaches this
+# (averaged over its occurrences), and a span of the model's own outside the lexicon's terms needs
+# this confidence. Both chosen on rows held out of training, not on the rows the benchmark scores.
+TERM_THRESHOLD = 0.3
+OWN_SPAN_THRESHOLD = 0.9
+
+
+@dataclass(frozen=True)
+class TokenScores:
+    """The real tokens of one text (sorted, no special tokens) and their label probabilities."""
+
+    offsets: Sequence[tuple[int, int]]
+    probabilities: Sequence[Sequence[float]]  # per token, in LABELS order
+
+
+def argmax_spans(scores: TokenScores) -> list[Span]:
+    """Spans of the most likely labels: a span opens on B- (or on an I- that does not continue a
+    span of its type) and grows over the following I- tokens of its type; its confidence is the
+    mean probability of its tokens' labels."""
+    spans: list[Span] = []
+    current: tuple[int, int, str, list[float]] | None = None
+    for (start, end), row in zip(scores.offsets, scores.probabilities, strict=True):
+        label_id = max(range(len(row)), key=row.__getitem__)
+        label = LABELS[label_id]
+        kind = label[2:]
+        if label.startswith("I-") and current is not None and current[2] == kind:
+            current = (current[0], end, kind, [*current[3], row[label_id]])
+            continue
+        if current is not None:
+            spans.append(_closed(current))
+            current = None
+        if label != "O":
+            current = (start, end, kind, [row[label_id]])
+    if current is not None:
+        spans.append(_closed(current))
+    return spans
+
+
+def _closed(current: tuple[int, int, str, list[float]]) -> Span:
+    start, end, kind, probabilities = current
+    return Span(start, end, kind, sum(probabilities) / len(probabilities))
+
+
+def _term_score(scores: TokenScores, term: Span) -> tuple[float, str]:
+    """Mean entity probability of the tokens inside `term`, and the likelier type there."""
+    rows = [row for (start, end), row in zip(scores.offsets, scores.probabilities, strict=True)
+            if term.start <= start and end <= term.end]  # fmt: skip
+    if not rows:
+        return 0.0, ENTITY_TYPES[0]
+    typed = {kind: sum(row[b] + row[i] for row in rows) / len(rows) for kind, (b, i) in TYPE_LABELS.items()}
+    kind = max(typed, key=typed.get)
+    return sum(typed.values()), kind
+
+
+def _best_guess(scores: TokenScores) -> Span | None:
+    """The likeliest skill of a text the argmax finds none in: the token most likely to begin one,
+    grown over the rest of its word (sub-words that follow without a gap)."""
+    if not scores.offsets:
+        return None
+    best = max(range(len(scores.offsets)), key=lambda i: 1 - scores.probabilities[i][OUTSIDE])
+    row = scores.probabilities[best]
+    kind = max(ENTITY_TYPES, key=lambda k: row[TYPE_LABELS[k][0]] + row[TYPE_LABELS[k][1]])
+    start, end = scores.offsets[best]
+    for next_start, next_end in scores.offsets[best + 1 :]:
+        if next_start != end:
+            break
+        end = next_end
+    return Span(start, end, kind, 1 - row[OUTSIDE])
+
+
+def decode(
+    text: str, scores: TokenScores, terms: Sequence[Span] | None = None, *, at_least_one: bool = True
+) -> list[Span]:
+    """The skill spans of `text`, read from its token scores.
+
+    `terms` are the lexicon's matches in the text (`Lexicon.find`), None when no lexicon is used.
+    A term is judged once per text, over all its occurrences (a course teaches a skill or not,
+    wherever it names it); with a lexicon, the model's own spans outside its terms must be sure.
+    """
+    kept: list[Span] = []
+    by_term: dict[str, list[tuple[Span, float, str]]] = defaultdict(list)
+    for term in terms or ():
+        probability, kind = _term_score(scores, term)
+        by_term[text[term.start : term.end].lower()].append((term, probability, kind))
+    for occurrences in by_term.values():
+        mean = sum(probability for _, probability, _ in occurrences) / len(occurrences)
+        if mean >= TERM_THRESHOLD:
+            kept += [Span(term.start, term.end, kind, probability) for term, probability, kind in occurrences]
+    floor = 0.0 if terms is None else OWN_SPAN_THRESHOLD
+    spans = kept + [
+        span for span in argmax_spans(scores)
+        if span.confidence >= floor and not any(span.start < k.end and k.start < span.end for k in kept)
+    ]  # fmt: skip
+    if not spans and at_least_one and (guess := _best_guess(scores)) is not None:
+        spans = [guess]
+    return sorted(spans)

@@ -1,0 +1,54 @@
+import pytest
+
+from ml import datasets
+from ml.spans import Lexicon, find_terms
+
+KNOWLEDGE = datasets.Record("k", "Python basics", "Learn Python and SQL.", ("Python", "SQL"), "knowledge")
+ART = datasets.Record("a", "Watercolour", "Paint watercolour landscapes.", ("watercolour",), "art")
+OTHER = datasets.Record("o", "Greek history", "Ancient Greece.", ("history",), "humanities")
+
+
+def test_silver_spans_are_the_rows_own_skills_typed_by_its_domain():
+    example = KNOWLEDGE.silver()
+    assert example.text == "Python basics\nLearn Python and SQL."
+    assert [(example.text[s.start : s.end], s.type) for s in example.spans] == [
+        ("Python", "KNOWLEDGE"), ("Python", "KNOWLEDGE"), ("SQL", "KNOWLEDGE"),
+    ]  # fmt: skip
+    assert [s.key() for s in KNOWLEDGE.silver(title_only=True).spans] == [(0, 6, "KNOWLEDGE")]
+    assert OTHER.silver() is None
+
+
+def test_training_examples_add_bare_titles_and_repeat_scarce_art_rows():
+    examples = datasets.record_examples([KNOWLEDGE, ART, OTHER], titles=True, art_copies=3)
+    texts = [example.text for example in examples]
+    assert texts.count("Python basics") == 1 and texts.count(ART.text) == 3 and texts.count("Watercolour") == 3
+    assert len(examples) == 2 + 6
+    assert len(datasets.record_examples([KNOWLEDGE, ART], titles=False)) == 2
+
+
+def test_the_lexicon_anchor_types_a_skill_by_its_commonest_domain():
+    rows = [
+        ART,
+        datasets.Record("b", "", "", ("Watercolour",), "knowledge"),
+        datasets.Record("c", "", "", ("Watercolour",), "art"),
+    ]
+    assert datasets.lexicon_of([*rows, OTHER]) == {"watercolour": "ART"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Python programming, not pythonic", ["Python programming"]),
+        ("学习大数据分析", ["数据分析"]),
+        ("C++ and c#", ["C++", "c#"]),
+        # equal lengths overlapping: the term given first wins, as with a row's own skill order
+        ("mobile interaction design", ["mobile interaction"]),
+    ],
+)
+def test_the_indexed_lexicon_finds_what_a_term_by_term_search_finds(text, expected):
+    terms = dict.fromkeys(
+        ["python", "python programming", "数据分析", "c++", "c#", "mobile interaction", "interaction design"],
+        "KNOWLEDGE",
+    )
+    assert [text[s.start : s.end] for s in Lexicon(terms).find(text)] == expected
+    assert find_terms(text, terms) == Lexicon(terms).find(text)
