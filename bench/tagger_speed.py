@@ -49,6 +49,7 @@ def main() -> None:
     else:
         texts = [e.text for e in corpus.build(size=args.texts)]
     tagger = Tagger(model_dir)
+    batch = BATCH_SIZE[tagger.device.type]
     offsets = tagger.tokenizer(texts, truncation=True, max_length=MAX_LENGTH, return_offsets_mapping=True)
     texts = [text[: max(end for _, end in spans)] for text, spans in zip(texts, offsets["offset_mapping"], strict=True)]
     tokens = sum(len(ids) for ids in tagger.tokenizer(texts, truncation=True, max_length=MAX_LENGTH)["input_ids"])
@@ -69,7 +70,7 @@ def main() -> None:
 
     ours, ours_s = timed(lambda: tagger.tag(texts))
     theirs_default, default_s = timed(lambda: runner(texts))
-    theirs, theirs_s = timed(lambda: runner(texts, batch_size=BATCH_SIZE))
+    theirs, theirs_s = timed(lambda: runner(texts, batch_size=batch))
 
     # The platform gives a text without any span its likeliest one; the pipeline has no such rule,
     # so the spans are compared on the model's reading (argmax) of each text.
@@ -86,9 +87,9 @@ def main() -> None:
           f"{'cuda' if torch.cuda.is_available() else 'cpu'}, {torch.get_num_threads()} threads")  # fmt: skip
     print(f"{'':34} {'texts/s':>9} {'tokens/s':>10} {'platform is':>12}")
     for label, seconds in (
-        (f"platform (batch {BATCH_SIZE}, length-sorted)", ours_s),
+        (f"platform (batch {batch}, length-sorted)", ours_s),
         ("pipeline, default batch (1)", default_s),
-        (f"pipeline, batch {BATCH_SIZE}", theirs_s),
+        (f"pipeline, batch {batch}", theirs_s),
     ):
         print(f"{label:34} {len(texts) / seconds:9.1f} {tokens / seconds:10.0f} {seconds / ours_s:11.2f}x")
     print(f"identical spans on {agreeing(theirs):.1%} of texts (batch 1: {agreeing(theirs_default):.1%}); "

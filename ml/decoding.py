@@ -2,8 +2,10 @@
 
 Three rules on top of reading each token's most likely label:
 - lexicon snapping: where a term of the managers' lexicon occurs, the model decides whether it is
-  a skill of this text (its tokens' mean entity probability), and the term gives the exact edges;
-- spans the model finds outside every term are kept as the model drew them;
+  a skill of this text (its tokens' mean entity probability, over all the term's occurrences),
+  and the term gives the exact edges;
+- spans the model finds outside every term are kept as the model drew them (with a lexicon in
+  use, only when it is sure: the lexicon already names the usual skills);
 - a text with no span at all still gets its single most likely one (low confidence), so that
   every course — a bare title included — has a track.
 """
@@ -20,7 +22,7 @@ TYPE_LABELS = {kind: (LABELS.index(f"B-{kind}"), LABELS.index(f"I-{kind}")) for 
 # A lexicon term counts as a skill of the text when its tokens' mean entity probability reaches this
 # (averaged over its occurrences), and a span of the model's own outside the lexicon's terms needs
 # this confidence. Both chosen on rows held out of training, not on the rows the benchmark scores.
-TERM_THRESHOLD = 0.3
+TERM_THRESHOLD = 0.5
 OWN_SPAN_THRESHOLD = 0.9
 
 
