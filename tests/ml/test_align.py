@@ -1,5 +1,6 @@
 import pytest
 
+from ml import decoding
 from ml.decoding import TokenScores, argmax_spans, decode
 from ml.spans import LABELS, Span, find_terms
 from ml.training.align import IGNORE_INDEX, LABEL_IDS, encode
@@ -92,9 +93,13 @@ def test_a_term_is_judged_once_over_all_its_occurrences():
     text = "sql and sql"
     offsets = [(0, 3), (4, 7), (8, 11)]
     terms = find_terms(text, {"sql": "KNOWLEDGE"})
-    # Rows of (P(O), P(B-KNOWLEDGE), 0, 0, 0): the first "sql" likelier than the second.
-    doubtful = [[0.4, 0.6, 0, 0, 0], [1, 0, 0, 0, 0], [0.9, 0.1, 0, 0, 0]]  # mean entity probability 0.35
-    unlikely = [[0.6, 0.4, 0, 0, 0], [1, 0, 0, 0, 0], [0.9, 0.1, 0, 0, 0]]  # 0.25
+    threshold = decoding.TERM_THRESHOLD
+
+    def rows(first, second):  # (P(O), P(B-KNOWLEDGE), 0, 0, 0) of "sql", "and", "sql"
+        return [[1 - first, first, 0, 0, 0], [1, 0, 0, 0, 0], [1 - second, second, 0, 0, 0]]
+
+    doubtful = rows(threshold + 0.2, threshold - 0.1)  # the second alone would fail; their mean passes
+    unlikely = rows(threshold + 0.1, threshold - 0.2)  # the first alone would pass; their mean fails
 
     kept = decode(text, TokenScores(offsets, doubtful), terms, at_least_one=False)
 
