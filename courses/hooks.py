@@ -5,7 +5,7 @@ campaign attribution) register a `CheckoutExtension` from their AppConfig.ready(
 every registered extension at each step; an extension refuses a step by raising ApplicationError.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -75,10 +75,12 @@ def course_filters() -> dict[str, Any]:
     return dict(_course_filters)
 
 
-_course_fields: dict[str, tuple[Any, Any]] = {}
+_course_fields: dict[str, tuple[Callable[[], Any], Callable[["QuerySet[Course]"], "QuerySet[Course]"]]] = {}
 
 
-def register_course_field(name: str, field: Any, prefetch: Any) -> None:
+def register_course_field(
+    name: str, field: Callable[[], Any], prefetch: Callable[["QuerySet[Course]"], "QuerySet[Course]"]
+) -> None:
     """Add a read-only field to the course API under `name`.
 
     `field` builds a fresh DRF field (fields are bound to one serializer); `prefetch` takes the
