@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The team's course records (../shared/data/courses), read by the tagger benchmarks.
+SHARED = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data" / "courses"))
 sys.path.insert(0, str(ROOT))
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"

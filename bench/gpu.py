@@ -17,9 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT
-
-SHARED = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data" / "courses"))
+from common import SHARED
 
 
 def course_examples(count: int) -> list:

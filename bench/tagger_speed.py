@@ -16,9 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT
-
-SHARED = Path(os.environ.get("SHARED_DATA", ROOT.parent / "shared" / "data" / "courses"))
+from common import SHARED
 
 
 def main() -> None:

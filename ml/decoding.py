@@ -10,6 +10,7 @@ Three rules on top of reading each token's most likely label:
   every course — a bare title included — has a track.
 """
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,8 +65,12 @@ def _closed(current: tuple[int, int, str, list[float]]) -> Span:
 
 def _term_score(scores: TokenScores, term: Span) -> tuple[float, str]:
     """Mean entity probability of the tokens inside `term`, and the likelier type there."""
-    rows = [row for (start, end), row in zip(scores.offsets, scores.probabilities, strict=True)
-            if term.start <= start and end <= term.end]  # fmt: skip
+    first = bisect_left(scores.offsets, (term.start, -1))  # offsets are sorted: no scan of the text
+    rows = []
+    for index in range(first, len(scores.offsets)):
+        if scores.offsets[index][1] > term.end:
+            break
+        rows.append(scores.probabilities[index])
     if not rows:
         return 0.0, ENTITY_TYPES[0]
     typed = {kind: sum(row[b] + row[i] for row in rows) / len(rows) for kind, (b, i) in TYPE_LABELS.items()}

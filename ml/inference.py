@@ -3,7 +3,7 @@
 import logging
 import threading
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +38,11 @@ class Tagger:
             self.model = self.model.to(torch.bfloat16)
 
     def tag(
-        self, texts: Sequence[str], terms: Mapping[str, str] | None = None, batch_size: int | None = None
+        self, texts: Sequence[str], lexicon: Lexicon | None = None, batch_size: int | None = None
     ) -> list[list[Span]]:
-        """Return the skill spans of each text, as character offsets into that text. `terms` is the
-        managers' lexicon (term -> type): where one occurs, the model judges it and it gives the edges."""
-        lexicon = Lexicon(terms) if terms else None
+        """Return the skill spans of each text, as character offsets into that text. `lexicon` is the
+        managers' (built once by the caller): where a term occurs, the model judges it and it gives
+        the edges; an empty one counts as none."""
         return [
             decode(text, scores, lexicon.find(text) if lexicon else None)
             for text, scores in zip(texts, self.scores(texts, batch_size), strict=True)

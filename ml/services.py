@@ -26,7 +26,7 @@ from platform_site.exceptions import ApplicationError, Conflict
 
 from . import corpus, datasets
 from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
-from .spans import LABELS, Example, Span
+from .spans import LABELS, Example, Lexicon, Span
 from .training_config import validated
 
 if TYPE_CHECKING:
@@ -321,14 +321,14 @@ def tagging_job_run(*, job_id: int) -> TaggingJob | None:
             courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
         ids = list(courses.values_list("pk", flat=True))
         tagger = tagger_for(job.model_version)
-        terms = lexicon_terms()  # the managers' lexicon: the model judges its terms, they give the edges
+        lexicon = Lexicon(lexicon_terms())  # the model judges its terms, they give the edges
         for begin in range(0, len(ids), TAGGING_BATCH):
             if beat(begin / max(len(ids), 1)):
                 _finish(job, JobStatus.CANCELLED)
                 return job
             batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
             keys = [(course, language, text) for course in batch for language, text in course_texts(course).items()]
-            found = tagger.tag([text for _, _, text in keys], terms)
+            found = tagger.tag([text for _, _, text in keys], lexicon)
             with transaction.atomic():
                 CourseSkill.objects.filter(model_version=job.model_version, course__in=batch).delete()
                 CourseSkill.objects.bulk_create(

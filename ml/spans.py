@@ -38,10 +38,15 @@ class Lexicon:
 
     def __init__(self, terms: Mapping[str, str]) -> None:
         self._by_unit: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        self._size = 0
         for order, (term, kind) in enumerate(terms.items()):
             needle = term.lower().strip()
             if needle:
                 self._by_unit[_UNIT.match(needle).group()].append((order, needle, kind))
+                self._size += 1
+
+    def __len__(self) -> int:
+        return self._size
 
     def find(self, text: str) -> list[Span]:
         """Spans of the terms in `text`: case-insensitive, on word boundaries (no letter, digit or

@@ -8,6 +8,7 @@ from ml import selectors
 from ml.datasets import lexicon_of, read_records, split_by_id
 from ml.evaluation import score
 from ml.services import lexicon_terms
+from ml.spans import Lexicon
 
 BATCH = 256
 
@@ -52,11 +53,12 @@ class Command(BaseCommand):
                 terms = lexicon_of(train_part)
         elif options["lexicon"] == "train":
             raise CommandError("--lexicon train needs --split dev: the terms must come from rows not scored.")
+        lexicon = Lexicon(terms)
         rows = [(record, example) for record in records if (example := record.silver()) is not None]
         tagger = tagger_for(version)
         predicted = []
         for begin in tqdm(range(0, len(rows), BATCH), desc="tagging", disable=options["json"]):
-            predicted += tagger.tag([example.text for _, example in rows[begin : begin + BATCH]], terms)
+            predicted += tagger.tag([example.text for _, example in rows[begin : begin + BATCH]], lexicon)
         result = score([example.spans for _, example in rows], predicted, [record.track for record, _ in rows])
         if options["json"]:
             self.stdout.write(json.dumps(result))
