@@ -65,9 +65,9 @@ def main() -> None:
 
     tagger = Tagger(model_dir)
     terms = datasets.lexicon_of(train_records)
-    dev = [(r, e) for r in dev_records if (e := r.silver()) is not None]
+    dev = [(r, e) for r in dev_records if (e := r.silver(strict=True)) is not None]
     tracks = [r.track for r, _ in dev]
-    titles = [r.silver(title_only=True) for r, _ in dev]
+    titles = [r.silver(title_only=True, strict=True) for r, _ in dev]
     print(f"dev rows (held out by id): {len(dev)}; lexicon: {len(terms)} terms from the training rows")
     print(f"{'':36} {'P':>6} {'R':>6} {'F1':>6} {'track acc':>10}")
     print(f"{'lexicon anchor (data README)':36} {0.444:6.3f} {0.904:6.3f} {0.596:6.3f}")

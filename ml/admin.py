@@ -3,16 +3,19 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from courses.models import Course
 from platform_site.exceptions import ApplicationError
 
 from . import services
-from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingJob
+from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
 from .training_config import SOURCES, validated
 
 
@@ -32,6 +35,10 @@ class TrainingJobForm(forms.ModelForm):
     batch_size = forms.IntegerField(initial=16, min_value=1, max_value=512)
     sources = forms.MultipleChoiceField(choices=[(s, s) for s in SOURCES], initial=list(SOURCES),
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    corpora = forms.ModelMultipleChoiceField(
+        queryset=TrainingCorpus.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Imported files to train on as well (admin → training corpora)."),
+    )  # fmt: skip
     activate = forms.BooleanField(required=False, help_text=_("Make the new version active when training succeeds."))
 
     class Meta:
@@ -41,11 +48,58 @@ class TrainingJobForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         try:
-            self.params = validated(data)
+            self.params = validated({**data, "corpora": [corpus.pk for corpus in data.get("corpora", [])]})
         except ApplicationError as error:
             for field, errors in error.extra.get("fields", {}).items():
                 self.add_error(field if field in self.fields else None, errors)
         return data
+
+
+class TrainingCorpusForm(forms.ModelForm):
+    """Import a file of training examples, read whole (by the service) before it is stored."""
+
+    class Meta:
+        model = TrainingCorpus
+        fields = ["name", "file"]
+        help_texts = {
+            "file": _(
+                "CSV with columns id,title,description,skills,domain,source (skills ;-separated; silver spans), "
+                'or JSONL, one {"text": ..., "spans": [{"start", "end", "type"}]} a line (gold spans).'
+            )
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.corpus_check(name=data["name"], upload=data["file"])
+        except ApplicationError as error:
+            for field, errors in error.extra.get("fields", {}).items():
+                self.add_error(field if field in self.fields else None, errors)
+        return data
+
+
+@admin.register(TrainingCorpus)
+class TrainingCorpusAdmin(admin.ModelAdmin):
+    list_display = ["name", "examples", "spans", "uploaded_by", "created_at"]
+    readonly_fields = ["name", "file", "examples", "spans", "uploaded_by", "created_at"]
+    search_fields = ["name"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = TrainingCorpusForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj else []
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a corpus is imported whole; a new file is a new corpus
+
+    def save_model(self, request: HttpRequest, obj: TrainingCorpus, form: forms.Form, change: bool) -> None:
+        data = form.cleaned_data
+        obj.pk = services.corpus_import(name=data["name"], upload=data["file"], user=request.user).pk
 
 
 def _progress(job: Any) -> str:
@@ -66,7 +120,7 @@ class TrainingJobAdmin(admin.ModelAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = TrainingJobForm
-            kwargs["fields"] = ["base_model", "epochs", "learning_rate", "batch_size", "sources", "activate"]
+            kwargs["fields"] = ["base_model", "epochs", "learning_rate", "batch_size", "sources", "corpora", "activate"]
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -109,23 +163,61 @@ def _cancel_all(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: Query
         model_admin.message_user(request, ngettext("%d job cancelled.", "%d jobs cancelled.", done) % done)
 
 
+class TaggingJobForm(forms.ModelForm):
+    """Tag chosen courses (none chosen: the published catalogue) with a version, the active one
+    unless another is picked."""
+
+    courses = forms.ModelMultipleChoiceField(
+        queryset=Course.objects.order_by("title_zh"), required=False,
+        widget=FilteredSelectMultiple(_("courses"), is_stacked=False),
+        help_text=_("None chosen: every published course."),
+    )  # fmt: skip
+
+    class Meta:
+        model = TaggingJob
+        fields = ["model_version"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model_version"].initial = ModelVersion.objects.filter(is_active=True).first()
+
+
 @admin.register(TaggingJob)
 class TaggingJobAdmin(admin.ModelAdmin):
     list_display = ["id", "status", "progress_bar", "tagged", "model_version", "created_at"]
     list_filter = ["status"]
     actions = ["cancel"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # started from model versions ("tag the catalogue") and course saves
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        if obj is None:
+            kwargs["form"] = TaggingJobForm
+            kwargs["fields"] = ["model_version", "courses"]
+        return super().get_form(request, obj, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return False  # a job is started (add) and cancelled (action), never edited
+
+    def save_model(self, request: HttpRequest, obj: TaggingJob, form: forms.Form, change: bool) -> None:
+        job, _created = services.tagging_job_create(
+            version=form.cleaned_data["model_version"],
+            course_ids=[course.pk for course in form.cleaned_data["courses"]],
+            user=request.user,
+        )
+        obj.pk = job.pk
+
+    def response_add(self, request: HttpRequest, obj: TaggingJob, post_url_continue: Any = None) -> HttpResponse:
+        self.message_user(request, _("Tagging job queued."))
+        return HttpResponseRedirect(reverse("admin:ml_taggingjob_changelist"))
 
     @admin.display(description=_("progress"))
     def progress_bar(self, job: TaggingJob) -> str:
         return _progress(job)
 
-    @admin.action(description=_("Cancel selected jobs"), permissions=["view"])
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        # Tagging jobs are never edited in a form, but stopping one is a change.
+        return request.user.has_perm("ml.change_taggingjob")
+
+    @admin.action(description=_("Cancel selected jobs"), permissions=["cancel"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[TaggingJob]) -> None:
         _cancel_all(self, request, queryset)
 

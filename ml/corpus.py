@@ -62,7 +62,13 @@ def build(size: int = 480, seed: int = 7) -> list[Example]:
 
 
 def split(examples: list[Example], dev_share: float = 0.2, seed: int = 7) -> tuple[list[Example], list[Example]]:
-    shuffled = examples[:]
-    random.Random(seed).shuffle(shuffled)
-    cut = int(len(shuffled) * (1 - dev_share))
-    return shuffled[:cut], shuffled[cut:]
+    """Shuffle and cut into training and dev examples. Examples that share a first line (a course
+    text and the copy of its title alone, or two copies of one course) fall on one side, so that
+    the dev score is never measured on a text the model was trained on."""
+    groups: dict[str, list[Example]] = {}
+    for example in examples:
+        groups.setdefault(example.text.split("\n", 1)[0], []).append(example)
+    keys = list(groups)
+    random.Random(seed).shuffle(keys)
+    cut = int(len(keys) * (1 - dev_share))
+    return [e for key in keys[:cut] for e in groups[key]], [e for key in keys[cut:] for e in groups[key]]

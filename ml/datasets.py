@@ -32,13 +32,14 @@ class Record:
     def track(self) -> str | None:
         return TRACKS.get(self.domain)
 
-    def silver(self, *, title_only: bool = False) -> Example | None:
-        """The data README's silver spans: the row's own skills in its text (or title alone), typed
-        by its domain; None for rows of other domains."""
+    def silver(self, *, title_only: bool = False, strict: bool = False) -> Example | None:
+        """The row's own skills in its text (or title alone), typed by its domain; None for rows of
+        other domains. `strict`: word boundaries exactly as the data README defines silver spans
+        (for scoring); else the platform's, which also find skills inside Chinese sentences."""
         if self.track is None:
             return None
         text = self.title if title_only else self.text
-        return Example(text, tuple(find_terms(text, dict.fromkeys(self.skills, self.track))))
+        return Example(text, tuple(find_terms(text, dict.fromkeys(self.skills, self.track), strict=strict)))
 
 
 def read_records(path: Path) -> list[Record]:

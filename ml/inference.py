@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from ml.decoding import TokenScores, decode
-from ml.spans import Lexicon, Span
+from ml.spans import LABELS, Lexicon, Span
 
 logger = logging.getLogger(__name__)
 # Windows per forward pass, sorted by length first so that each batch pads to similar lengths.
@@ -34,6 +34,11 @@ class Tagger:
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, use_fast=True)
         self.model = BertForTokenClassification.from_pretrained(model_dir).to(self.device).eval()
+        # Decoding reads probabilities by this platform's label order: a checkpoint of another
+        # label set would be read wrong, silently.
+        config = self.model.config
+        if [config.id2label[i] for i in range(config.num_labels)] != list(LABELS):
+            raise ValueError(f"{model_dir}: labels {config.id2label} are not this platform's {list(LABELS)}")
         if self.device.type == "cuda":
             self.model = self.model.to(torch.bfloat16)
 

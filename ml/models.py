@@ -41,6 +41,29 @@ class SkillTerm(models.Model):
         return [self.name, *(line.strip() for line in self.aliases.splitlines() if line.strip())]
 
 
+class TrainingCorpus(models.Model):
+    """A file of training examples a manager imported: CSV in the shape of the shared course
+    records (silver spans: each row's own skills in its text) or JSONL with explicit character
+    spans (gold). Checked whole on import; stored through Django's storage for every worker."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    file = models.FileField(_("file"), upload_to="ml/corpora/")
+    examples = models.PositiveIntegerField(_("examples"), default=0)
+    spans = models.PositiveIntegerField(_("spans"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training corpus")
+        verbose_name_plural = _("training corpora")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Job(models.Model):
     """State of a long job, kept in its row: the UI and API never ask the result backend."""
 

@@ -3,14 +3,26 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
-from .models import CourseSkill, ModelVersion
+from .models import CourseSkill, ModelVersion, SkillTerm
+
+# Skills the model is less sure of than this (the best guess on a bare title, say) still give the
+# course its track and wait for the managers' review, but learners and API clients do not see them
+# and the skill filter does not match them, unless a manager accepted or corrected them.
+SHOWN_CONFIDENCE = 0.5
 
 
 def active_skills() -> QuerySet[CourseSkill]:
-    """Skills of the active model version that no manager rejected."""
-    return CourseSkill.objects.filter(model_version__is_active=True).exclude(review=CourseSkill.Review.REJECTED)
+    """The active model version's skills that the platform shows: sure enough or confirmed by a
+    manager, and not rejected."""
+    confirmed = Q(review__in=[CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED])
+    return (
+        CourseSkill.objects.filter(model_version__is_active=True)
+        .filter(Q(confidence__gte=SHOWN_CONFIDENCE) | confirmed)
+        .exclude(review=CourseSkill.Review.REJECTED)
+    )
 
 
 # Where `with_active_skills` puts a course's skills (most confident first).
@@ -41,18 +53,32 @@ def course_skills(course: Any) -> list[CourseSkill]:
 
 
 def course_skill_names(*, course: Any, language: str) -> list[tuple[str, str]]:
-    """Distinct (skill, type) of a course for the page's language, most confident first."""
+    """Distinct (skill, type) of a course for the page's language, most confident first; those of
+    its other text where it has none in this language (a course written in Chinese only)."""
     code = "en" if language.startswith("en") else "zh"
-    rows = active_skills().filter(course=course, language=code).order_by("-confidence", "start")
+    rows = list(active_skills().filter(course=course).order_by("-confidence", "start"))
+    rows = [row for row in rows if row.language == code] or rows
     return [(row.text.strip(), row.type) for row in distinct_skills(rows)]
 
 
+def skill_names(value: str) -> set[str]:
+    """`value` and, where the managers' lexicon has it as a name or an alias, every other name of
+    that skill (so "数据分析" also finds "data analysis"); lower-cased."""
+    wanted = value.strip().lower()
+    names = {wanted}
+    for term in SkillTerm.objects.filter(Q(name__iexact=wanted) | Q(aliases__icontains=wanted)):
+        if wanted in (candidates := {name.lower() for name in term.names()}):
+            names |= candidates
+    return names
+
+
 def filter_courses_by_skill(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    """Catalogue filter: courses in which the active model found this skill (any language)."""
-    if not value:
+    """Catalogue filter: courses in which the active model found this skill, under any of its
+    names, in either language."""
+    if not value.strip():
         return queryset
-    matching = active_skills().filter(text__iexact=value.strip()).values("course_id")
-    return queryset.filter(pk__in=matching)
+    matching = active_skills().annotate(lowered=Lower("text")).filter(lowered__in=skill_names(value))
+    return queryset.filter(pk__in=matching.values("course_id"))
 
 
 def model_version(*, name: str = "") -> ModelVersion | None:

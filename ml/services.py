@@ -7,17 +7,21 @@ called only by Celery tasks and management commands.
 import logging
 import shutil
 import tempfile
+import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.cache import catalogue_changed
@@ -25,7 +29,7 @@ from courses.models import Course
 from platform_site.exceptions import ApplicationError, Conflict
 
 from . import corpus, datasets
-from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
+from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
 from .spans import LABELS, Example, Lexicon, Span
 from .training_config import validated
 
@@ -53,8 +57,11 @@ def lexicon_terms() -> dict[str, str]:
     return {name: term.type for term in SkillTerm.objects.all() for name in term.names()}
 
 
-def training_examples(*, sources: Iterable[str], files: Iterable[Path] = ()) -> tuple[list[Example], dict[str, int]]:
-    """Gather examples from the named sources and files; return them and a count per source."""
+def training_examples(
+    *, sources: Iterable[str], files: Iterable[Path] = (), corpora: Iterable[int] = ()
+) -> tuple[list[Example], dict[str, int]]:
+    """Gather examples from the named sources, files and imported corpora (ids); return them and a
+    count per source."""
     examples: list[Example] = []
     summary: dict[str, int] = {}
     for source in sources:
@@ -74,22 +81,108 @@ def training_examples(*, sources: Iterable[str], files: Iterable[Path] = ()) -> 
         found = datasets.read_file(Path(path))
         summary[str(path)] = len(found)
         examples += found
+    for imported in TrainingCorpus.objects.filter(pk__in=list(corpora)):
+        with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name).suffix) as path:
+            found = datasets.read_file(path)
+        summary[f"corpus {imported.name}"] = len(found)
+        examples += found
     return examples, summary
 
 
-def reviewed_examples() -> list[Example]:
-    """Predictions a manager accepted or corrected, as gold spans over their course texts."""
-    reviewed = CourseSkill.objects.filter(review__in=[CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED])
-    by_text: dict[tuple[int, str], list[Span]] = {}
-    for skill in reviewed:
-        by_text.setdefault((skill.course_id, skill.language), []).append(Span(skill.start, skill.end, skill.type))
-    courses = Course.objects.in_bulk({course_id for course_id, _ in by_text})
-    examples = []
-    for (course_id, language), spans in by_text.items():
-        text = course_texts(courses[course_id]).get(language)
-        if text is not None:
-            examples.append(Example(text, tuple(sorted(spans))))
+# Imported corpora: the readers' formats, and a size that a web request may carry.
+CORPUS_SUFFIXES = (".csv", ".jsonl")
+CORPUS_MAX_BYTES = 50 * 2**20
+
+
+@contextmanager
+def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
+    """A temporary file with the stream's bytes (the readers take paths; storage gives streams)."""
+    with tempfile.NamedTemporaryFile(suffix=suffix, dir=_cache_dir(), delete=False) as handle:
+        for chunk in stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(2**20), b""):
+            handle.write(chunk)
+    try:
+        yield Path(handle.name)
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+
+
+def corpus_check(*, name: str, upload: Any) -> list[Example]:
+    """Read an uploaded corpus whole and return its examples: a file that a training job could not
+    read is refused here, with the reason (and line) on the field."""
+    suffix = Path(upload.name).suffix.lower()
+    errors: dict[str, list[str]] = {}
+    examples: list[Example] = []
+    if TrainingCorpus.objects.filter(name=name).exists():
+        errors["name"] = [_("A corpus of this name exists.")]
+    if suffix not in CORPUS_SUFFIXES:
+        errors["file"] = [_("Upload a .csv (course records) or .jsonl (text and spans) file.")]
+    elif upload.size > CORPUS_MAX_BYTES:
+        errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": CORPUS_MAX_BYTES // 2**20}]
+    else:
+        try:
+            with _local_copy(upload, suffix) as path:
+                examples = datasets.read_file(path)
+        except (ValueError, KeyError, TypeError) as error:  # bad JSON, bad span, missing column, bad encoding
+            detail = _("no column %(name)s") % {"name": error} if isinstance(error, KeyError) else str(error)
+            errors["file"] = [_("The file cannot be read: %(error)s") % {"error": detail}]
+        else:
+            if not examples:
+                errors["file"] = [_("The file holds no training example (CSV rows need a knowledge or art domain).")]
+    if errors:
+        raise ApplicationError(_("Invalid corpus."), code="invalid", extra={"fields": errors})
     return examples
+
+
+def corpus_import(*, name: str, upload: Any, user: "User | None") -> TrainingCorpus:
+    """Check an uploaded corpus (`corpus_check`) and store it; nothing is stored when it is refused."""
+    suffix = Path(upload.name).suffix.lower()
+    examples = corpus_check(name=name, upload=upload)
+    upload.seek(0)
+    imported = TrainingCorpus(
+        name=name, examples=len(examples), spans=sum(len(e.spans) for e in examples), uploaded_by=user
+    )
+    imported.file.save(f"{slugify(name) or 'corpus'}{suffix}", upload, save=False)  # the name is free text
+    try:
+        with transaction.atomic():
+            imported.save()
+    except IntegrityError:  # the same name, imported at the same moment
+        imported.file.delete(save=False)
+        raise ApplicationError(
+            _("Invalid corpus."), code="invalid", extra={"fields": {"name": [_("A corpus of this name exists.")]}}
+        ) from None
+    return imported
+
+
+def reviewed_examples() -> list[Example]:
+    """Course texts whose every predicted span a manager reviewed, as gold: accepted and corrected
+    spans are skills, the rest of the text (rejected spans included) is not.
+
+    A text with a span still pending is left out, since training on it would teach that nothing is
+    there; so is one whose reviewed spans no longer match the course text (edited since). Where
+    several model versions were reviewed on one text, the latest complete review counts."""
+    pending = CourseSkill.Review.PENDING
+    reviewed_courses = CourseSkill.objects.exclude(review=pending).values("course_id")
+    by_review: dict[tuple[int, str, int], list[CourseSkill]] = defaultdict(list)
+    for skill in CourseSkill.objects.filter(course_id__in=reviewed_courses).order_by("model_version_id", "start"):
+        by_review[(skill.course_id, skill.language, skill.model_version_id)].append(skill)
+    courses = Course.objects.in_bulk({course_id for course_id, _, _ in by_review})
+    latest: dict[tuple[int, str], Example] = {}
+    for (course_id, language, _version), skills in by_review.items():  # by version: later ones replace
+        text = course_texts(courses[course_id]).get(language)
+        if text is None or any(s.review == pending or text[s.start : s.end][:200] != s.text for s in skills):
+            continue
+        kept = [s for s in skills if s.review in (CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED)]
+        latest[(course_id, language)] = Example(text, tuple(Span(s.start, s.end, s.type) for s in _disjoint(kept)))
+    return list(latest.values())
+
+
+def _disjoint(skills: list[CourseSkill]) -> list[CourseSkill]:
+    """Skills sorted by start, without any that overlaps one before it (a span is one label each)."""
+    kept: list[CourseSkill] = []
+    for skill in sorted(skills, key=lambda s: (s.start, -s.end)):
+        if not kept or skill.start >= kept[-1].end:
+            kept.append(skill)
+    return kept
 
 
 # ------------------------------------------------------------------------------ training jobs
@@ -99,23 +192,21 @@ def training_job_create(
     """Queue a fine-tune; a retry with the same key returns the job it created."""
     from . import tasks
 
-    if existing := _existing(TrainingJob, user, idempotency_key):
+    return _create_once(TrainingJob, tasks.train_model_task, user, idempotency_key, params=validated(params))
+
+
+def _create_once(model: type, task: Any, user: "User | None", idempotency_key: str, **fields: Any) -> tuple[Any, bool]:
+    """Create a job and queue its task after commit; a retry with the same key (even one racing the
+    first request) gets the job the first one created."""
+    if idempotency_key and (existing := model.objects.filter(created_by=user, idempotency_key=idempotency_key).first()):
         return existing, False
-    params = validated(params)
     try:
         with transaction.atomic():
-            job = TrainingJob.objects.create(created_by=user, params=params, idempotency_key=idempotency_key)
-            transaction.on_commit(lambda: tasks.train_model_task.delay(job.pk))
-    except IntegrityError:
-        return TrainingJob.objects.get(created_by=user, idempotency_key=idempotency_key), False
+            job = model.objects.create(created_by=user, idempotency_key=idempotency_key, **fields)
+            transaction.on_commit(lambda: task.delay(job.pk))
+    except IntegrityError:  # the unique (created_by, idempotency_key) constraint: a concurrent retry won
+        return model.objects.get(created_by=user, idempotency_key=idempotency_key), False
     return job, True
-
-
-def _existing(model: type, user: "User | None", idempotency_key: str) -> Any:
-    """The job a client already created with this key (a retried request), if any."""
-    if not idempotency_key:
-        return None
-    return model.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
 
 
 def _claim(model: type, job_id: int) -> Any:
@@ -131,74 +222,131 @@ def _claim(model: type, job_id: int) -> Any:
         return job
 
 
+def _mine(job: Any) -> Any:
+    """The job's row while this run still owns it: running, and not handed to another worker by the
+    reaper (which counts a new attempt)."""
+    return type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
+
+
 def _finish(job: Any, status: str, **fields: Any) -> None:
-    type(job).objects.filter(pk=job.pk).update(status=status, finished_at=timezone.now(), **fields)
+    _mine(job).update(status=status, finished_at=timezone.now(), **fields)
 
 
 class _Beat:
-    """Heartbeat and cancel check for a running job, at most every HEARTBEAT_EVERY seconds."""
+    """A running job's heartbeat, progress and stop check.
+
+    Used as a context manager it also beats from a thread every HEARTBEAT_EVERY seconds, so that a
+    job busy loading a model, gathering data or evaluating never looks like a dead worker: only a
+    dead (or killed) process stops the heartbeat. A call from the job adds progress and fields (at
+    most every HEARTBEAT_EVERY seconds unless fields change) and returns whether to stop: the job
+    was cancelled, or it is no longer this run's (`lost`)."""
 
     def __init__(self, job: Any) -> None:
-        self.job, self.last, self.cancelled = job, 0.0, False
+        self.job, self.last, self.cancelled, self.lost = job, 0.0, False, False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._beat_until_done, daemon=True, name=f"heartbeat-{job.pk}")
 
-    def __call__(self, progress: float | None = None, **fields: Any) -> bool:
+    def __enter__(self) -> "_Beat":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _beat_until_done(self) -> None:
+        try:
+            while not self._done.wait(HEARTBEAT_EVERY):
+                _mine(self.job).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __call__(self, progress: float | None = None, *, force: bool = False, **fields: Any) -> bool:
         now = time.monotonic()
-        if fields or now - self.last >= HEARTBEAT_EVERY:
+        if force or fields or now - self.last >= HEARTBEAT_EVERY:
             self.last = now
             updates = {"heartbeat_at": timezone.now(), **fields}
             if progress is not None:
                 updates["progress"] = round(progress, 4)
-            type(self.job).objects.filter(pk=self.job.pk).update(**updates)
+            self.lost = not _mine(self.job).update(**updates)
             self.cancelled = type(self.job).objects.filter(pk=self.job.pk, cancel_requested=True).exists()
-        return self.cancelled
+        return self.cancelled or self.lost
+
+    @property
+    def stopped(self) -> bool:
+        return self.cancelled or self.lost
 
 
 def training_job_run(
     *, job_id: int, files: Iterable[Path] = (), on_progress: Callable[[float], None] | None = None
 ) -> TrainingJob | None:
     """Run a queued training job to a terminal state: succeeded, failed or cancelled."""
-    from .training.train import TrainConfig, TrainingCancelled, train
+    from .training.train import TrainingCancelled
 
     job = _claim(TrainingJob, job_id)
     if job is None:
         return None
-    beat = _Beat(job)
     workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=_cache_dir()))
     try:
-        params = dict(job.params)
-        examples, summary = training_examples(sources=params.pop("sources"), files=files)
-        activate = params.pop("activate", False)
-        train_set, dev_set = corpus.split(examples, dev_share=0.2, seed=params.get("seed", 13))
-        summary.update(train=len(train_set), dev=len(dev_set))
-        TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
-        config = TrainConfig(**params)
-        history: list[dict[str, Any]] = []
-
-        def on_epoch(report: Any) -> None:
-            history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
-            beat(report.progress, epoch=report.epoch, metrics=history)
-
-        def on_step(progress: float) -> None:
-            beat(progress)
-            if on_progress:
-                on_progress(progress)
-
-        result = train(
-            train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.cancelled
-        )
-        version = _save_version(job, config.base_model, result)
-        _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version)
-        if activate:
-            model_version_activate(version=version)
+        with _Beat(job) as beat:
+            _train(job, beat, workdir, files, on_progress)
     except TrainingCancelled:
-        _finish(job, JobStatus.CANCELLED)
+        _finish(job, JobStatus.CANCELLED)  # a no-op where the job was lost to another worker
     except Exception as error:  # any failure must leave the job failed, not running forever
         logger.exception("Training job %s failed", job.pk)
         _finish(job, JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        _free_accelerator_memory()
     job.refresh_from_db()
     return job
+
+
+def _free_accelerator_memory() -> None:
+    """Hand a finished fine-tune's cached GPU memory back: the worker process lives on, and the
+    tagger it loads next (or another process on the GPU) needs it."""
+    import gc
+
+    import torch
+
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def _train(
+    job: TrainingJob, beat: _Beat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
+) -> None:
+    """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
+    from .training.train import TrainConfig, TrainingCancelled, train
+
+    params = dict(job.params)
+    examples, summary = training_examples(sources=params.pop("sources"), files=files, corpora=params.pop("corpora", []))
+    activate = params.pop("activate", False)
+    train_set, dev_set = corpus.split(examples, dev_share=0.2, seed=params.get("seed", 13))
+    summary.update(train=len(train_set), dev=len(dev_set))
+    TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
+    config = TrainConfig(**params)
+    history: list[dict[str, Any]] = []
+
+    def on_epoch(report: Any) -> None:
+        history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
+        beat(report.progress, epoch=report.epoch, metrics=history)
+
+    def on_step(progress: float) -> None:
+        beat(progress)
+        if on_progress:
+            on_progress(progress)
+
+    result = train(
+        train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.stopped
+    )
+    if beat(force=True):  # cancelled during the last evaluation, or lost: no version
+        raise TrainingCancelled
+    version = _save_version(job, config.base_model, result)
+    _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version)
+    if activate:
+        model_version_activate(version=version)
 
 
 def _cache_dir() -> Path:
@@ -288,14 +436,10 @@ def tagging_job_create(
 ) -> tuple[TaggingJob, bool]:
     from . import tasks
 
-    if existing := _existing(TaggingJob, user, idempotency_key):
-        return existing, False
-    with transaction.atomic():
-        job = TaggingJob.objects.create(
-            model_version=version, course_ids=sorted(set(course_ids)), created_by=user, idempotency_key=idempotency_key
-        )
-        transaction.on_commit(lambda: tasks.tag_courses_task.delay(job.pk))
-    return job, True
+    return _create_once(
+        TaggingJob, tasks.tag_courses_task, user, idempotency_key, model_version=version,
+        course_ids=sorted(set(course_ids)),
+    )  # fmt: skip
 
 
 def course_changed(*, course: Course) -> None:
@@ -307,49 +451,67 @@ def course_changed(*, course: Course) -> None:
         tagging_job_create(version=version, course_ids=[course.pk], user=None)
 
 
-def tagging_job_run(*, job_id: int) -> TaggingJob | None:
+def tagging_job_run(*, job_id: int, on_progress: Callable[[float], None] | None = None) -> TaggingJob | None:
     """Tag the job's courses (every published one when it names none) in batches."""
-    from .inference import tagger_for
-
     job = _claim(TaggingJob, job_id)
     if job is None:
         return None
-    beat = _Beat(job)
     try:
-        courses = Course.objects.published().order_by("pk")
-        if job.course_ids:
-            courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
-        ids = list(courses.values_list("pk", flat=True))
-        tagger = tagger_for(job.model_version)
-        lexicon = Lexicon(lexicon_terms())  # the model judges its terms, they give the edges
-        for begin in range(0, len(ids), TAGGING_BATCH):
-            if beat(begin / max(len(ids), 1)):
-                _finish(job, JobStatus.CANCELLED)
-                return job
-            batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
-            keys = [(course, language, text) for course in batch for language, text in course_texts(course).items()]
-            found = tagger.tag([text for _, _, text in keys], lexicon)
-            with transaction.atomic():
-                CourseSkill.objects.filter(model_version=job.model_version, course__in=batch).delete()
-                CourseSkill.objects.bulk_create(
-                    CourseSkill(
-                        course=course,
-                        model_version=job.model_version,
-                        language=language,
-                        start=span.start,
-                        end=span.end,
-                        text=text[span.start : span.end][:200],
-                        type=span.type,
-                        confidence=round(span.confidence, 4),
-                    )
-                    for (course, language, text), spans in zip(keys, found, strict=True)
-                    for span in spans
-                )
-            TaggingJob.objects.filter(pk=job.pk).update(tagged=begin + len(batch))
-            catalogue_changed()  # course pages and lists show skill chips: retire their cached copies
-        _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device))
+        with _Beat(job) as beat:
+            _tag(job, beat, on_progress)
     except Exception as error:
         logger.exception("Tagging job %s failed", job.pk)
         _finish(job, JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
     job.refresh_from_db()
     return job
+
+
+def _tag(job: TaggingJob, beat: _Beat, on_progress: Callable[[float], None] | None) -> None:
+    from .inference import tagger_for
+
+    courses = Course.objects.published().order_by("pk")
+    if job.course_ids:
+        courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
+    ids = list(courses.values_list("pk", flat=True))
+    lexicon = Lexicon(lexicon_terms())  # the model judges its terms, they give the edges
+    tagger = None
+    for begin in range(0, len(ids), TAGGING_BATCH):
+        if beat(begin / len(ids)):
+            _finish(job, JobStatus.CANCELLED)
+            return
+        tagger = tagger or tagger_for(job.model_version)  # loaded once there is something to tag
+        batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
+        keys = [(course, language, text) for course in batch for language, text in course_texts(course).items()]
+        _store_spans(job.model_version, batch, keys, tagger.tag([text for _, _, text in keys], lexicon))
+        TaggingJob.objects.filter(pk=job.pk).update(tagged=begin + len(batch))
+        catalogue_changed()  # course pages and lists show skill chips: retire their cached copies
+        if on_progress:
+            on_progress((begin + len(batch)) / len(ids))
+    _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device) if tagger else "")
+
+
+def _store_spans(
+    version: ModelVersion, batch: list[Course], keys: list[tuple[Course, str, str]], found: list[list[Span]]
+) -> None:
+    """Replace the version's unreviewed spans of these courses. A manager's reviews (accepted,
+    rejected, corrected) stay, and a new span where one was reviewed is not stored again."""
+    with transaction.atomic():
+        CourseSkill.objects.filter(model_version=version, course__in=batch, review=CourseSkill.Review.PENDING).delete()
+        reviewed = defaultdict(list)
+        for skill in CourseSkill.objects.filter(model_version=version, course__in=batch):
+            reviewed[(skill.course_id, skill.language)].append(skill)
+        CourseSkill.objects.bulk_create(
+            CourseSkill(
+                course=course,
+                model_version=version,
+                language=language,
+                start=span.start,
+                end=span.end,
+                text=text[span.start : span.end][:200],
+                type=span.type,
+                confidence=round(span.confidence, 4),
+            )
+            for (course, language, text), spans in zip(keys, found, strict=True)
+            for span in spans
+            if not any(span.start < r.end and r.start < span.end for r in reviewed[(course.pk, language)])
+        )

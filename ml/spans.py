@@ -34,11 +34,17 @@ _UNIT = re.compile(r"[0-9a-z_]+|[^\s0-9a-z_]")
 
 class Lexicon:
     """Terms (term -> type) to find in many texts: indexed once by their first word or character,
-    so that a text is searched for the few terms that can occur in it, not for all of them."""
+    so that a text is searched for the few terms that can occur in it, not for all of them.
 
-    def __init__(self, terms: Mapping[str, str]) -> None:
+    `strict` applies the shared data's silver-span rule word for word: no letter (any script),
+    digit or underscore right before or after any term. The platform's default needs a boundary
+    only where the term itself begins or ends with an ASCII letter, digit or underscore, so that
+    Chinese terms match inside Chinese sentences and "Python" inside "学Python课"."""
+
+    def __init__(self, terms: Mapping[str, str], *, strict: bool = False) -> None:
         self._by_unit: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         self._size = 0
+        self._strict = strict
         for order, (term, kind) in enumerate(terms.items()):
             needle = term.lower().strip()
             if needle:
@@ -49,19 +55,22 @@ class Lexicon:
         return self._size
 
     def find(self, text: str) -> list[Span]:
-        """Spans of the terms in `text`: case-insensitive, on word boundaries (no letter, digit or
-        underscore right before or after; CJK terms need none), overlaps resolved longest-first."""
+        """Spans of the terms in `text`: case-insensitive, on word boundaries (see the class),
+        overlaps resolved longest-first."""
         lowered = text.lower()
         candidates = [entry for unit in set(_UNIT.findall(lowered)) for entry in self._by_unit.get(unit, ())]
         found: list[Span] = []
         # Longest first; terms of equal length in the order they were given.
         for _, needle, kind in sorted(candidates, key=lambda entry: (-len(entry[1]), entry[0])):
-            ascii_edges = bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1]))
+            word = r"\w" if self._strict else _WORD
+            edges = (
+                (True, True) if self._strict else (bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1])))
+            )
             for match in re.finditer(re.escape(needle), lowered):
                 start, end = match.span()
-                if ascii_edges[0] and start > 0 and re.match(_WORD, lowered[start - 1]):
+                if edges[0] and start > 0 and re.match(word, lowered[start - 1]):
                     continue
-                if ascii_edges[1] and end < len(lowered) and re.match(_WORD, lowered[end]):
+                if edges[1] and end < len(lowered) and re.match(word, lowered[end]):
                     continue
                 if any(start < other.end and other.start < end for other in found):
                     continue
@@ -69,6 +78,6 @@ class Lexicon:
         return sorted(found)
 
 
-def find_terms(text: str, terms: Mapping[str, str]) -> list[Span]:
-    """Spans of `terms` (term -> type) in `text` (see `Lexicon.find`)."""
-    return Lexicon(terms).find(text)
+def find_terms(text: str, terms: Mapping[str, str], *, strict: bool = False) -> list[Span]:
+    """Spans of `terms` (term -> type) in `text` (see `Lexicon`)."""
+    return Lexicon(terms, strict=strict).find(text)

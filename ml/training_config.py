@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError
 
+from .models import TrainingCorpus
+
 LIMITS = {"epochs": (1, 100), "learning_rate": (1e-7, 1e-2), "batch_size": (1, 512), "max_length": (16, 512)}
 SOURCES = ("corpus", "lexicon", "reviewed")
 
@@ -20,6 +22,7 @@ def validated(params: dict[str, Any]) -> dict[str, Any]:
         "batch_size": params.get("batch_size", 16),
         "max_length": params.get("max_length", 256),
         "sources": list(params["sources"] if params.get("sources") is not None else SOURCES),
+        "corpora": params.get("corpora") or [],
         "activate": bool(params.get("activate", False)),
     }
     errors: dict[str, list[str]] = {}
@@ -33,6 +36,11 @@ def validated(params: dict[str, Any]) -> dict[str, Any]:
     unknown = [s for s in clean["sources"] if s not in SOURCES]
     if unknown:
         errors["sources"] = [_("Choose among: %(names)s.") % {"names": ", ".join(SOURCES)}]
+    corpora = clean["corpora"]
+    if not isinstance(corpora, list) or not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in corpora):
+        errors["corpora"] = [_("Give the ids of imported corpora.")]
+    elif TrainingCorpus.objects.filter(pk__in=corpora).count() != len(set(corpora)):
+        errors["corpora"] = [_("No such imported corpus.")]
     if errors:
         raise ApplicationError(_("Invalid training parameters."), code="invalid", extra={"fields": errors})
     return clean

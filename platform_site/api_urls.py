@@ -14,7 +14,13 @@ from marketing.api.views import (
     SurveyViewSet,
     TrackedLinkViewSet,
 )
-from ml.api.views import CourseSkillViewSet, ModelVersionViewSet, TaggingJobViewSet, TrainingJobViewSet
+from ml.api.views import (
+    CourseSkillViewSet,
+    ModelVersionViewSet,
+    TaggingJobViewSet,
+    TrainingCorpusViewSet,
+    TrainingJobViewSet,
+)
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")
@@ -30,6 +36,7 @@ router.register("marketing/responses", ResponseViewSet, basename="response")
 router.register("marketing/scores", ScoreViewSet, basename="score")
 router.register("ml/training-jobs", TrainingJobViewSet, basename="training-job")
 router.register("ml/tagging-jobs", TaggingJobViewSet, basename="tagging-job")
+router.register("ml/corpora", TrainingCorpusViewSet, basename="training-corpus")
 router.register("ml/model-versions", ModelVersionViewSet, basename="model-version")
 router.register("ml/course-skills", CourseSkillViewSet, basename="course-skill")
 router.register("me/referral-links", ReferralLinkViewSet, basename="referral-link")

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from courses.models import Course
 from ml import selectors
-from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingJob
+from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingCorpus, TrainingJob
 from ml.training_config import LIMITS, SOURCES
 
 
@@ -22,7 +22,19 @@ class TrainingJobCreateSerializer(serializers.Serializer):
         required=False, min_value=LIMITS["max_length"][0], max_value=LIMITS["max_length"][1]
     )
     sources = serializers.ListField(child=serializers.ChoiceField(choices=SOURCES), required=False, allow_empty=False)
+    corpora = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
     activate = serializers.BooleanField(required=False)
+
+
+class TrainingCorpusCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    file = serializers.FileField()
+
+
+class TrainingCorpusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrainingCorpus
+        fields = ["id", "name", "examples", "spans", "created_at"]
 
 
 class TrainingJobSerializer(serializers.ModelSerializer):

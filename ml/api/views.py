@@ -5,12 +5,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from courses.api.views import IDEMPOTENCY_HEADER
-from ml import services
-from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingJob
+from ml import selectors, services
+from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingCorpus, TrainingJob
 from platform_site.api import ModelPermissionsWithView
 from platform_site.exceptions import ApplicationError, NotPermitted
 
@@ -19,6 +20,8 @@ from .serializers import (
     ModelVersionSerializer,
     TaggingJobCreateSerializer,
     TaggingJobSerializer,
+    TrainingCorpusCreateSerializer,
+    TrainingCorpusSerializer,
     TrainingJobCreateSerializer,
     TrainingJobSerializer,
 )
@@ -52,6 +55,25 @@ class TrainingJobViewSet(mixins.CreateModelMixin, _JobViewSet):
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
         )
         return Response(TrainingJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class TrainingCorpusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Imported training files (managers): CSV course records (silver) or JSONL spans (gold).
+    Uploading one (multipart: name, file) reads it whole first; a bad file gets 400 and the reason."""
+
+    permission_classes = [ModelPermissionsWithView]
+    serializer_class = TrainingCorpusSerializer
+    queryset = TrainingCorpus.objects.all()
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=TrainingCorpusCreateSerializer, responses={201: TrainingCorpusSerializer})
+    def create(self, request: Request) -> Response:
+        body = TrainingCorpusCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        imported = services.corpus_import(
+            name=body.validated_data["name"], upload=body.validated_data["file"], user=request.user
+        )
+        return Response(TrainingCorpusSerializer(imported).data, status=status.HTTP_201_CREATED)
 
 
 class TaggingJobViewSet(mixins.CreateModelMixin, _JobViewSet):
@@ -97,8 +119,4 @@ class CourseSkillViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filterset_fields = {"course__slug": ["exact"], "type": ["exact"], "language": ["exact"]}
 
     def get_queryset(self) -> QuerySet[CourseSkill]:
-        return (
-            CourseSkill.objects.filter(model_version__is_active=True, course__status="published")
-            .select_related("course")
-            .exclude(review=CourseSkill.Review.REJECTED)
-        )
+        return selectors.active_skills().filter(course__status="published").select_related("course")

@@ -98,7 +98,14 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "platform_site.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: one cache on disk that the web process and the worker share, so that a
+    # worker's catalogue bump (a course re-tagged, say) reaches the pages at once, as with Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+        }
+    }
 
 # ------------------------------------------------------------------------------ auth
 AUTH_PASSWORD_VALIDATORS = [

@@ -15,7 +15,7 @@ def version():
 
 
 @pytest.mark.parametrize(("who", "status"), [("anonymous", 401), ("learner_a", 403), ("manager", 200)])
-@pytest.mark.parametrize("endpoint", ["training-jobs", "tagging-jobs", "model-versions"])
+@pytest.mark.parametrize("endpoint", ["training-jobs", "tagging-jobs", "model-versions", "corpora"])
 def test_ml_endpoints_are_for_managers(as_user, who, status, endpoint):
     assert as_user(who).get(f"{API}/{endpoint}/").status_code == status
 
@@ -132,8 +132,50 @@ def test_course_pages_show_skill_chips_and_the_catalogue_filters_by_skill(client
     assert client.get("/api/v1/courses/", {"skill": "水彩"}).json()["count"] == 1
 
 
+def test_unsure_skills_are_not_shown_unless_a_manager_confirmed_them(client, version):
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    course = CourseFactory(title_zh="水彩与素描", title_en="", description_en="")
+    for start, text, confidence, review in ((0, "水彩", 0.3, "pending"), (3, "素描", 0.3, "accepted"),
+                                            (0, "水彩与", 0.95, "rejected")):  # fmt: skip
+        CourseSkill.objects.create(course=course, model_version=version, start=start, end=start + len(text),
+                                   text=text, type="ART", confidence=confidence, review=review)  # fmt: skip
+
+    page = client.get(course.get_absolute_url()).content.decode()
+
+    assert "?skill=%E7%B4%A0%E6%8F%8F" in page and "?skill=%E6%B0%B4%E5%BD%A9" not in page  # 素描 shown, 水彩 not
+    assert [s["text"] for s in client.get(f"/api/v1/courses/{course.slug}/").json()["skills"]] == ["素描"]
+    assert client.get("/api/v1/courses/", {"skill": "水彩"}).json()["count"] == 0
+
+
+def test_the_skill_filter_knows_the_lexicons_other_names(client, version):
+    from ml.models import SkillTerm
+
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    SkillTerm.objects.create(name="数据分析", type="KNOWLEDGE", aliases="Data analysis\nanalytics")
+    course = CourseFactory(title_zh="数据课", title_en="Data course", description_en="Learn data analysis.")
+    CourseSkill.objects.create(course=course, model_version=version, language="en", start=18, end=31,
+                               text="data analysis", type="KNOWLEDGE", confidence=0.9)  # fmt: skip
+
+    for value in ("数据分析", "Data Analysis", "analytics"):
+        assert client.get("/api/v1/courses/", {"skill": value}).json()["count"] == 1, value
+    assert client.get("/api/v1/courses/", {"skill": "数据"}).json()["count"] == 0
+
+
+def test_a_course_written_in_chinese_only_shows_its_chips_on_english_pages(client, version):
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    course = CourseFactory(title_zh="水彩课", title_en="", description_en="")
+    CourseSkill.objects.create(course=course, model_version=version, language="zh", start=0, end=2,
+                               text="水彩", type="ART", confidence=0.9)  # fmt: skip
+
+    client.cookies["django_language"] = "en"
+    page = client.get(course.get_absolute_url()).content.decode()
+
+    assert 'lang="en"' in page and "?skill=%E6%B0%B4%E5%BD%A9" in page
+
+
 @pytest.mark.parametrize("url", ["admin:ml_trainingjob_changelist", "admin:ml_trainingjob_add", "admin:ml_modelversion_changelist",
-                                 "admin:ml_courseskill_changelist", "admin:ml_skillterm_changelist", "admin:ml_taggingjob_changelist"])  # fmt: skip
+                                 "admin:ml_courseskill_changelist", "admin:ml_skillterm_changelist", "admin:ml_taggingjob_changelist",
+                                 "admin:ml_taggingjob_add", "admin:ml_trainingcorpus_changelist", "admin:ml_trainingcorpus_add"])  # fmt: skip
 def test_managers_open_the_ml_admin(client, manager, url):
     from django.urls import reverse
 
@@ -152,6 +194,21 @@ def test_starting_a_fine_tune_in_the_admin_queues_a_job(client, manager):
                                                       "learning_rate": 5e-5, "batch_size": 8, "sources": ["corpus"]})  # fmt: skip
     job = TrainingJob.objects.get()
     assert (job.status, job.params["epochs"], job.created_by) == ("queued", 2, manager)
+
+
+def test_tagging_chosen_courses_in_the_admin_queues_a_job_for_them(client, manager, version):
+    from django.urls import reverse
+
+    from ml.models import TaggingJob
+
+    chosen, _other = CourseFactory(), CourseFactory()
+    client.force_login(manager)
+    form = client.get(reverse("admin:ml_taggingjob_add"))
+    assert form.status_code == 200
+    response = client.post(reverse("admin:ml_taggingjob_add"), {"model_version": version.pk, "courses": [chosen.pk]})
+    assert response.status_code == 302
+    job = TaggingJob.objects.get()
+    assert (job.model_version, job.course_ids, job.created_by, job.status) == (version, [chosen.pk], manager, "queued")
 
 
 def test_correcting_a_span_in_the_admin_makes_it_gold(client, manager, version):

@@ -52,3 +52,20 @@ def test_the_indexed_lexicon_finds_what_a_term_by_term_search_finds(text, expect
     )
     assert [text[s.start : s.end] for s in Lexicon(terms).find(text)] == expected
     assert find_terms(text, terms) == Lexicon(terms).find(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "term", "platform", "strict"),
+    [
+        ("C/C++Programming", "c++", ["C++"], []),  # the one row of the shared files where they differ
+        ("学习水彩画", "水彩", ["水彩"], []),
+        ("学Python课", "python", ["Python"], []),
+        ("C++, Python", "c++", ["C++"], ["C++"]),
+    ],
+)
+def test_strict_matching_is_the_data_readmes_rule_and_the_platforms_finds_skills_in_chinese(
+    text, term, platform, strict
+):
+    terms = {term: "KNOWLEDGE"}
+    assert [text[s.start : s.end] for s in find_terms(text, terms)] == platform
+    assert [text[s.start : s.end] for s in find_terms(text, terms, strict=True)] == strict

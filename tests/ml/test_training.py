@@ -1,5 +1,7 @@
 """Real fine-tunes of the shipped MiniLM on the project's own corpus (CPU, under a minute each)."""
 
+import json
+import shutil
 import threading
 import time
 from datetime import timedelta
@@ -12,6 +14,7 @@ from django.utils import timezone
 from ml import corpus, services
 from ml.inference import MAX_LENGTH, Tagger
 from ml.models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
+from ml.spans import LABELS
 from ml.training.train import TrainConfig, TrainingCancelled, train
 from tests.factories import CourseFactory
 
@@ -43,6 +46,17 @@ def test_a_text_longer_than_the_window_is_read_whole(fine_tuned):
 
     found = {(text[s.start : s.end], s.type) for s in spans if s.start >= len(filler)}
     assert found == {("Python", "KNOWLEDGE"), ("watercolor", "ART")}, spans
+
+
+def test_a_checkpoint_of_another_label_set_is_refused(fine_tuned, tmp_path):
+    other = shutil.copytree(fine_tuned.model_dir, tmp_path / "other")
+    config = json.loads((other / "config.json").read_text())
+    # The same number of labels in another order: loading works, reading by LABELS would be wrong.
+    config["id2label"] = dict(enumerate(reversed(LABELS)))
+    config["label2id"] = {label: i for i, label in config["id2label"].items()}
+    (other / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match="labels"):
+        Tagger(other)
 
 
 def test_training_stops_between_steps_when_asked(tmp_path):

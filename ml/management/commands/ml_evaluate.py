@@ -54,7 +54,7 @@ class Command(BaseCommand):
         elif options["lexicon"] == "train":
             raise CommandError("--lexicon train needs --split dev: the terms must come from rows not scored.")
         lexicon = Lexicon(terms)
-        rows = [(record, example) for record in records if (example := record.silver()) is not None]
+        rows = [(record, example) for record in records if (example := record.silver(strict=True)) is not None]
         tagger = tagger_for(version)
         predicted = []
         for begin in tqdm(range(0, len(rows), BATCH), desc="tagging", disable=options["json"]):

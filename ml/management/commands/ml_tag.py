@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from courses.models import Course
 from ml import selectors, services
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         if options["course"] and len(ids) != len(options["course"]):
             raise CommandError("Unknown course slug.")
         job, _ = services.tagging_job_create(version=version, course_ids=ids, user=None)
-        job = services.tagging_job_run(job_id=job.pk)
+        with tqdm(total=100, desc="tagging", unit="%") as bar:
+            job = services.tagging_job_run(job_id=job.pk, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"tagging {job.status}: {job.error}")
         self.stdout.write(self.style.SUCCESS(f"tagged {job.tagged} courses with {version.name}"))

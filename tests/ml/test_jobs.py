@@ -1,0 +1,122 @@
+"""Job bookkeeping without a model: heartbeats, ownership, cancellation, reviews as gold data."""
+
+import time
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from ml import corpus, services
+from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob, TrainingJob
+from ml.spans import Example, Span
+from tests.factories import CourseFactory, UserFactory
+
+ACCEPTED, REJECTED, CORRECTED, PENDING = (CourseSkill.Review.ACCEPTED, CourseSkill.Review.REJECTED,
+                                          CourseSkill.Review.CORRECTED, CourseSkill.Review.PENDING)  # fmt: skip
+
+
+def _version(name: str) -> ModelVersion:
+    return ModelVersion.objects.create(name=name, base_model="b", labels=["O"], artifact=f"ml/models/{name}.zip")
+
+
+def _skill(course, version, start, end, review=PENDING, type_="ART"):
+    text = services.course_texts(course)["zh"]
+    return CourseSkill.objects.create(course=course, model_version=version, start=start, end=end,
+                                      text=text[start:end], type=type_, confidence=0.8, review=review)  # fmt: skip
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_job_keeps_beating_without_reporting_progress(monkeypatch):
+    # Loading a model or gathering data reports nothing for minutes: the heartbeat must not stop.
+    monkeypatch.setattr(services, "HEARTBEAT_EVERY", 0.1)
+    job = TrainingJob.objects.create(params={}, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
+    before = job.heartbeat_at
+    with services._Beat(job):
+        time.sleep(0.5)
+    assert TrainingJob.objects.get(pk=job.pk).heartbeat_at > before
+
+
+@pytest.mark.django_db
+def test_a_run_whose_job_was_handed_to_another_worker_stops_and_writes_nothing():
+    job = TrainingJob.objects.create(params={}, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
+    beat = services._Beat(job)
+    assert beat(force=True) is False
+    # The reaper found the heartbeat stale and another worker claimed the job again.
+    TrainingJob.objects.filter(pk=job.pk).update(attempts=2)
+
+    assert beat(force=True) is True and beat.lost
+    services._finish(job, JobStatus.SUCCEEDED)
+    assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.RUNNING  # the new owner's, untouched
+
+
+@pytest.mark.django_db
+def test_a_cancelled_tagging_job_reports_cancelled():
+    CourseFactory()
+    job = TaggingJob.objects.create(model_version=_version("v1"), cancel_requested=True)
+    # The model (whose artifact does not exist here) is not even loaded: the job stops first.
+    assert services.tagging_job_run(job_id=job.pk).status == JobStatus.CANCELLED
+
+
+@pytest.mark.django_db
+def test_cancelling_tagging_jobs_in_the_admin_needs_the_change_permission(client):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_taggingjob"))
+    client.force_login(viewer)
+
+    def actions() -> set[str]:
+        form = client.get(reverse("admin:ml_taggingjob_changelist")).context["action_form"]
+        return set(dict(form.fields["action"].choices)) if form else set()
+
+    assert "cancel" not in actions()
+    viewer.user_permissions.add(Permission.objects.get(codename="change_taggingjob"))
+    assert "cancel" in actions()
+
+
+@pytest.mark.django_db
+def test_only_wholly_reviewed_texts_that_still_match_become_gold():
+    old, new = _version("v1"), _version("v2")
+    done = CourseFactory(title_zh="水彩与素描", description_zh="")  # text "水彩与素描\n"
+    _skill(done, old, 0, 2, ACCEPTED)  # an older version's review: replaced by the newer one
+    _skill(done, new, 0, 2, ACCEPTED)
+    _skill(done, new, 3, 5, CORRECTED)
+    _skill(done, new, 2, 3, REJECTED)
+    half = CourseFactory(title_zh="油画入门", description_zh="")
+    _skill(half, new, 0, 2, ACCEPTED)
+    _skill(half, new, 2, 4, PENDING)  # unreviewed: the text would teach "no skill here"
+    edited = CourseFactory(title_zh="书法", description_zh="")
+    _skill(edited, new, 0, 2, ACCEPTED)
+    edited.title_zh = "篆刻"
+    edited.save()
+
+    assert services.reviewed_examples() == [
+        Example("水彩与素描\n", (Span(0, 2, "ART"), Span(3, 5, "ART"))),
+    ]
+
+
+@pytest.mark.django_db
+def test_retagging_keeps_the_managers_reviews():
+    version = _version("v1")
+    course = CourseFactory(title_zh="水彩与素描", description_zh="", title_en="", description_en="")
+    accepted = _skill(course, version, 0, 2, ACCEPTED)
+    rejected = _skill(course, version, 3, 5, REJECTED)
+    _skill(course, version, 2, 3, PENDING)
+    keys = [(course, "zh", "水彩与素描\n")]
+
+    services._store_spans(version, [course], keys, [[Span(0, 2, "ART", 0.9), Span(3, 5, "ART", 0.7),
+                                                     Span(2, 3, "KNOWLEDGE", 0.6)]])  # fmt: skip
+
+    rows = {(s.start, s.end, s.review) for s in CourseSkill.objects.filter(course=course)}
+    assert rows == {(0, 2, ACCEPTED), (3, 5, REJECTED), (2, 3, PENDING)}
+    assert CourseSkill.objects.filter(pk__in=[accepted.pk, rejected.pk]).count() == 2
+    assert CourseSkill.objects.get(course=course, review=PENDING).type == "KNOWLEDGE"  # the new prediction
+
+
+def test_a_title_copy_never_sits_in_dev_beside_its_full_text_in_training():
+    examples = []
+    for n in range(50):
+        examples += [Example(f"Course {n}\nLearn Python.", ()), Example(f"Course {n}", ())]
+    train, dev = corpus.split(examples, dev_share=0.2)
+    titles = {e.text.split("\n")[0] for e in train}
+    assert len(dev) == 20 and not titles & {e.text.split("\n")[0] for e in dev}
