@@ -29,8 +29,10 @@ def fine_tuned(tmp_path_factory):
 
 
 def test_fine_tuning_the_shipped_minilm_lifts_dev_f1(fine_tuned):
-    # Untrained, the classification head is random: entity F1 near 0. The lexicon anchor on real
-    # catalogue rows is 0.596; a model that learned the corpus should clear 0.6 on held-out rows.
+    # Untrained, the classification head is random: entity F1 near 0. Measured on these dev texts
+    # (new sentences, none seen in training): 0.26, 0.64, 0.73, 0.80 after epochs 1-4. So 0.6 fails
+    # a loop that barely learns (one epoch's worth, or broken label alignment) and leaves the
+    # finished fine-tune a margin of 0.2 for other seeds and machines.
     assert fine_tuned.metrics["f1"] > 0.6, fine_tuned.history
     assert (fine_tuned.model_dir / "config.json").exists() and (fine_tuned.model_dir / "tokenizer.json").exists()
     assert fine_tuned.device == "cpu" and fine_tuned.samples_per_second > 0
