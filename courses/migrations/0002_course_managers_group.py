@@ -1,9 +1,9 @@
 """Create the "Course managers" group with exactly the permissions course managers need."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP_NAME = "Course managers"
+from platform_site.migration_ops import grant_permissions
+
 PERMISSIONS = [
     # Courses are archived, not deleted: orders point at them.
     "add_course", "change_course", "view_course",
@@ -14,23 +14,6 @@ PERMISSIONS = [
 ]  # fmt: skip
 
 
-def create_group(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create ours now.
-    app_config = apps.get_app_config("courses")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="courses", codename__in=PERMISSIONS))
-
-
-def delete_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP_NAME).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("courses", "0001_initial"),
@@ -38,4 +21,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_group, delete_group)]
+    operations = [grant_permissions("courses", PERMISSIONS)]
