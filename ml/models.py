@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
@@ -73,6 +74,8 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=32, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # When its task was last sent: a job queued long after that may have lost its message.
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
     created_by = models.ForeignKey(

@@ -203,7 +203,8 @@ def _create_once(model: type, task: Any, user: "User | None", idempotency_key: s
     try:
         with transaction.atomic():
             job = model.objects.create(created_by=user, idempotency_key=idempotency_key, **fields)
-            transaction.on_commit(lambda: task.delay(job.pk))
+            # robust: a broker that is down must not fail the request; the reaper sends it again.
+            transaction.on_commit(lambda: task.delay(job.pk), robust=True)
     except IntegrityError:  # the unique (created_by, idempotency_key) constraint: a concurrent retry won
         return model.objects.get(created_by=user, idempotency_key=idempotency_key), False
     return job, True
@@ -393,12 +394,14 @@ def job_cancel(*, job: Any) -> Any:
 
 
 def reap_stale_jobs(*, now: Any = None) -> dict[str, int]:
-    """Queue again (once) or fail running jobs whose heartbeat stopped: their worker died."""
+    """Queue again (once) or fail running jobs whose heartbeat stopped: their worker died. Send
+    again the task of a job queued for longer than ML_QUEUED_RESEND_SECONDS: its message may be
+    lost (a broker that was down); a duplicate does nothing, since only one run can claim a job."""
     from . import tasks
 
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.ML_HEARTBEAT_TIMEOUT_SECONDS)
-    outcome = {"requeued": 0, "failed": 0}
+    outcome = {"requeued": 0, "failed": 0, "resent": 0}
     for model, task in ((TrainingJob, tasks.train_model_task), (TaggingJob, tasks.tag_courses_task)):
         for job in model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff):
             with transaction.atomic():
@@ -408,8 +411,8 @@ def reap_stale_jobs(*, now: Any = None) -> dict[str, int]:
                 if locked.cancel_requested:
                     locked.status, locked.finished_at = JobStatus.CANCELLED, now
                 elif locked.attempts < MAX_ATTEMPTS:
-                    locked.status = JobStatus.QUEUED
-                    transaction.on_commit(lambda pk=locked.pk, task=task: task.delay(pk))
+                    locked.status, locked.queued_at = JobStatus.QUEUED, now
+                    transaction.on_commit(lambda pk=locked.pk, task=task: task.delay(pk), robust=True)
                     outcome["requeued"] += 1
                 else:
                     locked.status, locked.finished_at = JobStatus.FAILED, now
@@ -418,6 +421,11 @@ def reap_stale_jobs(*, now: Any = None) -> dict[str, int]:
                     }
                     outcome["failed"] += 1
                 locked.save()
+        waiting = now - timedelta(seconds=settings.ML_QUEUED_RESEND_SECONDS)
+        for pk in model.objects.filter(status=JobStatus.QUEUED, queued_at__lt=waiting).values_list("pk", flat=True):
+            if model.objects.filter(pk=pk, status=JobStatus.QUEUED, queued_at__lt=waiting).update(queued_at=now):
+                transaction.on_commit(lambda pk=pk, task=task: task.delay(pk), robust=True)
+                outcome["resent"] += 1
     return outcome
 
 

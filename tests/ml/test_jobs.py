@@ -52,6 +52,22 @@ def test_a_run_whose_job_was_handed_to_another_worker_stops_and_writes_nothing()
 
 
 @pytest.mark.django_db
+def test_the_reaper_sends_again_the_task_of_a_job_queued_too_long(settings, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    settings.ML_QUEUED_RESEND_SECONDS = 3600
+    lost = TrainingJob.objects.create(params={}, queued_at=timezone.now() - timedelta(hours=2))
+    waiting = TrainingJob.objects.create(params={})
+
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.reap_stale_jobs()["resent"] == 1
+    assert len(sent) == 1
+    assert TrainingJob.objects.get(pk=lost.pk).queued_at > timezone.now() - timedelta(minutes=1)
+    assert TrainingJob.objects.get(pk=waiting.pk).status == JobStatus.QUEUED
+    assert services.reap_stale_jobs()["resent"] == 0  # not again within the hour
+
+
+@pytest.mark.django_db
 def test_a_cancelled_tagging_job_reports_cancelled():
     CourseFactory()
     job = TaggingJob.objects.create(model_version=_version("v1"), cancel_requested=True)

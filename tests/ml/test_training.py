@@ -132,14 +132,14 @@ def test_the_reaper_requeues_a_dead_job_once_then_fails_it():
     TrainingJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=10))
     fresh = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
 
-    assert services.reap_stale_jobs() == {"requeued": 1, "failed": 0}
+    assert services.reap_stale_jobs() == {"requeued": 1, "failed": 0, "resent": 0}
     assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
     assert TrainingJob.objects.get(pk=fresh.pk).status == JobStatus.RUNNING
 
     TrainingJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RUNNING, attempts=2, heartbeat_at=timezone.now() - timedelta(minutes=10)
     )
-    assert services.reap_stale_jobs() == {"requeued": 0, "failed": 1}
+    assert services.reap_stale_jobs() == {"requeued": 0, "failed": 1, "resent": 0}
     failed = TrainingJob.objects.get(pk=job.pk)
     assert failed.status == JobStatus.FAILED and failed.error and failed.finished_at
 
