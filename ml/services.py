@@ -119,15 +119,16 @@ def corpus_check(*, name: str, upload: Any) -> list[Example]:
     elif upload.size > CORPUS_MAX_BYTES:
         errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": CORPUS_MAX_BYTES // 2**20}]
     else:
-        try:
-            with _local_copy(upload, suffix) as path:
+        with _local_copy(upload, suffix) as path:
+            try:
                 examples = datasets.read_file(path)
-        except (ValueError, KeyError, TypeError) as error:  # bad JSON, bad span, missing column, bad encoding
-            detail = _("no column %(name)s") % {"name": error} if isinstance(error, KeyError) else str(error)
-            errors["file"] = [_("The file cannot be read: %(error)s") % {"error": detail}]
-        else:
-            if not examples:
-                errors["file"] = [_("The file holds no training example (CSV rows need a knowledge or art domain).")]
+            except (ValueError, KeyError, TypeError) as error:  # bad JSON or span, missing column, bad encoding
+                detail = _("no column %(name)s") % {"name": error} if isinstance(error, KeyError) else str(error)
+                # The reader names the temporary copy: name the uploaded file instead.
+                detail = detail.replace(str(path), Path(upload.name).name)
+                errors["file"] = [_("The file cannot be read: %(error)s") % {"error": detail}]
+        if not examples and "file" not in errors:
+            errors["file"] = [_("The file holds no training example (CSV rows need a knowledge or art domain).")]
     if errors:
         raise ApplicationError(_("Invalid corpus."), code="invalid", extra={"fields": errors})
     return examples
