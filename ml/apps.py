@@ -10,7 +10,7 @@ class MlConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db import transaction
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from courses.models import Course
 
@@ -20,8 +20,17 @@ class MlConfig(AppConfig):
             # After commit: the tagging job must see the course as it was saved.
             transaction.on_commit(lambda: course_changed(course=instance))
 
-        # A signal: course edits come from the admin, the API and services alike.
-        post_save.connect(tag_after_commit, sender=Course, dispatch_uid="ml-tag-course")
+        # A signal: course edits come from the admin, the API and services alike. Held strongly
+        # (weak=False): a function defined here has no other reference and would be collected.
+        post_save.connect(tag_after_commit, sender=Course, dispatch_uid="ml-tag-course", weak=False)
+
+        from .models import TrainingCorpus
+
+        def delete_corpus_file(sender: type, instance: TrainingCorpus, **kwargs: object) -> None:
+            # The row is gone (admin, API or shell alike); its file in storage goes once that commits.
+            transaction.on_commit(lambda: instance.file.delete(save=False))
+
+        post_delete.connect(delete_corpus_file, sender=TrainingCorpus, dispatch_uid="ml-corpus-file", weak=False)
 
         import django_filters
         from django.utils.translation import gettext_lazy as _

@@ -65,9 +65,10 @@ def split(examples: list[Example], dev_share: float = 0.2, seed: int = 7) -> tup
     """Shuffle and cut into training and dev examples. Examples that share a first line (a course
     text and the copy of its title alone, or two copies of one course) fall on one side, so that
     the dev score is never measured on a text the model was trained on."""
-    groups: dict[str, list[Example]] = {}
-    for example in examples:
-        groups.setdefault(example.text.split("\n", 1)[0], []).append(example)
+    groups: dict[object, list[Example]] = {}
+    for index, example in enumerate(examples):
+        first_line = example.text.split("\n", 1)[0].strip()
+        groups.setdefault(first_line or index, []).append(example)  # no title: a group of its own
     keys = list(groups)
     random.Random(seed).shuffle(keys)
     cut = int(len(keys) * (1 - dev_share))

@@ -7,6 +7,7 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from ml.spans import ENTITY_TYPES, Example, Span, find_terms
@@ -62,14 +63,33 @@ def read_jsonl(path: Path) -> list[Example]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            row = json.loads(line)
-            spans = []
-            for span in row.get("spans", []):
-                if span["type"] not in ENTITY_TYPES or not 0 <= span["start"] < span["end"] <= len(row["text"]):
-                    raise ValueError(f"{path}:{number}: bad span {span}")
-                spans.append(Span(span["start"], span["end"], span["type"]))
-            examples.append(Example(row["text"], tuple(sorted(spans))))
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from None
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+                raise ValueError(f'{path}:{number}: expected an object with a "text" string')
+            examples.append(Example(row["text"], _gold_spans(row, f"{path}:{number}")))
     return examples
+
+
+def _gold_spans(row: dict, where: str) -> tuple[Span, ...]:
+    """A JSONL row's spans: typed, inside the text, integer offsets, not overlapping."""
+    spans = []
+    for span in row.get("spans") or []:
+        offsets = (span.get("start"), span.get("end")) if isinstance(span, dict) else (None, None)
+        if (
+            not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)
+            or span.get("type") not in ENTITY_TYPES
+            or not 0 <= offsets[0] < offsets[1] <= len(row["text"])
+        ):
+            raise ValueError(f"{where}: bad span {span}")
+        spans.append(Span(offsets[0], offsets[1], span["type"]))
+    spans.sort()
+    for before, after in pairwise(spans):
+        if after.start < before.end:
+            raise ValueError(f"{where}: overlapping spans {before.key()} and {after.key()}")
+    return tuple(spans)
 
 
 def record_examples(records: Iterable[Record], *, titles: bool = True, art_copies: int = 1) -> list[Example]:

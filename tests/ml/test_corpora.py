@@ -1,6 +1,7 @@
 """Imported training corpora: checked whole on upload (admin and API), then read by training jobs."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -51,6 +52,24 @@ def test_a_manager_imports_a_gold_file_in_the_admin_and_a_bad_one_is_refused_wit
         ("manager", "c", SimpleUploadedFile("c.txt", CSV.encode()), 400, "file"),
         ("manager", "c", SimpleUploadedFile("c.csv", b"id,title\n1,x\n"), 400, "file"),
         ("manager", "", SimpleUploadedFile("c.csv", CSV.encode()), 400, "name"),
+        ("manager", "c", SimpleUploadedFile("c.jsonl", b"[1]\n"), 400, "file"),
+        ("manager", "c", SimpleUploadedFile("c.jsonl", b'{"text": 5}\n'), 400, "file"),
+        ("manager", "c", SimpleUploadedFile("c.jsonl", b"{not json\n"), 400, "file"),
+        (
+            "manager",
+            "c",
+            jsonl(
+                [
+                    {
+                        "text": "abcdef",
+                        "spans": [{"start": 0, "end": 3, "type": "ART"}, {"start": 2, "end": 5, "type": "ART"}],
+                    }
+                ]
+            ),
+            400,
+            "file",
+        ),
+        ("manager", "c", jsonl([{"text": "abc", "spans": [{"start": True, "end": 2, "type": "ART"}]}]), 400, "file"),
         ("manager", "c", SimpleUploadedFile("c.csv", CSV.encode()), 201, None),
     ],
 )
@@ -76,3 +95,17 @@ def test_a_training_job_names_imported_corpora_and_reads_them(as_user, manager):
     examples, summary = services.training_examples(sources=[], corpora=[imported.pk])
     assert examples[1] == Example("Learn SQL", (Span(6, 9, "KNOWLEDGE"),))
     assert summary == {"corpus gold": 2}
+
+
+def test_a_deleted_corpus_takes_its_file_along_and_a_job_that_named_it_fails(
+    manager, django_capture_on_commit_callbacks
+):
+    from platform_site.exceptions import ApplicationError
+
+    imported = services.corpus_import(name="gold", upload=jsonl(GOLD), user=manager)
+    path, pk = imported.file.path, imported.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        imported.delete()
+    assert not Path(path).exists()
+    with pytest.raises(ApplicationError, match="no longer exist"):
+        services.training_examples(sources=[], corpora=[pk])

@@ -47,7 +47,7 @@ def test_a_run_whose_job_was_handed_to_another_worker_stops_and_writes_nothing()
     TrainingJob.objects.filter(pk=job.pk).update(attempts=2)
 
     assert beat(force=True) is True and beat.lost
-    services._finish(job, JobStatus.SUCCEEDED)
+    assert services._finish(job, JobStatus.SUCCEEDED) is False  # so it activates nothing either
     assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.RUNNING  # the new owner's, untouched
 
 
@@ -65,6 +65,21 @@ def test_the_reaper_sends_again_the_task_of_a_job_queued_too_long(settings, djan
     assert TrainingJob.objects.get(pk=lost.pk).queued_at > timezone.now() - timedelta(minutes=1)
     assert TrainingJob.objects.get(pk=waiting.pk).status == JobStatus.QUEUED
     assert services.reap_stale_jobs()["resent"] == 0  # not again within the hour
+
+
+@pytest.mark.django_db
+def test_publishing_or_editing_a_course_queues_its_tagging_after_commit(django_capture_on_commit_callbacks):
+    version = _version("v1")
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        course = CourseFactory(status="published")
+        CourseFactory(status="draft")
+    assert not TaggingJob.objects.exists()  # nothing before the commit
+    for callback in callbacks:
+        callback()
+
+    assert list(TaggingJob.objects.values_list("course_ids", flat=True)) == [[course.pk]]
 
 
 @pytest.mark.django_db
@@ -118,6 +133,8 @@ def test_retagging_keeps_the_managers_reviews():
     accepted = _skill(course, version, 0, 2, ACCEPTED)
     rejected = _skill(course, version, 3, 5, REJECTED)
     _skill(course, version, 2, 3, PENDING)
+    CourseSkill.objects.create(course=course, model_version=version, start=0, end=2, text="油画", type="ART",
+                               confidence=0.9, review=ACCEPTED, language="en")  # fmt: skip  # no English text now
     keys = [(course, "zh", "水彩与素描\n")]
 
     services._store_spans(version, [course], keys, [[Span(0, 2, "ART", 0.9), Span(3, 5, "ART", 0.7),
@@ -136,3 +153,6 @@ def test_a_title_copy_never_sits_in_dev_beside_its_full_text_in_training():
     train, dev = corpus.split(examples, dev_share=0.2)
     titles = {e.text.split("\n")[0] for e in train}
     assert len(dev) == 20 and not titles & {e.text.split("\n")[0] for e in dev}
+    # Texts without a title are not one group: they are split one by one.
+    untitled = [Example(f"\nLearn topic {n}.", ()) for n in range(50)]
+    assert [len(part) for part in corpus.split(untitled, dev_share=0.2)] == [40, 10]
