@@ -26,6 +26,12 @@ class SkillTermAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases"]
 
 
+def _add_field_errors(form: forms.Form, error: ApplicationError) -> None:
+    """Show a service's per-field refusal on the admin form (on the form itself where no field fits)."""
+    for field, errors in error.extra.get("fields", {}).items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 class TrainingJobForm(forms.ModelForm):
     """What a manager chooses for a fine-tune; the service checks it like an API request."""
 
@@ -50,8 +56,7 @@ class TrainingJobForm(forms.ModelForm):
         try:
             self.params = validated({**data, "corpora": [corpus.pk for corpus in data.get("corpora", [])]})
         except ApplicationError as error:
-            for field, errors in error.extra.get("fields", {}).items():
-                self.add_error(field if field in self.fields else None, errors)
+            _add_field_errors(self, error)
         return data
 
 
@@ -75,8 +80,7 @@ class TrainingCorpusForm(forms.ModelForm):
         try:
             services.corpus_check(name=data["name"], upload=data["file"])
         except ApplicationError as error:
-            for field, errors in error.extra.get("fields", {}).items():
-                self.add_error(field if field in self.fields else None, errors)
+            _add_field_errors(self, error)
         return data
 
 
@@ -289,7 +293,7 @@ class CourseSkillAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CourseSkill, form: forms.Form, change: bool) -> None:
         # An edited span is a correction: keep the text in step with the offsets.
-        obj.text = services.course_texts(obj.course)[obj.language][obj.start : obj.end]
+        obj.text = CourseSkill.excerpt(services.course_texts(obj.course)[obj.language], obj.start, obj.end)
         obj.review = CourseSkill.Review.CORRECTED
         super().save_model(request, obj, form, change)
 

@@ -171,7 +171,8 @@ class CourseSkill(models.Model):
     language = models.CharField(_("text language"), max_length=8, default="zh")
     start = models.PositiveIntegerField(_("start"))
     end = models.PositiveIntegerField(_("end"))
-    text = models.CharField(_("text"), max_length=200)
+    TEXT_LENGTH = 200
+    text = models.CharField(_("text"), max_length=TEXT_LENGTH)
     type = models.CharField(_("type"), max_length=16, choices=EntityType.choices)
     confidence = models.FloatField(_("confidence"))
     review = models.CharField(_("review"), max_length=16, choices=Review.choices, default=Review.PENDING)
@@ -184,3 +185,12 @@ class CourseSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.type})"
+
+    @classmethod
+    def excerpt(cls, text: str, start: int, end: int) -> str:
+        """What the `text` field keeps of a span of the course text."""
+        return text[start:end][: cls.TEXT_LENGTH]
+
+    def matches(self, text: str | None) -> bool:
+        """Whether the course text (None: that language is gone) still reads the same at its offsets."""
+        return text is not None and self.excerpt(text, self.start, self.end) == self.text

@@ -104,7 +104,7 @@ def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
     descriptor, name = tempfile.mkstemp(suffix=suffix, dir=_cache_dir())
     try:
         with open(descriptor, "wb") as handle:
-            for chunk in stream.chunks() if hasattr(stream, "chunks") else iter(lambda: stream.read(2**20), b""):
+            for chunk in stream.chunks():  # uploads and storage files alike
                 handle.write(chunk)
         yield Path(name)
     finally:
@@ -175,7 +175,7 @@ def reviewed_examples() -> list[Example]:
     latest: dict[tuple[int, str], Example] = {}
     for (course_id, language, _version), skills in by_review.items():  # by version: later ones replace
         text = course_texts(courses[course_id]).get(language)
-        if text is None or any(s.review == pending or text[s.start : s.end][:200] != s.text for s in skills):
+        if any(s.review == pending or not s.matches(text) for s in skills):
             continue
         kept = [s for s in skills if s.review in (CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED)]
         latest[(course_id, language)] = Example(text, tuple(Span(s.start, s.end, s.type) for s in _disjoint(kept)))
@@ -525,8 +525,7 @@ def _store_spans(
         CourseSkill.objects.filter(model_version=version, course__in=batch, review=CourseSkill.Review.PENDING).delete()
         reviewed, stale = defaultdict(list), []
         for skill in CourseSkill.objects.filter(model_version=version, course__in=batch):
-            text = texts.get((skill.course_id, skill.language))
-            if text is None or text[skill.start : skill.end][:200] != skill.text:
+            if not skill.matches(texts.get((skill.course_id, skill.language))):
                 stale.append(skill.pk)
             else:
                 reviewed[(skill.course_id, skill.language)].append(skill)
@@ -538,7 +537,7 @@ def _store_spans(
                 language=language,
                 start=span.start,
                 end=span.end,
-                text=text[span.start : span.end][:200],
+                text=CourseSkill.excerpt(text, span.start, span.end),
                 type=span.type,
                 confidence=round(span.confidence, 4),
             )

@@ -42,13 +42,16 @@ class Lexicon:
     Chinese terms match inside Chinese sentences and "Python" inside "学Python课"."""
 
     def __init__(self, terms: Mapping[str, str], *, strict: bool = False) -> None:
-        self._by_unit: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+        # Per term: its order, lower-cased text, type, and which of its ends need a word boundary.
+        self._by_unit: dict[str, list[tuple[int, str, str, tuple[bool, bool]]]] = defaultdict(list)
         self._size = 0
-        self._strict = strict
+        self._word = re.compile(r"\w" if strict else _WORD)
         for order, (term, kind) in enumerate(terms.items()):
             needle = term.lower().strip()
             if needle:
-                self._by_unit[_UNIT.match(needle).group()].append((order, needle, kind))
+                ascii_edges = (bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1])))
+                edges = (True, True) if strict else ascii_edges
+                self._by_unit[_UNIT.match(needle).group()].append((order, needle, kind, edges))
                 self._size += 1
 
     def __len__(self) -> int:
@@ -61,16 +64,12 @@ class Lexicon:
         candidates = [entry for unit in set(_UNIT.findall(lowered)) for entry in self._by_unit.get(unit, ())]
         found: list[Span] = []
         # Longest first; terms of equal length in the order they were given.
-        for _, needle, kind in sorted(candidates, key=lambda entry: (-len(entry[1]), entry[0])):
-            word = r"\w" if self._strict else _WORD
-            edges = (
-                (True, True) if self._strict else (bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1])))
-            )
+        for _, needle, kind, edges in sorted(candidates, key=lambda entry: (-len(entry[1]), entry[0])):
             for match in re.finditer(re.escape(needle), lowered):
                 start, end = match.span()
-                if edges[0] and start > 0 and re.match(word, lowered[start - 1]):
+                if edges[0] and start > 0 and self._word.match(lowered[start - 1]):
                     continue
-                if edges[1] and end < len(lowered) and re.match(word, lowered[end]):
+                if edges[1] and end < len(lowered) and self._word.match(lowered[end]):
                     continue
                 if any(start < other.end and other.start < end for other in found):
                     continue
