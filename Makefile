@@ -24,8 +24,10 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py seed_demo_campaigns
 	scripts/run-local
 
-## Run the whole test suite against PostgreSQL and Redis on this machine (override the URLs to move).
+## Run the whole test suite against PostgreSQL and Redis on this machine (override the URLs to move);
+## installs Debian's Chromium for the browser tests when it is missing.
 test: $(VENV)/.dev
+	scripts/install-browser
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \

@@ -41,7 +41,7 @@ class Partner(models.Model):
         verbose_name_plural = _("partners")
 
     def __str__(self) -> str:
-        return self.name_zh
+        return str(self.name)  # the page's language: partner pickers read it
 
 
 class CourseQuerySet(models.QuerySet["Course"]):

@@ -8,3 +8,4 @@ SECRET_KEY = env("SECRET_KEY", default="local-only-insecure-key-do-not-deploy-5b
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Let gunicorn serve static files from the source folders without collectstatic.
 WHITENOISE_USE_FINDERS = True
+SERVE_MEDIA = True
