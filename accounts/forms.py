@@ -12,6 +12,10 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "email")
 
+    def validate_password_for_user(self, user: User, **kwargs: str) -> None:
+        # Under the password itself, not under its confirmation (Django's default).
+        super().validate_password_for_user(user, password_field_name="password1")
+
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exists():

@@ -7,6 +7,7 @@ app_name = "courses"
 urlpatterns = [
     path("courses/", views.catalogue, name="catalogue"),
     path("courses/<slug:slug>/", views.course_detail, name="detail"),
+    path("courses/<slug:slug>/cover/<str:language>.png", views.course_cover, name="cover"),
     path("courses/<slug:slug>/buy/", views.buy, name="buy"),
     path("courses/<slug:slug>/lessons/<int:position>/", views.lesson_detail, name="lesson"),
     path("me/", views.my_learning, name="my-learning"),

@@ -2,12 +2,15 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from platform_site.exceptions import ApplicationError
 
 from . import cache as catalogue_cache
-from . import hooks, selectors, services
+from . import covers, hooks, selectors, services
 from .filters import CourseFilter
 from .models import Course, Order, Partner
 from .payments.sandbox import SandboxProvider
@@ -192,3 +195,25 @@ def sandbox_notify(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         return JsonResponse({"message": error.message, "code": error.code, "extra": error.extra}, status=400)
     return JsonResponse({"order": str(order.number), "status": order.status})
+
+
+@require_GET
+def course_cover(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    """The co-branded cover of a course without an uploaded one (drawn once, then from storage)."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    try:
+        course = selectors.course_list(user=request.user).get(slug=slug)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    with translation.override(language):
+        name, data = covers.cover_png(course)
+        fresh = request.GET.get("v") == covers.cover_key(course)
+    response: HttpResponse
+    if data is not None:
+        response = HttpResponse(data, content_type="image/png")
+    else:
+        response = FileResponse(default_storage.open(name), content_type="image/png")
+    # A URL with the current key never changes what it shows; an old or missing key may.
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=300"
+    return response

@@ -221,3 +221,30 @@ def test_cached_pages_follow_the_chosen_language(client, course):
     client.get(course.get_absolute_url())
     client.cookies["django_language"] = "en"
     assert course.title_en in client.get(course.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_weak_password_error_shows_under_the_password_in_chinese(client):
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        reverse("signup"), {"username": "carol", "email": "carol@example.com", "password1": "abc", "password2": "abc"}
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"password1"}
+    assert "密码太短" in " ".join(errors["password1"])
+
+
+@pytest.mark.django_db
+def test_sign_up_says_welcome(client):
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "carol",
+            "email": "carol@example.com",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+        follow=True,
+    )
+    assert "Welcome, carol!" in response.content.decode()
