@@ -5,6 +5,7 @@ placeholders, labels, titles, alt texts, button values) is searched for Latin wo
 are the same in Chinese — brand and technical names — are allowed by name below.
 """
 
+import contextlib
 import re
 import subprocess
 from html.parser import HTMLParser
@@ -149,11 +150,9 @@ def admin_urls() -> dict[str, str]:
     urls = {"index": reverse("admin:index")}
     for model in admin.site._registry:
         meta = model._meta
-        for view, args in (("changelist", []), ("add", [])):
-            try:
-                urls[f"{meta.label} {view}"] = reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=args)
-            except NoReverseMatch:
-                pass
+        for view in ("changelist", "add"):
+            with contextlib.suppress(NoReverseMatch):
+                urls[f"{meta.label} {view}"] = reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}")
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             urls[f"{meta.label} change"] = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk])
