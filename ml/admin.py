@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.models import Course
+from jobs.services import job_cancel
 from platform_site.exceptions import ApplicationError
 
 from . import services
@@ -159,7 +160,7 @@ def _cancel_all(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: Query
     done = 0
     for job in jobs:
         try:
-            services.job_cancel(job=job)
+            job_cancel(job=job)
             done += 1
         except ApplicationError as error:
             model_admin.message_user(request, f"{job}: {error.message}", messages.WARNING)

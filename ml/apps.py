@@ -24,7 +24,13 @@ class MlConfig(AppConfig):
         # (weak=False): a function defined here has no other reference and would be collected.
         post_save.connect(tag_after_commit, sender=Course, dispatch_uid="ml-tag-course", weak=False)
 
-        from .models import TrainingCorpus
+        from jobs import registry
+
+        from . import tasks
+        from .models import TaggingJob, TrainingCorpus, TrainingJob
+
+        registry.register(TrainingJob, send=tasks.train_model_task.delay)
+        registry.register(TaggingJob, send=tasks.tag_courses_task.delay)
 
         def delete_corpus_file(sender: type, instance: TrainingCorpus, **kwargs: object) -> None:
             # The row is gone (admin, API or shell alike); its file in storage goes once that commits.

@@ -8,26 +8,24 @@ import csv
 import logging
 import shutil
 import tempfile
-import threading
-import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.cache import catalogue_changed
 from courses.models import Course
-from platform_site.exceptions import ApplicationError, Conflict
+from jobs.services import Heartbeat, JobCancelled, job_create, job_finish, job_run
+from platform_site.exceptions import ApplicationError
 
 from . import corpus, datasets
 from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
@@ -39,10 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# A running job writes its heartbeat at most this often (a row update per training step is waste).
-HEARTBEAT_EVERY = 5.0
-# A job whose worker died is queued again this many times before it is marked failed.
-MAX_ATTEMPTS = 2
 TAGGING_BATCH = 64  # courses per transaction: a crash loses little, progress moves often
 
 
@@ -198,95 +192,10 @@ def training_job_create(
     """Queue a fine-tune; a retry with the same key returns the job it created."""
     from . import tasks
 
-    return _create_once(TrainingJob, tasks.train_model_task, user, idempotency_key, params=validated(params))
-
-
-def _create_once(model: type, task: Any, user: "User | None", idempotency_key: str, **fields: Any) -> tuple[Any, bool]:
-    """Create a job and queue its task after commit; a retry with the same key (even one racing the
-    first request) gets the job the first one created."""
-    if idempotency_key and (existing := model.objects.filter(created_by=user, idempotency_key=idempotency_key).first()):
-        return existing, False
-    try:
-        with transaction.atomic():
-            job = model.objects.create(created_by=user, idempotency_key=idempotency_key, **fields)
-            # robust: a broker that is down must not fail the request; the reaper sends it again.
-            transaction.on_commit(lambda: task.delay(job.pk), robust=True)
-    except IntegrityError:  # the unique (created_by, idempotency_key) constraint: a concurrent retry won
-        return model.objects.get(created_by=user, idempotency_key=idempotency_key), False
-    return job, True
-
-
-def _claim(model: type, job_id: int) -> Any:
-    """Move a queued job to running (once, even if the message is delivered twice)."""
-    with transaction.atomic():
-        job = model.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
-            return None
-        job.status = JobStatus.RUNNING
-        job.attempts += 1
-        job.started_at = job.heartbeat_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
-        return job
-
-
-def _mine(job: Any) -> Any:
-    """The job's row while this run still owns it: running, and not handed to another worker by the
-    reaper (which counts a new attempt)."""
-    return type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
-
-
-def _finish(job: Any, status: str, **fields: Any) -> bool:
-    """End the job, if this run still owns it; return whether it did."""
-    return bool(_mine(job).update(status=status, finished_at=timezone.now(), **fields))
-
-
-class _Beat:
-    """A running job's heartbeat, progress and stop check.
-
-    Used as a context manager it also beats from a thread every HEARTBEAT_EVERY seconds, so that a
-    job busy loading a model, gathering data or evaluating never looks like a dead worker: only a
-    dead (or killed) process stops the heartbeat. A call from the job adds progress and fields (at
-    most every HEARTBEAT_EVERY seconds unless fields change) and returns whether to stop: the job
-    was cancelled, or it is no longer this run's (`lost`)."""
-
-    def __init__(self, job: Any) -> None:
-        self.job, self.last, self.cancelled, self.lost = job, 0.0, False, False
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._beat_until_done, daemon=True, name=f"heartbeat-{job.pk}")
-
-    def __enter__(self) -> "_Beat":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._done.set()
-        self._thread.join()
-
-    def _beat_until_done(self) -> None:
-        try:
-            while not self._done.wait(HEARTBEAT_EVERY):
-                try:
-                    _mine(self.job).update(heartbeat_at=timezone.now())
-                except Exception:  # a database blip must not end the heartbeat: try again next time
-                    logger.warning("Heartbeat of %s %s failed", type(self.job).__name__, self.job.pk, exc_info=True)
-                    connection.close()
-        finally:
-            connection.close()  # this thread's own connection
-
-    def __call__(self, progress: float | None = None, *, force: bool = False, **fields: Any) -> bool:
-        now = time.monotonic()
-        if force or fields or now - self.last >= HEARTBEAT_EVERY:
-            self.last = now
-            updates = {"heartbeat_at": timezone.now(), **fields}
-            if progress is not None:
-                updates["progress"] = round(progress, 4)
-            self.lost = not _mine(self.job).update(**updates)
-            self.cancelled = type(self.job).objects.filter(pk=self.job.pk, cancel_requested=True).exists()
-        return self.cancelled or self.lost
-
-    @property
-    def stopped(self) -> bool:
-        return self.cancelled or self.lost
+    return job_create(
+        model=TrainingJob, send=tasks.train_model_task.delay, created_by=user, idempotency_key=idempotency_key,
+        params=validated(params),
+    )  # fmt: skip
 
 
 def training_job_run(
@@ -295,23 +204,17 @@ def training_job_run(
     """Run a queued training job to a terminal state: succeeded, failed or cancelled."""
     from .training.train import TrainingCancelled
 
-    job = _claim(TrainingJob, job_id)
-    if job is None:
-        return None
-    workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=_cache_dir()))
-    try:
-        with _Beat(job) as beat:
+    def work(job: TrainingJob, beat: Heartbeat) -> None:
+        workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=_cache_dir()))
+        try:
             _train(job, beat, workdir, files, on_progress)
-    except TrainingCancelled:
-        _finish(job, JobStatus.CANCELLED)  # a no-op where the job was lost to another worker
-    except Exception as error:  # any failure must leave the job failed, not running forever
-        logger.exception("Training job %s failed", job.pk)
-        _finish(job, JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        _free_accelerator_memory()
-    job.refresh_from_db()
-    return job
+        except TrainingCancelled:
+            raise JobCancelled from None
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+            _free_accelerator_memory()
+
+    return job_run(model=TrainingJob, job_id=job_id, work=work)
 
 
 def _free_accelerator_memory() -> None:
@@ -327,7 +230,7 @@ def _free_accelerator_memory() -> None:
 
 
 def _train(
-    job: TrainingJob, beat: _Beat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
+    job: TrainingJob, beat: Heartbeat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
 ) -> None:
     """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
     from .training.train import TrainConfig, TrainingCancelled, train
@@ -362,7 +265,10 @@ def _train(
     if beat(force=True):  # cancelled during the last evaluation, or lost: no version
         raise TrainingCancelled
     version = _save_version(job, config.base_model, result)
-    if _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version) and activate:
+    finished = job_finish(
+        job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version
+    )
+    if finished and activate:
         model_version_activate(version=version)
 
 
@@ -395,56 +301,6 @@ def _save_version(job: TrainingJob, base_model: str, result: Any) -> ModelVersio
     return version
 
 
-def job_cancel(*, job: Any) -> Any:
-    """Cancel a job: at once if still queued, between two training steps if running."""
-    with transaction.atomic():
-        job = type(job).objects.select_for_update().get(pk=job.pk)
-        if job.status == JobStatus.QUEUED:
-            job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
-        elif job.status == JobStatus.RUNNING:
-            job.cancel_requested = True
-        else:
-            raise Conflict(_("This job has already ended."), code="job_finished")
-        job.save(update_fields=["status", "finished_at", "cancel_requested"])
-    return job
-
-
-def reap_stale_jobs(*, now: Any = None) -> dict[str, int]:
-    """Queue again (once) or fail running jobs whose heartbeat stopped: their worker died. Send
-    again the task of a job queued for longer than ML_QUEUED_RESEND_SECONDS: its message may be
-    lost (a broker that was down); a duplicate does nothing, since only one run can claim a job."""
-    from . import tasks
-
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.ML_HEARTBEAT_TIMEOUT_SECONDS)
-    outcome = {"requeued": 0, "failed": 0, "resent": 0}
-    for model, task in ((TrainingJob, tasks.train_model_task), (TaggingJob, tasks.tag_courses_task)):
-        for job in model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff):
-            with transaction.atomic():
-                locked = model.objects.select_for_update().get(pk=job.pk)
-                if locked.status != JobStatus.RUNNING or locked.heartbeat_at >= cutoff:
-                    continue
-                if locked.cancel_requested:
-                    locked.status, locked.finished_at = JobStatus.CANCELLED, now
-                elif locked.attempts < MAX_ATTEMPTS:
-                    locked.status, locked.queued_at = JobStatus.QUEUED, now
-                    transaction.on_commit(lambda pk=locked.pk, task=task: task.delay(pk), robust=True)
-                    outcome["requeued"] += 1
-                else:
-                    locked.status, locked.finished_at = JobStatus.FAILED, now
-                    locked.error = _("The worker stopped answering (no heartbeat since %(when)s).") % {
-                        "when": f"{locked.heartbeat_at:%Y-%m-%d %H:%M:%S}"
-                    }
-                    outcome["failed"] += 1
-                locked.save()
-        waiting = now - timedelta(seconds=settings.ML_QUEUED_RESEND_SECONDS)
-        for pk in model.objects.filter(status=JobStatus.QUEUED, queued_at__lt=waiting).values_list("pk", flat=True):
-            if model.objects.filter(pk=pk, status=JobStatus.QUEUED, queued_at__lt=waiting).update(queued_at=now):
-                transaction.on_commit(lambda pk=pk, task=task: task.delay(pk), robust=True)
-                outcome["resent"] += 1
-    return outcome
-
-
 # ------------------------------------------------------------------------------ versions and tagging
 def model_version_activate(*, version: ModelVersion) -> TaggingJob:
     """Make `version` the one the platform uses, and re-tag the catalogue with it."""
@@ -460,9 +316,9 @@ def tagging_job_create(
 ) -> tuple[TaggingJob, bool]:
     from . import tasks
 
-    return _create_once(
-        TaggingJob, tasks.tag_courses_task, user, idempotency_key, model_version=version,
-        course_ids=sorted(set(course_ids)),
+    return job_create(
+        model=TaggingJob, send=tasks.tag_courses_task.delay, created_by=user, idempotency_key=idempotency_key,
+        model_version=version, course_ids=sorted(set(course_ids)),
     )  # fmt: skip
 
 
@@ -477,20 +333,10 @@ def course_changed(*, course: Course) -> None:
 
 def tagging_job_run(*, job_id: int, on_progress: Callable[[float], None] | None = None) -> TaggingJob | None:
     """Tag the job's courses (every published one when it names none) in batches."""
-    job = _claim(TaggingJob, job_id)
-    if job is None:
-        return None
-    try:
-        with _Beat(job) as beat:
-            _tag(job, beat, on_progress)
-    except Exception as error:
-        logger.exception("Tagging job %s failed", job.pk)
-        _finish(job, JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
-    job.refresh_from_db()
-    return job
+    return job_run(model=TaggingJob, job_id=job_id, work=lambda job, beat: _tag(job, beat, on_progress))
 
 
-def _tag(job: TaggingJob, beat: _Beat, on_progress: Callable[[float], None] | None) -> None:
+def _tag(job: TaggingJob, beat: Heartbeat, on_progress: Callable[[float], None] | None) -> None:
     from .inference import tagger_for
 
     courses = Course.objects.published().order_by("pk")
@@ -501,8 +347,7 @@ def _tag(job: TaggingJob, beat: _Beat, on_progress: Callable[[float], None] | No
     tagger = None
     for begin in range(0, len(ids), TAGGING_BATCH):
         if beat(begin / len(ids)):
-            _finish(job, JobStatus.CANCELLED)
-            return
+            raise JobCancelled
         tagger = tagger or tagger_for(job.model_version)  # loaded once there is something to tag
         batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
         keys = [(course, language, text) for course in batch for language, text in course_texts(course).items()]
@@ -511,7 +356,7 @@ def _tag(job: TaggingJob, beat: _Beat, on_progress: Callable[[float], None] | No
         catalogue_changed()  # course pages and lists show skill chips: retire their cached copies
         if on_progress:
             on_progress((begin + len(batch)) / len(ids))
-    _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device) if tagger else "")
+    job_finish(job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device) if tagger else "")
 
 
 def _store_spans(

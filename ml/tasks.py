@@ -1,5 +1,5 @@
-"""Celery tasks of the ml domain. Routed to the `gpu` queue (the reaper to `default`); they take
-ids, and the job rows carry their state."""
+"""Celery tasks of the ml domain. Routed to the `gpu` queue; they take ids, and the job rows carry
+their state (the reaper that looks after them is `jobs.tasks.jobs_reap_task`)."""
 
 from celery import shared_task
 
@@ -18,10 +18,3 @@ def tag_courses_task(job_id: int) -> str | None:
 
     job = services.tagging_job_run(job_id=job_id)
     return job.status if job else None
-
-
-@shared_task
-def reap_stale_jobs_task() -> dict[str, int]:
-    from . import services
-
-    return services.reap_stale_jobs()

@@ -1,14 +1,11 @@
 """Job bookkeeping without a model: heartbeats, ownership, cancellation, reviews as gold data."""
 
-import time
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from ml import corpus, services
-from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob, TrainingJob
+from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob
 from ml.spans import Example, Span
 from tests.factories import CourseFactory, UserFactory
 
@@ -24,47 +21,6 @@ def _skill(course, version, start, end, review=PENDING, type_="ART"):
     text = services.course_texts(course)["zh"]
     return CourseSkill.objects.create(course=course, model_version=version, start=start, end=end,
                                       text=text[start:end], type=type_, confidence=0.8, review=review)  # fmt: skip
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_busy_job_keeps_beating_without_reporting_progress(monkeypatch):
-    # Loading a model or gathering data reports nothing for minutes: the heartbeat must not stop.
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY", 0.1)
-    job = TrainingJob.objects.create(params={}, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
-    before = job.heartbeat_at
-    with services._Beat(job):
-        time.sleep(0.5)
-    assert TrainingJob.objects.get(pk=job.pk).heartbeat_at > before
-
-
-@pytest.mark.django_db
-def test_a_run_whose_job_was_handed_to_another_worker_stops_and_writes_nothing():
-    job = TrainingJob.objects.create(params={}, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
-    beat = services._Beat(job)
-    assert beat(force=True) is False
-    # The reaper found the heartbeat stale and another worker claimed the job again.
-    TrainingJob.objects.filter(pk=job.pk).update(attempts=2)
-
-    assert beat(force=True) is True and beat.lost
-    assert services._finish(job, JobStatus.SUCCEEDED) is False  # so it activates nothing either
-    assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.RUNNING  # the new owner's, untouched
-
-
-@pytest.mark.django_db
-def test_the_reaper_sends_again_the_task_of_a_job_queued_too_long(settings, django_capture_on_commit_callbacks):
-    from datetime import timedelta
-
-    settings.ML_QUEUED_RESEND_SECONDS = 3600
-    lost = TrainingJob.objects.create(params={}, queued_at=timezone.now() - timedelta(hours=2))
-    waiting = TrainingJob.objects.create(params={})
-
-    with django_capture_on_commit_callbacks() as sent:
-        assert services.reap_stale_jobs()["resent"] == 1
-    assert len(sent) == 1
-    assert TrainingJob.objects.get(pk=lost.pk).queued_at > timezone.now() - timedelta(minutes=1)
-    assert TrainingJob.objects.get(pk=waiting.pk).status == JobStatus.QUEUED
-    assert services.reap_stale_jobs()["resent"] == 0  # not again within the hour
 
 
 @pytest.mark.django_db

@@ -4,13 +4,12 @@ import json
 import shutil
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
+from jobs.services import job_cancel
 from ml import corpus, services
 from ml.inference import MAX_LENGTH, Tagger
 from ml.models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
@@ -122,33 +121,15 @@ def test_a_failing_job_ends_failed_with_its_error():
 @pytest.mark.django_db
 def test_cancelling_a_queued_job_ends_it_at_once():
     job, _ = services.training_job_create(user=None, params=SMALL)
-    assert services.job_cancel(job=job).status == JobStatus.CANCELLED
+    assert job_cancel(job=job).status == JobStatus.CANCELLED
     assert services.training_job_run(job_id=job.pk) is None  # a late message does nothing
-
-
-@pytest.mark.django_db
-def test_the_reaper_requeues_a_dead_job_once_then_fails_it():
-    job = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1)
-    TrainingJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=10))
-    fresh = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
-
-    assert services.reap_stale_jobs() == {"requeued": 1, "failed": 0, "resent": 0}
-    assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
-    assert TrainingJob.objects.get(pk=fresh.pk).status == JobStatus.RUNNING
-
-    TrainingJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, attempts=2, heartbeat_at=timezone.now() - timedelta(minutes=10)
-    )
-    assert services.reap_stale_jobs() == {"requeued": 0, "failed": 1, "resent": 0}
-    failed = TrainingJob.objects.get(pk=job.pk)
-    assert failed.status == JobStatus.FAILED and failed.error and failed.finished_at
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_running_job_is_cancelled_between_steps(settings, tmp_path, monkeypatch):
     settings.ML_CACHE_DIR = tmp_path
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY", 0.2)
+    monkeypatch.setattr("jobs.services.HEARTBEAT_EVERY", 0.2)
     job, _ = services.training_job_create(user=None, params={**SMALL, "epochs": 50})
     runner = threading.Thread(target=lambda: (services.training_job_run(job_id=job.pk), connection.close()))
     runner.start()
@@ -156,7 +137,7 @@ def test_a_running_job_is_cancelled_between_steps(settings, tmp_path, monkeypatc
     while TrainingJob.objects.get(pk=job.pk).status != JobStatus.RUNNING and time.monotonic() < deadline:
         time.sleep(0.2)
 
-    services.job_cancel(job=job)
+    job_cancel(job=job)
     runner.join(timeout=60)
 
     job.refresh_from_db()
