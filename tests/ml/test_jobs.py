@@ -7,6 +7,7 @@ from django.urls import reverse
 from ml import corpus, services
 from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob
 from ml.spans import Example, Span
+from ml.tagging import tagging_job_run
 from tests.factories import CourseFactory, UserFactory
 
 ACCEPTED, REJECTED, CORRECTED, PENDING = (CourseSkill.Review.ACCEPTED, CourseSkill.Review.REJECTED,
@@ -43,7 +44,7 @@ def test_a_cancelled_tagging_job_reports_cancelled():
     CourseFactory()
     job = TaggingJob.objects.create(model_version=_version("v1"), cancel_requested=True)
     # The model (whose artifact does not exist here) is not even loaded: the job stops first.
-    assert services.tagging_job_run(job_id=job.pk).status == JobStatus.CANCELLED
+    assert tagging_job_run(job_id=job.pk).status == JobStatus.CANCELLED
 
 
 @pytest.mark.django_db
@@ -91,10 +92,10 @@ def test_retagging_keeps_the_managers_reviews():
     _skill(course, version, 2, 3, PENDING)
     CourseSkill.objects.create(course=course, model_version=version, start=0, end=2, text="油画", type="ART",
                                confidence=0.9, review=ACCEPTED, language="en")  # fmt: skip  # no English text now
-    keys = [(course, "zh", "水彩与素描\n")]
+    texts = [(course, "zh", "水彩与素描\n")]
 
-    services._store_spans(version, [course], keys, [[Span(0, 2, "ART", 0.9), Span(3, 5, "ART", 0.7),
-                                                     Span(2, 3, "KNOWLEDGE", 0.6)]])  # fmt: skip
+    services.course_skills_store(version=version, courses=[course], texts=texts, found=[[
+        Span(0, 2, "ART", 0.9), Span(3, 5, "ART", 0.7), Span(2, 3, "KNOWLEDGE", 0.6)]])  # fmt: skip
 
     rows = {(s.start, s.end, s.review) for s in CourseSkill.objects.filter(course=course)}
     assert rows == {(0, 2, ACCEPTED), (3, 5, REJECTED), (2, 3, PENDING)}

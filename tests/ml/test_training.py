@@ -14,6 +14,8 @@ from ml import corpus, services
 from ml.inference import MAX_LENGTH, Tagger
 from ml.models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
 from ml.spans import LABELS
+from ml.tagging import tagging_job_run
+from ml.training.run import training_job_run
 from ml.training.train import TrainConfig, TrainingCancelled, train
 from tests.factories import CourseFactory
 
@@ -94,7 +96,7 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
     again, _ = services.training_job_create(user=None, params=SMALL, idempotency_key="t1")
     assert created and again == job
 
-    job = services.training_job_run(job_id=job.pk)
+    job = training_job_run(job_id=job.pk)
 
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.epoch >= 1 and job.metrics and job.dataset["train"] > 0
@@ -102,7 +104,7 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
     assert version.labels[0] == "O" and Path(version.artifact.path).exists()
     SkillTerm.objects.create(name="水彩", type="ART", aliases="watercolor")  # tagging reads the lexicon too
     tagging = services.model_version_activate(version=version)
-    tagging = services.tagging_job_run(job_id=tagging.pk)
+    tagging = tagging_job_run(job_id=tagging.pk)
     assert tagging.status == JobStatus.SUCCEEDED, tagging.error
     assert ModelVersion.objects.get(is_active=True) == version
     # Quality is the fine-tune test's business; here: spans stored, and they are slices of the text.
@@ -112,9 +114,11 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_failing_job_ends_failed_with_its_error():
+def test_a_failing_job_ends_failed_with_its_error(settings):
+    # A base model the operators configured but that no worker has: the job fails, with the reason.
+    settings.ML_BASE_MODELS = ["/nonexistent/model"]
     job, _ = services.training_job_create(user=None, params={**SMALL, "base_model": "/nonexistent/model"})
-    job = services.training_job_run(job_id=job.pk)
+    job = training_job_run(job_id=job.pk)
     assert job.status == JobStatus.FAILED and job.error and job.finished_at
 
 
@@ -122,7 +126,7 @@ def test_a_failing_job_ends_failed_with_its_error():
 def test_cancelling_a_queued_job_ends_it_at_once():
     job, _ = services.training_job_create(user=None, params=SMALL)
     assert job_cancel(job=job).status == JobStatus.CANCELLED
-    assert services.training_job_run(job_id=job.pk) is None  # a late message does nothing
+    assert training_job_run(job_id=job.pk) is None  # a late message does nothing
 
 
 @pytest.mark.postgres
@@ -131,7 +135,7 @@ def test_a_running_job_is_cancelled_between_steps(settings, tmp_path, monkeypatc
     settings.ML_CACHE_DIR = tmp_path
     monkeypatch.setattr("jobs.services.HEARTBEAT_EVERY", 0.2)
     job, _ = services.training_job_create(user=None, params={**SMALL, "epochs": 50})
-    runner = threading.Thread(target=lambda: (services.training_job_run(job_id=job.pk), connection.close()))
+    runner = threading.Thread(target=lambda: (training_job_run(job_id=job.pk), connection.close()))
     runner.start()
     deadline = time.monotonic() + 60
     while TrainingJob.objects.get(pk=job.pk).status != JobStatus.RUNNING and time.monotonic() < deadline:
