@@ -235,13 +235,15 @@ def tagging_job_create(
     )  # fmt: skip
 
 
-def course_changed(*, course: Course) -> None:
-    """Tag a published or edited course with the active model, after the write commits."""
-    if course.status != Course.Status.PUBLISHED:
-        return
+def courses_text_changed(*, course_ids: list[int]) -> TaggingJob | None:
+    """Tag those of these courses that are published with the active model (their text changed,
+    or they were just published); None when there is nothing to tag or no active model."""
     version = ModelVersion.objects.filter(is_active=True).first()
-    if version is not None:
-        tagging_job_create(version=version, course_ids=[course.pk], user=None)
+    published = Course.objects.filter(pk__in=course_ids, status=Course.Status.PUBLISHED).values_list("pk", flat=True)
+    if version is None or not (ids := list(published)):
+        return None
+    job, _created = tagging_job_create(version=version, course_ids=ids, user=None)
+    return job
 
 
 @transaction.atomic

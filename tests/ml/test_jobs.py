@@ -25,21 +25,6 @@ def _skill(course, version, start, end, review=PENDING, type_="ART"):
 
 
 @pytest.mark.django_db
-def test_publishing_or_editing_a_course_queues_its_tagging_after_commit(django_capture_on_commit_callbacks):
-    version = _version("v1")
-    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        course = CourseFactory(status="published")
-        CourseFactory(status="draft")
-    assert not TaggingJob.objects.exists()  # nothing before the commit
-    for callback in callbacks:
-        callback()
-
-    assert list(TaggingJob.objects.values_list("course_ids", flat=True)) == [[course.pk]]
-
-
-@pytest.mark.django_db
 def test_a_cancelled_tagging_job_reports_cancelled():
     CourseFactory()
     job = TaggingJob.objects.create(model_version=_version("v1"), cancel_requested=True)
