@@ -301,15 +301,15 @@ class CourseSkillAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: CourseSkill, form: forms.Form, change: bool) -> None:
-        # An edited span is a correction: keep the text in step with the offsets.
-        obj.text = CourseSkill.excerpt(services.course_texts(obj.course)[obj.language], obj.start, obj.end)
-        obj.review = CourseSkill.Review.CORRECTED
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data  # the form checked the span lies inside the text
+        services.course_skill_correct(skill=obj, start=data["start"], end=data["end"], type=data["type"])
 
     @admin.action(description=_("Accept selected skills"), permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[CourseSkill]) -> None:
-        queryset.update(review=CourseSkill.Review.ACCEPTED)
+        ids = queryset.values_list("pk", flat=True)
+        services.course_skills_review(skill_ids=ids, review=CourseSkill.Review.ACCEPTED)
 
     @admin.action(description=_("Reject selected skills"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[CourseSkill]) -> None:
-        queryset.update(review=CourseSkill.Review.REJECTED)
+        ids = queryset.values_list("pk", flat=True)
+        services.course_skills_review(skill_ids=ids, review=CourseSkill.Review.REJECTED)

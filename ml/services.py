@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from courses.cache import catalogue_changed
 from courses.models import Course
 from jobs.services import job_create
 from platform_site.exceptions import ApplicationError
@@ -279,3 +280,32 @@ def course_skills_store(
         for span in spans
         if not any(span.start < r.end and r.start < span.end for r in reviewed[(course.pk, language)])
     )
+
+
+# ------------------------------------------------------------------------------ reviews
+REVIEW_DECISIONS = (CourseSkill.Review.ACCEPTED, CourseSkill.Review.REJECTED)
+
+
+def course_skills_review(*, skill_ids: Iterable[int], review: str) -> int:
+    """Accept or reject predicted skills (reviewed ones become gold training data); return how many.
+    Course pages show skill chips: their cached copies retire once this commits, so a rejected
+    skill is gone from them at once."""
+    if review not in REVIEW_DECISIONS:
+        raise ValueError(f"{review} is not a review decision")
+    changed = CourseSkill.objects.filter(pk__in=list(skill_ids)).update(review=review)
+    transaction.on_commit(catalogue_changed)
+    return changed
+
+
+def course_skill_correct(*, skill: CourseSkill, start: int, end: int, type: str) -> CourseSkill:
+    """Correct a predicted span (its offsets and type; the text follows the offsets): a correction
+    is gold. Retires the cached course pages, like a review."""
+    text = course_texts(skill.course).get(skill.language, "")
+    if not 0 <= start < end <= len(text):
+        raise ApplicationError(_("The span lies outside the course text."), code="invalid")
+    skill.start, skill.end, skill.type = start, end, type
+    skill.text = CourseSkill.excerpt(text, start, end)
+    skill.review = CourseSkill.Review.CORRECTED
+    skill.save(update_fields=["start", "end", "type", "text", "review"])
+    transaction.on_commit(catalogue_changed)
+    return skill
