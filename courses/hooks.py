@@ -121,4 +121,11 @@ def course_text_changed(course_ids: Sequence[int]) -> None:
     ids = sorted(set(course_ids))
     for callback in _course_text_changed:
         # robust: the course is saved; a failing listener (a broker that is down) is logged only.
-        transaction.on_commit(lambda callback=callback: callback(ids), robust=True)
+        transaction.on_commit(_later(callback, ids), robust=True)
+
+
+def _later(callback: CourseTextChanged, ids: list[int]) -> Callable[[], None]:
+    def notify() -> None:  # a named function: Django's robust on_commit logs its __qualname__
+        callback(ids)
+
+    return notify

@@ -9,10 +9,10 @@ import logging
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
@@ -31,6 +31,8 @@ from .spans import LABELS, Example, Span
 from .training_config import validated
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -76,7 +78,7 @@ def training_examples(
     if missing := set(corpora) - {imported.pk for imported in chosen}:
         raise ApplicationError(_("Imported corpora %(ids)s no longer exist.") % {"ids": sorted(missing)}, code="gone")
     for imported in chosen:
-        with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name).suffix) as path:
+        with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name or "").suffix) as path:
             found = datasets.read_file(path)
         summary[f"corpus {imported.name}"] = len(found)
         examples += found
@@ -89,7 +91,7 @@ CORPUS_MAX_BYTES = 50 * 2**20
 
 
 @contextmanager
-def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
+def _local_copy(stream: "File[bytes]", suffix: str) -> Iterator[Path]:
     """A temporary file with the stream's bytes (the readers take paths; storage gives streams)."""
     descriptor, name = tempfile.mkstemp(suffix=suffix, dir=cache_dir())
     try:
@@ -101,17 +103,18 @@ def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
-def corpus_check(*, name: str, upload: Any) -> list[Example]:
+def corpus_check(*, name: str, upload: "UploadedFile[bytes]") -> list[Example]:
     """Read an uploaded corpus whole and return its examples: a file that a training job could not
     read is refused here, with the reason (and line) on the field."""
-    suffix = Path(upload.name).suffix.lower()
+    upload_name = upload.name or ""
+    suffix = Path(upload_name).suffix.lower()
     errors: dict[str, list[str]] = {}
     examples: list[Example] = []
     if TrainingCorpus.objects.filter(name=name).exists():
         errors["name"] = [_("A corpus of this name exists.")]
     if suffix not in CORPUS_SUFFIXES:
         errors["file"] = [_("Upload a .csv (course records) or .jsonl (text and spans) file.")]
-    elif upload.size > CORPUS_MAX_BYTES:
+    elif (upload.size or 0) > CORPUS_MAX_BYTES:
         errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": CORPUS_MAX_BYTES // 2**20}]
     else:
         with _local_copy(upload, suffix) as path:
@@ -120,7 +123,7 @@ def corpus_check(*, name: str, upload: Any) -> list[Example]:
             except (ValueError, KeyError, TypeError, csv.Error) as error:  # bad JSON/span/row, no column, encoding
                 detail = _("no column %(name)s") % {"name": error} if isinstance(error, KeyError) else str(error)
                 # The reader names the temporary copy: name the uploaded file instead.
-                detail = detail.replace(str(path), Path(upload.name).name)
+                detail = detail.replace(str(path), Path(upload_name).name)
                 errors["file"] = [_("The file cannot be read: %(error)s") % {"error": detail}]
         if not examples and "file" not in errors:
             errors["file"] = [_("The file holds no training example (CSV rows need a knowledge or art domain).")]
@@ -129,9 +132,9 @@ def corpus_check(*, name: str, upload: Any) -> list[Example]:
     return examples
 
 
-def corpus_import(*, name: str, upload: Any, user: "User | None") -> TrainingCorpus:
+def corpus_import(*, name: str, upload: "UploadedFile[bytes]", user: "User | None") -> TrainingCorpus:
     """Check an uploaded corpus (`corpus_check`) and store it; nothing is stored when it is refused."""
-    suffix = Path(upload.name).suffix.lower()
+    suffix = Path(upload.name or "").suffix.lower()
     examples = corpus_check(name=name, upload=upload)
     upload.seek(0)
     imported = TrainingCorpus(
@@ -165,7 +168,7 @@ def reviewed_examples() -> list[Example]:
     latest: dict[tuple[int, str], Example] = {}
     for (course_id, language, _version), skills in by_review.items():  # by version: later ones replace
         text = course_texts(courses[course_id]).get(language)
-        if any(s.review == pending or not s.matches(text) for s in skills):
+        if text is None or any(s.review == pending or not s.matches(text) for s in skills):
             continue
         kept = [s for s in skills if s.review in (CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED)]
         latest[(course_id, language)] = Example(text, tuple(Span(s.start, s.end, s.type) for s in _disjoint(kept)))
@@ -183,7 +186,7 @@ def _disjoint(skills: list[CourseSkill]) -> list[CourseSkill]:
 
 # ------------------------------------------------------------------------------ training jobs
 def training_job_create(
-    *, user: "User | None", params: dict[str, Any], idempotency_key: str = ""
+    *, user: "User | None", params: Mapping[str, object], idempotency_key: str = ""
 ) -> tuple[TrainingJob, bool]:
     """Queue a fine-tune; a retry with the same key returns the job it created."""
     from . import tasks

@@ -62,9 +62,23 @@ def allowed_base_models() -> list[str]:
     return [*configured, *ModelVersion.objects.order_by("-created_at").values_list("name", flat=True)]
 
 
-def train_config_kwargs(params: "Mapping[str, object]") -> dict[str, object]:
+class TrainConfigArgs(TypedDict):
+    base_model: str
+    epochs: int
+    learning_rate: float
+    batch_size: int
+    max_length: int
+
+
+def train_config_kwargs(params: TrainingParams) -> TrainConfigArgs:
     """The TrainConfig arguments among a job's parameters (the rest says where data comes from)."""
-    return {name: params[name] for name in ("base_model", *LIMITS) if name in params}
+    return TrainConfigArgs(
+        base_model=params["base_model"],
+        epochs=params["epochs"],
+        learning_rate=params["learning_rate"],
+        batch_size=params["batch_size"],
+        max_length=params["max_length"],
+    )
 
 
 def validated(params: "Mapping[str, object]") -> TrainingParams:
@@ -89,14 +103,22 @@ def validated(params: "Mapping[str, object]") -> TrainingParams:
     if base_model not in allowed_base_models():
         errors["base_model"] = [_("Choose a configured base model or one of the platform's model versions.")]
     given_sources = params.get("sources")
-    sources = list(SOURCES) if given_sources is None else given_sources
-    if not isinstance(sources, list | tuple) or any(source not in SOURCES for source in sources):
-        errors["sources"] = [_("Choose among: %(names)s.") % {"names": ", ".join(SOURCES)}]
-    corpora = params.get("corpora") or []
-    if not isinstance(corpora, list) or not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in corpora):
+    sources: list[str] = list(SOURCES)
+    if given_sources is not None:
+        if isinstance(given_sources, list | tuple) and all(source in SOURCES for source in given_sources):
+            sources = [str(source) for source in given_sources]
+        else:
+            errors["sources"] = [_("Choose among: %(names)s.") % {"names": ", ".join(SOURCES)}]
+    given_corpora = params.get("corpora") or []
+    corpora: list[int] = []
+    if not isinstance(given_corpora, list) or not all(
+        isinstance(pk, int) and not isinstance(pk, bool) for pk in given_corpora
+    ):
         errors["corpora"] = [_("Give the ids of imported corpora.")]
-    elif TrainingCorpus.objects.filter(pk__in=corpora).count() != len(set(corpora)):
+    elif TrainingCorpus.objects.filter(pk__in=given_corpora).count() != len(set(given_corpora)):
         errors["corpora"] = [_("No such imported corpus.")]
+    else:
+        corpora = [int(pk) for pk in given_corpora]
     if errors:
         raise ApplicationError(_("Invalid training parameters."), code="invalid", extra={"fields": errors})
     return TrainingParams(
@@ -105,7 +127,7 @@ def validated(params: "Mapping[str, object]") -> TrainingParams:
         learning_rate=float(numbers["learning_rate"]),
         batch_size=int(numbers["batch_size"]),
         max_length=int(numbers["max_length"]),
-        sources=[str(source) for source in sources],
-        corpora=list(corpora),
+        sources=sources,
+        corpora=corpora,
         activate=bool(params.get("activate", False)),
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import torch
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,8 +97,10 @@ def _train(
             "peak_memory_mb": result.peak_memory_mb,
         },
     )
-    finished = job_finish(
-        job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version
-    )
-    if finished and params.get("activate"):
-        services.model_version_activate(version=version)
+    # One transaction: a job seen succeeded has its version active already (when it asked for that).
+    with transaction.atomic():
+        finished = job_finish(
+            job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version
+        )
+        if finished and params.get("activate"):
+            services.model_version_activate(version=version)
