@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,7 +10,7 @@ from django.utils.translation import ngettext
 
 from platform_site.exceptions import ApplicationError
 
-from . import services
+from . import hooks, services
 from .models import Course, Enrollment, Lesson, Order, Partner, Payment
 
 T = TypeVar("T")
@@ -63,6 +64,11 @@ class CourseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         return super().get_queryset(request).prefetch_related("partners")
+
+    def save_model(self, request: HttpRequest, obj: Course, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or set(form.changed_data) & set(services.COURSE_TEXT_FIELDS):
+            hooks.course_text_changed([obj.pk])
 
     @admin.action(description=_("Publish selected courses"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:

@@ -5,7 +5,7 @@ campaign attribution) register a `CheckoutExtension` from their AppConfig.ready(
 every registered extension at each step; an extension refuses a step by raising ApplicationError.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -99,3 +99,33 @@ def prefetch_course_fields(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
     for _, prefetch in _course_fields.values():
         queryset = prefetch(queryset)
     return queryset
+
+
+# Called with the ids of courses whose text (title, description) changed or became public.
+CourseTextChanged = Callable[[list[int]], None]
+_course_text_changed: list[CourseTextChanged] = []
+
+
+def register_course_text_changed(callback: CourseTextChanged) -> None:
+    """Have `callback` told (after commit) when courses' text changes: the skill tagger re-reads it."""
+    if callback not in _course_text_changed:
+        _course_text_changed.append(callback)
+
+
+def course_text_changed(course_ids: Sequence[int]) -> None:
+    """Tell the registered callbacks, once the current transaction commits (so that they see the
+    text as saved), that these courses' title or description changed, or that they were published.
+    Fired by the services (and the admin) that write that text; a price-only edit does not."""
+    from django.db import transaction
+
+    ids = sorted(set(course_ids))
+    for callback in _course_text_changed:
+        # robust: the course is saved; a failing listener (a broker that is down) is logged only.
+        transaction.on_commit(_later(callback, ids), robust=True)
+
+
+def _later(callback: CourseTextChanged, ids: list[int]) -> Callable[[], None]:
+    def notify() -> None:  # a named function: Django's robust on_commit logs its __qualname__
+        callback(ids)
+
+    return notify

