@@ -2,8 +2,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,6 +33,17 @@ def apply_service(
             model_admin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
     if succeeded:
         model_admin.message_user(request, done(succeeded), messages.SUCCESS)
+
+
+def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponse]) -> Callable:
+    """Wrap an extra admin page: admin login, then the model's view permission, as its change list."""
+
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        if not model_admin.has_view_permission(request):
+            raise PermissionDenied
+        return view(request, pk)
+
+    return model_admin.admin_site.admin_view(wrapped)
 
 
 @admin.register(Partner)
