@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -33,6 +34,28 @@ def apply_service(
             model_admin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
     if succeeded:
         model_admin.message_user(request, done(succeeded), messages.SUCCESS)
+
+
+def add_field_errors(form: forms.Form, error: ApplicationError) -> None:
+    """Show a service's per-field refusal beside its fields on an admin form (on the form where none fits)."""
+    fields = error.extra.get("fields") or {None: [error.message]}
+    for field, errors in fields.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def service_checked_form(check: Callable[[dict], None]) -> type[forms.ModelForm]:
+    """A ModelForm whose clean() runs a service's check on the cleaned data, errors at their fields."""
+
+    class ServiceCheckedForm(forms.ModelForm):
+        def clean(self) -> dict:
+            data = super().clean()
+            try:
+                check(data)
+            except ApplicationError as error:
+                add_field_errors(self, error)
+            return data
+
+    return ServiceCheckedForm
 
 
 def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponse]) -> Callable:

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.admin import apply_service, guarded
+from courses.admin import apply_service, guarded, service_checked_form
 
 from . import dashboard, services, tasks
 from .forms import PartnerShareFormSet
@@ -53,9 +53,12 @@ def _status_action(status: str, label: str):
     @admin.action(description=label, permissions=["change"])
     def action(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         apply_service(
-            model_admin, request, queryset, lambda c: services.campaign_set_status(campaign=c, status=status),
+            model_admin,
+            request,
+            queryset,
+            lambda c: services.campaign_set_status(campaign=c, status=status),
             lambda n: ngettext("%d campaign updated.", "%d campaigns updated.", n) % n,
-        )  # fmt: skip
+        )
 
     action.__name__ = f"mark_{status}"
     return action
@@ -63,6 +66,11 @@ def _status_action(status: str, label: str):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = service_checked_form(
+        lambda data: services.check_campaign(
+            starts_at=data.get("starts_at"), ends_at=data.get("ends_at"), budget=data.get("budget")
+        )
+    )
     list_display = ["name_zh", "status", "starts_at", "ends_at", "budget", "dashboard_link"]
     list_filter = ["status"]
     search_fields = ["name_zh", "name_en", "slug"]
@@ -109,6 +117,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
+    form = service_checked_form(lambda data: services.check_channel(cost=data.get("cost")))
     list_display = ["name", "campaign", "kind", "cost"]
     list_filter = ["kind", "campaign"]
     list_select_related = ["campaign"]
@@ -117,6 +126,14 @@ class ChannelAdmin(admin.ModelAdmin):
 
 @admin.register(Coupon)
 class CouponAdmin(admin.ModelAdmin):
+    form = service_checked_form(
+        lambda data: services.check_coupon_fields(
+            kind=data.get("kind"),
+            value=data.get("value"),
+            valid_from=data.get("valid_from"),
+            valid_until=data.get("valid_until"),
+        )
+    )
     list_display = ["code", "kind", "value", "campaign", "valid_from", "valid_until", "total_cap", "per_learner_cap"]
     list_filter = ["kind", "campaign"]
     search_fields = ["code"]

@@ -20,12 +20,15 @@ def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
     link = selectors.tracked_link(code=code)
     if link is None:
         raise Http404
-    campaign = link.channel.campaign
-    if campaign.status == Campaign.Status.RUNNING:
-        visitor = attribution.visitor_id(request)
-        services.visit_record(link=link, visitor=visitor, user_agent=request.headers.get("User-Agent", ""))
-        hit = attribution.hit_now(campaign.pk, link.channel_id, link=link.pk, referrer=link.referrer_id)
-        attribution.remember(request, attribution.read_touches(request).add(hit))
+    before = attribution.read_touches(request)
+    touches = services.tracked_link_follow(
+        link=link,
+        visitor=lambda: attribution.visitor_id(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        touches=before,
+    )
+    if touches is not before:  # a visit of a running campaign: the cookie takes the new touch
+        attribution.remember(request, touches)
     target = link.target_path
     # The path was validated on save; checked again so that no stored value can leave the site.
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=set()) or not target.startswith("/"):

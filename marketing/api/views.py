@@ -39,6 +39,15 @@ class CampaignViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     filterset_fields = ["status"]
 
+    def perform_create(self, serializer: CampaignSerializer) -> None:
+        serializer.instance = services.campaign_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: CampaignSerializer) -> None:
+        serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Campaign) -> None:
+        services.campaign_delete(campaign=instance)
+
     @extend_schema(request=None, responses={200: OpenApiResponse(description="The campaign's latest figures.")})
     @action(detail=True, methods=["get"])
     def stats(self, request: Request, slug: str) -> Response:
@@ -87,6 +96,15 @@ class ChannelViewSet(viewsets.ModelViewSet):
     queryset = Channel.objects.all()
     filterset_fields = ["campaign", "kind"]
 
+    def perform_create(self, serializer: ChannelSerializer) -> None:
+        serializer.instance = services.channel_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: ChannelSerializer) -> None:
+        serializer.instance = services.channel_update(channel=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Channel) -> None:
+        services.channel_delete(channel=instance)
+
 
 class TrackedLinkViewSet(viewsets.ModelViewSet):
     serializer_class = TrackedLinkSerializer
@@ -94,12 +112,30 @@ class TrackedLinkViewSet(viewsets.ModelViewSet):
     queryset = TrackedLink.objects.all()
     filterset_fields = ["channel"]
 
+    def perform_create(self, serializer: TrackedLinkSerializer) -> None:
+        serializer.instance = services.tracked_link_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: TrackedLinkSerializer) -> None:
+        serializer.instance = services.tracked_link_update(link=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: TrackedLink) -> None:
+        services.tracked_link_delete(link=instance)
+
 
 class CouponViewSet(viewsets.ModelViewSet):
     serializer_class = CouponSerializer
     permission_classes = [ModelPermissionsWithView]
     queryset = Coupon.objects.prefetch_related("courses")
     filterset_fields = ["campaign"]
+
+    def perform_create(self, serializer: CouponSerializer) -> None:
+        serializer.instance = services.coupon_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: CouponSerializer) -> None:
+        serializer.instance = services.coupon_update(coupon=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Coupon) -> None:
+        services.coupon_delete(coupon=instance)
 
 
 class ReferralLinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -169,7 +205,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
     def ranking(self, request: Request) -> Response:
         by = request.query_params.get("by", "f")
         if by not in ("f", "g", "h"):
-            raise ValidationError({"by": ["Rank by f, g or h."]})
+            raise ValidationError({"by": [_("Rank by f, g or h.")]})
         rows = selectors.latest_scores().order_by(F(by).desc(nulls_last=True), "campaign__slug")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CampaignScoreSerializer(page, many=True).data)

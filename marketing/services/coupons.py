@@ -1,8 +1,9 @@
-"""Coupons: what one takes off a course, counting its use once payment starts, releasing it."""
+"""Coupons: creating them, what one takes off a course, counting its use once payment starts, releasing it."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,17 +12,57 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Order
 from platform_site.exceptions import ApplicationError
 
-from ..models import (
-    Campaign,
-    Coupon,
-    CouponRedemption,
-)
+from ..models import Campaign, Coupon, CouponRedemption
+from .campaigns import field_errors
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 
 CENT = Decimal("0.01")
+COUPON_FIELDS = ("code", "kind", "value", "campaign", "valid_from", "valid_until", "total_cap", "per_learner_cap")
+
+
+def check_coupon_fields(
+    *, kind: str | None, value: Decimal | None, valid_from: datetime | None, valid_until: datetime | None
+) -> None:
+    """Refuse a coupon worth nothing, a percentage over 100, or a window that closes before it opens."""
+    errors: dict[str, list[str]] = {}
+    if value is not None and value <= 0:
+        errors["value"] = [_("A coupon must take something off: enter a value above 0.")]
+    elif value is not None and kind == Coupon.Kind.PERCENT and value > 100:
+        errors["value"] = [_("A percentage cannot exceed 100.")]
+    if valid_from and valid_until and valid_from >= valid_until:
+        errors["valid_until"] = [_("The coupon must expire after it starts.")]
+    field_errors(errors)
+
+
+def _coupon_save(coupon: Coupon, fields: dict[str, Any], courses: Iterable[Course] | None) -> Coupon:
+    for key, value in fields.items():
+        if key in COUPON_FIELDS:
+            setattr(coupon, key, value)
+    check_coupon_fields(
+        kind=coupon.kind, value=coupon.value, valid_from=coupon.valid_from, valid_until=coupon.valid_until
+    )
+    coupon.full_clean()
+    coupon.save()
+    if courses is not None:
+        coupon.courses.set(courses)
+    return coupon
+
+
+@transaction.atomic
+def coupon_create(*, courses: Iterable[Course] | None = None, **fields: Any) -> Coupon:
+    return _coupon_save(Coupon(), fields, courses)
+
+
+@transaction.atomic
+def coupon_update(*, coupon: Coupon, courses: Iterable[Course] | None = None, **fields: Any) -> Coupon:
+    return _coupon_save(coupon, fields, courses)
+
+
+def coupon_delete(*, coupon: Coupon) -> None:
+    coupon.delete()
 
 
 def _coupon_applies(coupon: Coupon, course: Course) -> bool:

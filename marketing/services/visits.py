@@ -1,6 +1,7 @@
 """Visits through tracked links, learners' first touches, learners' referral links."""
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError
 
-from ..attribution import Touches
+from ..attribution import Touches, hit_now
 from ..models import (
     Campaign,
     Channel,
@@ -48,6 +49,19 @@ def visit_record(*, link: TrackedLink, visitor: str, user_agent: str, now: datet
     except IntegrityError:  # this visitor came through this link today already
         return False
     return True
+
+
+def tracked_link_follow(*, link: TrackedLink, visitor: Callable[[], str], user_agent: str, touches: Touches) -> Touches:
+    """Count a visit through `link` and return the visitor's touches with this one added.
+
+    Only a running campaign counts visits and touches; otherwise the touches come back unchanged.
+    `visitor` is asked only then: minting a visitor id sets a cookie, which nothing else needs.
+    """
+    campaign = link.channel.campaign
+    if campaign.status != Campaign.Status.RUNNING:
+        return touches
+    visit_record(link=link, visitor=visitor(), user_agent=user_agent)
+    return touches.add(hit_now(campaign.pk, link.channel_id, link=link.pk, referrer=link.referrer_id))
 
 
 def learner_attribution_record(*, learner: "User", touches: Touches) -> LearnerAttribution | None:
