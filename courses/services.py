@@ -36,8 +36,19 @@ COURSE_FIELDS = (
 
 
 # ------------------------------------------------------------------------------ catalogue
+def check_course_partners(*, partners: list[Partner] | None) -> None:
+    """Refuse a course without a partner: someone must teach it and share its revenue."""
+    if partners is not None and not list(partners):
+        raise ApplicationError(
+            _("A course needs at least one partner."),
+            code="invalid",
+            extra={"fields": {"partners": [_("A course needs at least one partner.")]}},
+        )
+
+
 @transaction.atomic
 def course_create(*, partners: list[Partner], **fields: Any) -> Course:
+    check_course_partners(partners=partners)
     course = Course(**{key: value for key, value in fields.items() if key in COURSE_FIELDS})
     course.full_clean()
     course.save()
@@ -49,6 +60,7 @@ def course_create(*, partners: list[Partner], **fields: Any) -> Course:
 @transaction.atomic
 def course_update(*, course: Course, partners: list[Partner] | None = None, **fields: Any) -> Course:
     text_before = [getattr(course, name) for name in COURSE_TEXT_FIELDS]
+    check_course_partners(partners=partners)
     for key, value in fields.items():
         if key in COURSE_FIELDS:
             setattr(course, key, value)

@@ -9,9 +9,7 @@ from marketing.api.views import (
     CouponViewSet,
     ReferralCreditViewSet,
     ReferralLinkViewSet,
-    ResponseViewSet,
     ScoreViewSet,
-    SurveyViewSet,
     TrackedLinkViewSet,
 )
 from ml.api.views import (
@@ -21,6 +19,7 @@ from ml.api.views import (
     TrainingCorpusViewSet,
     TrainingJobViewSet,
 )
+from surveys.api.views import ResponseViewSet, SurveyViewSet
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")

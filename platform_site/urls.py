@@ -16,6 +16,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("courses.urls")),
     path("", include("marketing.urls")),
+    path("", include("surveys.urls")),
     path("accounts/", include("accounts.urls")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),

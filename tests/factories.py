@@ -37,6 +37,7 @@ def manager_group() -> Group:
             ("courses", "0002_course_managers_group"),
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
+            ("surveys", "0002_content_types_moved"),
             ("ml", "0002_ml_permissions"),
         ]
         for app, migration in migrations:
@@ -166,7 +167,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     """An open demand survey: a knowledge Likert question, an art yes/no choice, an optional comment."""
 
     class Meta:
-        model = "marketing.Survey"
+        model = "surveys.Survey"
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"survey-{n}")
@@ -180,7 +181,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     def questions(self, create: bool, extracted: object, **kwargs: object) -> None:
         if not create:
             return
-        from marketing.models import Choice, Question
+        from surveys.models import Choice, Question
 
         Question.objects.create(survey=self, position=1, text_zh="我想学知识课", kind="likert", dimension="knowledge")
         art = Question.objects.create(survey=self, position=2, text_zh="你想学艺术吗", kind="single", dimension="art")

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "jobs",
     "courses",
     "marketing",
+    "surveys",
     "ml",
 ]
 

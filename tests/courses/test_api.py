@@ -140,6 +140,14 @@ def test_order_create_with_the_same_idempotency_key_returns_the_order(as_user, c
     assert first.json()["number"] == second.json()["number"]
 
 
+def test_a_course_needs_a_partner(as_user):
+    payload = {"slug": "new-course", "title_zh": "新课", "description_zh": "介绍", "track": "art", "price": "99.00",
+               "partners": []}  # fmt: skip
+    response = as_user("manager").post(f"{API}/courses/", payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json()["extra"]["fields"]["partners"] == ["A course needs at least one partner."]
+
+
 def test_validation_errors_are_field_level_400s_in_one_shape(as_user):
     response = as_user("manager").post(f"{API}/courses/", {"price": "-1", "track": "poetry"}, format="json")
 

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from marketing import selectors, services
-from marketing.models import CampaignScore, OrderAttribution, Response
+from marketing.models import CampaignScore, OrderAttribution
+from surveys.models import Response
 from tests.factories import (
     CampaignFactory,
     ChannelFactory,

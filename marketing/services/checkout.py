@@ -1,0 +1,69 @@
+"""Marketing's part in the courses order flow: coupons, bundles and attribution at checkout."""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from courses.hooks import CheckoutExtension
+from courses.models import Course, Order
+
+from ..attribution import Touches
+from ..models import (
+    BundlePurchase,
+    CouponRedemption,
+    OrderAttribution,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
+
+from .bundles import bundle_offer
+from .coupons import coupon_discount, coupon_redeem, coupon_release
+
+
+class MarketingCheckout(CheckoutExtension):
+    """Plugs coupons and campaign attribution into the courses order flow."""
+
+    def context_from_request(self, request: "HttpRequest") -> Mapping[str, Any]:
+        from ..attribution import read_touches
+
+        return {"coupon_code": request.POST.get("coupon", "").strip(), "touches": read_touches(request)}
+
+    def discount(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> Decimal:
+        # No stacking: a coupon the learner typed wins; otherwise a bundle price applies by itself.
+        if code := context.get("coupon_code"):
+            return coupon_discount(code=code, learner=learner, course=course)[1]
+        offer = bundle_offer(learner=learner, course=course)
+        return offer.discount if offer else Decimal("0")
+
+    def order_created(self, *, order: Order, context: Mapping[str, Any]) -> None:
+        if code := context.get("coupon_code"):
+            coupon, discount = coupon_discount(code=code, learner=order.learner, course=order.course)
+            CouponRedemption.objects.create(coupon=coupon, order=order, learner=order.learner, discount=discount)
+        elif order.discount and (offer := bundle_offer(learner=order.learner, course=order.course)):
+            BundlePurchase.objects.create(campaign=offer.campaign, first_order=offer.paired_order, second_order=order)
+        touches: Touches = (context.get("touches") or Touches()).within_window()
+        if touches.last is not None:
+            first = touches.first or touches.last
+            referrer = touches.last.referrer if touches.last.referrer != order.learner_id else None
+            OrderAttribution.objects.create(
+                order=order,
+                first_campaign_id=first.campaign,
+                first_channel_id=first.channel,
+                last_campaign_id=touches.last.campaign,
+                last_channel_id=touches.last.channel,
+                first_touched_at=first.when,
+                last_touched_at=touches.last.when,
+                utm=touches.utm,
+                referrer_id=referrer,
+            )
+
+    def payment_starting(self, *, order: Order) -> None:
+        coupon_redeem(order=order)
+
+    def order_cancelled(self, *, order: Order) -> None:
+        coupon_release(order=order)
+        BundlePurchase.objects.filter(second_order=order).delete()  # the first course may pair again
