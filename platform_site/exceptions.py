@@ -39,6 +39,13 @@ class Conflict(ApplicationError):
     default_code = "conflict"
 
 
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (the broker, say) is down: try again later, nothing was done."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+
+
 def _body(message: Any, code: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"message": str(message), "code": code, "extra": extra or {}}
 
