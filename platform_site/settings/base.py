@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "platform_site.middleware.RefuseBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_site.middleware.CookieLocaleMiddleware",
@@ -203,6 +204,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "platform_site.api.StandardPagination",
+    # DRF's three parsers, refusing deep nesting and NUL characters with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "platform_site.parsers.JSONParser",
+        "platform_site.parsers.FormParser",
+        "platform_site.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
