@@ -4,7 +4,6 @@ import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError, Conflict
+from platform_site.queueing import enqueue_on_commit
 
 from . import hooks, tasks
 from .models import Course, Enrollment, Order, Partner, Payment
@@ -259,8 +259,8 @@ def payment_confirm(*, notice: PaymentNotice) -> Order:
     _enrollment_activate(learner=order.learner, course=order.course, order=order)
     for extension in hooks.extensions():
         extension.order_paid(order=order)
-    # robust: a broker outage must not undo a payment; the periodic sweep sends the receipt later.
-    transaction.on_commit(partial(tasks.order_send_receipt_task.delay, order.pk), robust=True)
+    # A broker outage must not undo a payment or fail its callback: the periodic sweep sends the receipt later.
+    enqueue_on_commit(tasks.order_send_receipt_task, order.pk)
     return order
 
 

@@ -1,5 +1,5 @@
-from django.contrib import admin
-from django.db import transaction
+
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.admin import apply_service, guarded, service_checked_form
+from platform_site.exceptions import ServiceUnavailable
+from platform_site.queueing import enqueue
 
 from . import dashboard, services, tasks
 from .forms import PartnerShareFormSet
@@ -91,7 +93,11 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.action(description=_("Recompute scores of selected campaigns"), permissions=["view"])
     def recompute_scores(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         ids = list(queryset.values_list("pk", flat=True))
-        transaction.on_commit(lambda: tasks.campaign_scores_refresh_task.delay(ids))
+        try:
+            enqueue(tasks.campaign_scores_refresh_task, ids)
+        except ServiceUnavailable as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            return
         self.message_user(request, _("Scores are being recomputed; the dashboards show them in a moment."))
 
     def _dashboard(self, request: HttpRequest, campaign_id: int) -> HttpResponse:

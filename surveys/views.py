@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError
+from platform_site.throttling import client_ip
 
 from . import selectors, services
 from .forms import SurveyForm
@@ -28,7 +29,7 @@ def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"idempotency_key": uuid.uuid4().hex, "c": request.GET.get("c", "")[:32]}
     form = SurveyForm(survey, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        client = request.META.get("REMOTE_ADDR", "")
+        client = client_ip(request)
         if user is None and not services.anonymous_submission_allowed(client=client):
             form.add_error(None, _("Too many answers from this network. Try again in an hour."))
         else:

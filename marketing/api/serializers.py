@@ -114,7 +114,8 @@ class ScoreCalculatorSerializer(serializers.Serializer):
     d_a = serializers.FloatField(required=False, min_value=0, max_value=1)
     r_k = serializers.FloatField(required=False, min_value=0, max_value=1)
     r_a = serializers.FloatField(required=False, min_value=0, max_value=1)
-    e = serializers.FloatField(required=False, min_value=0)
+    # Bounded so that h = E + E^2 stays finite (1e200 gave infinity, which JSON cannot carry: a 500).
+    e = serializers.FloatField(required=False, min_value=0, max_value=1e6)
 
     PAIRS = {"f": ("d_k", "d_a"), "g": ("r_k", "r_a"), "h": ("e",)}
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from courses.models import Order
 from marketing import scores, selectors, services, tasks
 from marketing.models import Campaign, CampaignScore, Channel, Coupon, OrderAttribution, TrackedLink
 from platform_site.api import ModelPermissionsWithView
+from platform_site.queueing import enqueue
 
 from .serializers import (
     CampaignScoreSerializer,
@@ -61,7 +61,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="refresh-stats")
     def refresh_stats(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        transaction.on_commit(tasks.campaign_stats_refresh_task.delay)
+        enqueue(tasks.campaign_stats_refresh_task)  # 503 when the broker is down: the caller retries
         return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: OpenApiResponse(description="Latest scores and their history.")})
@@ -75,7 +75,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="scores/refresh")
     def refresh_scores(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        transaction.on_commit(lambda: tasks.campaign_scores_refresh_task.delay([campaign.pk]))
+        enqueue(tasks.campaign_scores_refresh_task, [campaign.pk])
         return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "platform_site.middleware.RefuseBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_site.middleware.CookieLocaleMiddleware",
@@ -208,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # ------------------------------------------------------------------------------ REST API
+# How many reverse proxies (load balancer, ingress) stand in front of the web processes and append
+# to X-Forwarded-For. Rate limits and lock-outs key on the address the outermost of them saw; 0
+# (direct exposure, local runs) ignores the header, which a client can write freely.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous caller then gets 401 with a WWW-Authenticate header, not 403.
@@ -216,14 +221,22 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "platform_site.api.StandardPagination",
+    # DRF's three parsers, refusing deep nesting and NUL characters with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "platform_site.parsers.JSONParser",
+        "platform_site.parsers.FormParser",
+        "platform_site.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Fixed-window counters with one atomic increment (DRF's own read and rewrite a list: racy).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "platform_site.throttling.AnonRateThrottle",
+        "platform_site.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # An empty value turns that throttle off (behind a proxy that limits rates, or for benchmarks).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min") or None,
