@@ -119,10 +119,10 @@ def learner_pages(client) -> dict[str, str]:
         "password reset": reverse("password_reset"),
         "not found": "/no-such-page/",
     }
-    from marketing.models import Survey
+    from surveys.models import Survey
 
     for survey in Survey.objects.all():
-        pages[f"survey {survey.slug}"] = reverse("marketing:survey", args=[survey.slug])
+        pages[f"survey {survey.slug}"] = reverse("surveys:survey", args=[survey.slug])
     client.force_login(learner)
     order = Order.objects.filter(learner=learner, course=course).first()
     if order is None:

@@ -31,7 +31,7 @@ def pages() -> dict[str, tuple[str, bool]]:
     client.force_login(learner)
     client.post(reverse("courses:buy", args=[course.slug]), {"checkout_key": "site-walk"})
     order = Order.objects.get(learner=learner, course=course)
-    from marketing.models import Survey
+    from surveys.models import Survey
 
     survey = Survey.objects.order_by("pk").first()
     return {
@@ -40,7 +40,7 @@ def pages() -> dict[str, tuple[str, bool]]:
         "course": (course.get_absolute_url(), False),
         "lesson-preview": (course.lessons.order_by("position").first().get_absolute_url(), False),
         "campaign": (reverse("marketing:campaign", args=["spring-knowledge-art"]), False),
-        "survey": (reverse("marketing:survey", args=[survey.slug]), False),
+        "survey": (reverse("surveys:survey", args=[survey.slug]), False),
         "login": (reverse("login"), False),
         "signup": (reverse("signup"), False),
         "password-reset": (reverse("password_reset"), False),
