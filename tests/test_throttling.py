@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.test import RequestFactory
+from django_redis.cache import RedisCache
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
@@ -12,7 +13,6 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from platform_site import throttling
-from platform_site.cache import RedisCache
 from platform_site.throttling import client_ip
 
 API = "/api/v1"

@@ -1,10 +1,10 @@
 """Visits through tracked links, learners' first touches, learners' referral links."""
 
-import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from crawlerdetect import CrawlerDetect
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,15 +24,14 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-# Link previews and crawlers: they fetch a link without anyone having clicked it.
-BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|bingpreview|python-requests|wget|scrapy",
-    re.IGNORECASE,
-)
+# Link previews and crawlers fetch a link without anyone having clicked it. crawlerdetect keeps
+# the list of their agents (some 1,500 patterns, updated upstream); one instance per process,
+# because building it compiles that list.
+_CRAWLERS = CrawlerDetect()
 
 
 def is_bot(user_agent: str) -> bool:
-    return not user_agent or bool(BOT_USER_AGENT.search(user_agent))
+    return not user_agent or bool(_CRAWLERS.isCrawler(user_agent))
 
 
 def visit_record(*, link: TrackedLink, visitor: str, user_agent: str, now: datetime | None = None) -> bool:

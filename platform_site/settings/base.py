@@ -103,7 +103,9 @@ else:
 # ------------------------------------------------------------------------------ cache
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "platform_site.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # django-redis keeps one connection pool and client per process (Django's own backend builds
+    # a redis-py client for every call, which costs more than the round trip).
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # The embedded default (`make run`: one web process, one worker): a cache on disk that both
     # share, so that a worker's catalogue bump (a course re-tagged, say) reaches the pages at once.
