@@ -241,7 +241,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min") or None,
         "user": env("API_THROTTLE_USER", default="1200/min") or None,
-        "survey": env("API_THROTTLE_SURVEY", default="20/hour") or None,
     },
     "EXCEPTION_HANDLER": "platform_site.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
