@@ -62,9 +62,10 @@ SEED_SQL = [
        CROSS JOIN (VALUES (1, 'knowledge'), (2, 'art'), (3, ''), (4, '')) q(position, dimension)""",
     """CREATE TEMP TABLE bench_surveys AS
        SELECT row_number() OVER (ORDER BY s.id) - 1 AS n, s.id, s.campaign_id FROM marketing_survey s""",
-    """INSERT INTO marketing_response (survey_id, respondent_id, campaign_id, channel_id, idempotency_key,
-                                      wants_knowledge, wants_art, submitted_at)
-       SELECT s.id, NULL, s.campaign_id, NULL, 'r' || g, (g * 7) % 10 < 6, (g * 3) % 10 < 3, now()
+    """INSERT INTO marketing_response (survey_id, respondent_id, campaign_id, channel_id, respondent_scope,
+                                      idempotency_key, wants_knowledge, wants_art, submitted_at)
+       SELECT s.id, NULL, s.campaign_id, NULL, 'anon:bench' || g, 'r' || g, (g * 7) % 10 < 6, (g * 3) % 10 < 3,
+              now()
        FROM generate_series(0, ${responses} - 1) g
        JOIN bench_surveys s ON s.n = g % (SELECT count(*) FROM bench_surveys)""",
     """INSERT INTO marketing_answer (response_id, question_id, number, text)

@@ -71,7 +71,16 @@ class CheckoutExtension:
         """Record what the new order owes to this extension, as `quote` priced it (same transaction)."""
 
     def payment_starting(self, *, order: "Order") -> None:
-        """Check the order may still be paid as priced (raise to refuse)."""
+        """Check the order may still be paid as priced and secure what that needs (raise to refuse).
+
+        Called before the learner is sent to pay (and by the sandbox gateway before it charges);
+        may be called again for the same order, so securing twice must count once.
+        """
+
+    def payment_confirming(self, *, order: "Order") -> None:
+        """Under the order's row lock, before a payment is recorded: find what the price relies on
+        secured for this order, or secure it now (raise to refuse: the payment is not recorded
+        and the order is cancelled). Every payment path, of every provider, ends here."""
 
     def order_paid(self, *, order: "Order") -> None:
         """React to the payment (same transaction as the payment)."""

@@ -16,7 +16,7 @@ from platform_site.queueing import enqueue_on_commit
 
 from . import hooks, tasks
 from .models import Course, Enrollment, Order, Partner, Payment
-from .payments import PaymentNotice, get_provider
+from .payments import PaymentNotice, PaymentRefused, get_provider
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -175,13 +175,19 @@ def order_checkout(
         return winner, False
 
 
-def payment_start(*, order: Order) -> str:
-    """Return the URL where the learner pays `order`, once every extension agrees to its price."""
+def payment_secure(*, order: Order) -> None:
+    """Check that `order` may be paid as priced now, securing what its price relies on (a coupon
+    use, counted under the coupon's row lock); raise to refuse. Securing twice counts once."""
     if order.status != Order.Status.PENDING:
         raise Conflict(_("This order is not waiting for payment."), code="order_not_pending")
     with transaction.atomic():
         for extension in hooks.extensions():
             extension.payment_starting(order=order)
+
+
+def payment_start(*, order: Order) -> str:
+    """Return the URL where the learner pays `order`, once every extension agrees to its price."""
+    payment_secure(order=order)
     return get_provider(order.provider).checkout_url(order)
 
 
@@ -224,20 +230,45 @@ def order_expire_stale(*, now: "timezone.datetime | None" = None) -> int:
     return len(ids)
 
 
-@transaction.atomic
 def payment_confirm(*, notice: PaymentNotice) -> Order:
     """Record the verified payment of an order and enroll its learner.
 
     Idempotent: the same gateway transaction confirmed twice (a replayed or doubled callback,
     in parallel too: the order row is locked) changes nothing the second time. Any mismatch
     with the order is refused with nothing written.
+
+    The price holds where the money moves: under the order's lock, every extension must find
+    what the order's price relies on secured for it (its coupon use, counted under the coupon's
+    cap), or secure it now. If one cannot (the coupon ran out: the order never started payment,
+    or the gateway charged it anyway), the payment is refused (`PaymentRefused`), the order is
+    cancelled (its coupon use released, so it can never be paid at that price later), and the
+    transaction is logged at ERROR to be refunded at the gateway, as for a payment that arrives
+    for an order already cancelled. Nothing is repriced: a learner cannot owe what they did not
+    agree to pay, and no order is ever paid at a discount it was not counted for.
     """
+    order, refusal = _payment_record(notice=notice)
+    if refusal is not None:
+        logger.error(
+            "Payment %s for order %s refused (%s): refund it at the gateway", notice.reference, order.number,
+            refusal.code,
+        )  # fmt: skip
+        message = _(
+            "%(reason)s The order can no longer be paid at its price: "
+            "it was cancelled and the payment will be refunded."
+        )
+        raise PaymentRefused(message % {"reason": refusal.message}, extra={"reason": refusal.code})
+    return order
+
+
+@transaction.atomic
+def _payment_record(*, notice: PaymentNotice) -> tuple[Order, ApplicationError | None]:
+    """Record the payment of `notice`, or cancel its order if an extension refuses the price."""
     order = Order.objects.select_for_update().filter(number=notice.order_number).first()
     if order is None:
         raise ApplicationError(_("The payment is for an unknown order."), code="unknown_order")
     if order.status in (Order.Status.PAID, Order.Status.REFUNDED):
         if order.payment.provider == notice.provider and order.payment.reference == notice.reference:
-            return order
+            return order, None
         logger.error(
             "Second transaction %s for paid order %s: refund it at the gateway", notice.reference, order.number
         )
@@ -247,6 +278,12 @@ def payment_confirm(*, notice: PaymentNotice) -> Order:
         raise Conflict(_("This order was cancelled before it was paid."), code="order_cancelled")
     if notice.provider != order.provider or notice.amount != order.amount or notice.currency != order.currency:
         raise ApplicationError(_("The payment does not match the order."), code="payment_mismatch")
+    try:
+        with transaction.atomic():
+            for extension in hooks.extensions():
+                extension.payment_confirming(order=order)
+    except ApplicationError as refusal:
+        return order_cancel(order=order), refusal
 
     now = timezone.now()
     Payment.objects.create(
@@ -265,7 +302,7 @@ def payment_confirm(*, notice: PaymentNotice) -> Order:
         extension.order_paid(order=order)
     # A broker outage must not undo a payment or fail its callback: the periodic sweep sends the receipt later.
     enqueue_on_commit(tasks.order_send_receipt_task, order.pk)
-    return order
+    return order, None
 
 
 @transaction.atomic

@@ -174,6 +174,13 @@ def sandbox_gateway(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
     order = _own_order(request, number)
     if request.method == "POST":
         if request.POST.get("action") == "pay" and order.status == Order.Status.PENDING:
+            # A hosted gateway charges only what the shop handed it: the payment must have started,
+            # its coupon use secured. A page opened by URL for a refused order charges nothing.
+            try:
+                services.payment_secure(order=order)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                return redirect("courses:my-learning")
             provider = SandboxProvider()
             return redirect(provider.return_url(provider.charge(order)))
         return redirect(order.course)

@@ -43,6 +43,13 @@ class Conflict(ApplicationError):
     default_code = "conflict"
 
 
+class TooManyRequests(ApplicationError):
+    """A limit on how often was reached; `extra["retry_after"]` says in how many seconds to retry."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "throttled"
+
+
 class ServiceUnavailable(ApplicationError):
     """A service the request needs (the broker, say) is down: try again later, nothing was done."""
 
@@ -59,7 +66,9 @@ def _body(message: Any, code: Any, extra: dict[str, Any] | None = None) -> dict[
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        return Response(_body(exc.message, exc.code, exc.extra), status=exc.status_code)
+        retry_after = exc.extra.get("retry_after") if isinstance(exc, TooManyRequests) else None
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return Response(_body(exc.message, exc.code, exc.extra), status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

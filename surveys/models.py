@@ -130,6 +130,10 @@ class Response(models.Model):
     channel = models.ForeignKey(
         "marketing.Channel", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
     )
+    # Who answered, for idempotency: "user:<id>" for a signed-in learner, "anon:<token>" for the
+    # signed respondent cookie of an anonymous browser or API client. A key is unique only within
+    # it, so a key someone else chose (or saw) never reaches their response.
+    respondent_scope = models.CharField(_("respondent scope"), max_length=80)
     # Chosen by the form (or API client): a retried or double-clicked submit stores one response.
     idempotency_key = models.CharField(_("idempotency key"), max_length=64)
     wants_knowledge = models.BooleanField(_("wants knowledge content"), default=False)
@@ -142,7 +146,9 @@ class Response(models.Model):
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         constraints = [
-            models.UniqueConstraint(fields=["survey", "idempotency_key"], name="response_idempotency_key_unique"),
+            models.UniqueConstraint(
+                fields=["survey", "respondent_scope", "idempotency_key"], name="response_key_per_respondent"
+            ),
             models.UniqueConstraint(
                 fields=["survey", "respondent"], condition=Q(respondent__isnull=False), name="response_one_per_learner"
             ),

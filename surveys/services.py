@@ -1,18 +1,17 @@
 """Writes of surveys: checking a survey is open, storing a response with its answers."""
 
-import time
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
+from platform_site import throttling
+from platform_site.exceptions import ApplicationError, Conflict, NotPermitted, TooManyRequests
 
 from . import hooks
 from .models import Answer, Dimension, Question, Response, Survey
@@ -51,15 +50,30 @@ def check_survey_open(*, survey: Survey, respondent: "User | None", now: datetim
         raise NotPermitted(_("Log in to answer this survey."), code="login_required")
 
 
-def anonymous_submission_allowed(*, client: str) -> bool:
-    """Allow an anonymous client SURVEY_ANONYMOUS_PER_HOUR submissions an hour (fixed windows)."""
-    window = int(time.time() // 3600)
-    key = f"survey-anon:{client}:{window}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        return cache.incr(key) <= settings.SURVEY_ANONYMOUS_PER_HOUR
-    except ValueError:  # evicted between add and incr
-        return True
+def respondent_scope(*, respondent: "User | None", respondent_token: str) -> str:
+    """Return whose idempotency keys a submission shares: the learner's, else the anonymous token's."""
+    if respondent is not None:
+        return f"user:{respondent.pk}"
+    if not respondent_token:
+        raise ValueError("an anonymous submission needs its respondent token")
+    return f"anon:{respondent_token}"
+
+
+def check_anonymous_allowance(*, client: str) -> None:
+    """Count one anonymous submission of `client`; refuse past SURVEY_ANONYMOUS_PER_HOUR an hour.
+
+    The one limit of pages and API, keyed on the address our trusted proxies saw
+    (`platform_site.throttling.client_ip`) and counted with one atomic increment, so parallel
+    submissions cannot overshoot it.
+    """
+    limit = settings.SURVEY_ANONYMOUS_PER_HOUR
+    allowed, wait = throttling.hit(f"survey-anon:{client}", limit=limit, window=3600)
+    if not allowed:
+        raise TooManyRequests(
+            _("Too many answers from this network. Try again in an hour."),
+            code="too_many_answers",
+            extra={"retry_after": wait},
+        )
 
 
 def survey_submit(
@@ -68,19 +82,27 @@ def survey_submit(
     respondent: "User | None",
     answers: Mapping[Question, Any],
     idempotency_key: str,
+    respondent_token: str = "",
+    client: str = "",
     link_code: str = "",
 ) -> tuple[Response, bool]:
     """Store one response (answers validated by SurveyForm); return it and whether it is new.
 
-    The same idempotency key returns the response it stored; a learner who already answered gets
-    a clear refusal. Attribution: the tracked link in `link_code`, else the survey's campaign.
+    The same respondent's same idempotency key returns the response it stored (and counts nothing
+    against the anonymous limit); anyone else's key is just a new key. An anonymous respondent is
+    `respondent_token` (the signed respondent cookie) and is limited per `client` address. A learner
+    who already answered gets a clear refusal. Attribution: the tracked link in `link_code`, else
+    the survey's campaign.
     """
-    existing = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
-    if existing:
+    scope = respondent_scope(respondent=respondent, respondent_token=respondent_token)
+    mine = Response.objects.filter(survey=survey, respondent_scope=scope, idempotency_key=idempotency_key)
+    if existing := mine.first():
         return existing, False
     check_survey_open(survey=survey, respondent=respondent)
     if respondent is not None and Response.objects.filter(survey=survey, respondent=respondent).exists():
         raise Conflict(_("You have already answered this survey."), code="already_answered")
+    if respondent is None:
+        check_anonymous_allowance(client=client)
     link = hooks.resolve_link(link_code) if link_code else None
     campaign_id, channel_id = link if link else (survey.campaign_id, None)
     wants = {dimension: False for dimension in Dimension.values}
@@ -91,7 +113,7 @@ def survey_submit(
         with transaction.atomic():
             response = Response.objects.create(
                 survey=survey, respondent=respondent, campaign_id=campaign_id, channel_id=channel_id,
-                idempotency_key=idempotency_key, wants_knowledge=wants[Dimension.KNOWLEDGE],
+                respondent_scope=scope, idempotency_key=idempotency_key, wants_knowledge=wants[Dimension.KNOWLEDGE],
                 wants_art=wants[Dimension.ART],
             )  # fmt: skip
             rows = []
@@ -114,7 +136,7 @@ def survey_submit(
                 through(answer_id=row.pk, choice_id=choice) for row in rows for choice in row.chosen
             )
     except IntegrityError:  # a parallel submit with the same key (or by the same learner) won
-        winner = Response.objects.filter(survey=survey, idempotency_key=idempotency_key).first()
+        winner = mine.first()
         if winner is None:
             raise Conflict(_("You have already answered this survey."), code="already_answered") from None
         return winner, False

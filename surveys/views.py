@@ -4,13 +4,13 @@ import uuid
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError
 from platform_site.throttling import client_ip
 
 from . import selectors, services
 from .forms import SurveyForm
+from .respondents import remember_respondent, respondent_token
 
 
 def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
@@ -28,19 +28,21 @@ def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "surveys/survey_closed.html", {"survey": survey, "error": error}, status=status)
     initial = {"idempotency_key": uuid.uuid4().hex, "c": request.GET.get("c", "")[:32]}
     form = SurveyForm(survey, request.POST or None, initial=initial)
+    token, new_token = respondent_token(request) if user is None else ("", False)
+    response: HttpResponse | None = None
     if request.method == "POST" and form.is_valid():
-        client = client_ip(request)
-        if user is None and not services.anonymous_submission_allowed(client=client):
-            form.add_error(None, _("Too many answers from this network. Try again in an hour."))
-        else:
-            try:
-                services.survey_submit(
-                    survey=survey, respondent=user, answers=form.answers(),
-                    idempotency_key=form.cleaned_data["idempotency_key"], link_code=form.cleaned_data["c"],
-                )  # fmt: skip
-                return HttpResponseRedirect(f"{survey.get_absolute_url()}?done=1")
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-    return render(
-        request, "surveys/survey_form.html", {"survey": survey, "form": form}, status=400 if form.errors else 200
-    )
+        try:
+            services.survey_submit(
+                survey=survey, respondent=user, answers=form.answers(),
+                idempotency_key=form.cleaned_data["idempotency_key"], respondent_token=token,
+                client=client_ip(request), link_code=form.cleaned_data["c"],
+            )  # fmt: skip
+            response = HttpResponseRedirect(f"{survey.get_absolute_url()}?done=1")
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    if response is None:
+        status = 400 if form.errors else 200
+        response = render(request, "surveys/survey_form.html", {"survey": survey, "form": form}, status=status)
+    if new_token:
+        remember_respondent(response, token)
+    return response

@@ -14,7 +14,7 @@ from uuid import UUID
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from platform_site.exceptions import ApplicationError
+from platform_site.exceptions import ApplicationError, Conflict
 
 if TYPE_CHECKING:
     from courses.models import Order, Payment
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 class InvalidCallback(ApplicationError):
     default_code = "invalid_callback"
+
+
+class PaymentRefused(Conflict):
+    """The order could not be paid at its price when the money arrived (its coupon ran out, say):
+    nothing was recorded, the order was cancelled, and the gateway's transaction is to be refunded."""
+
+    default_code = "payment_refused"
 
 
 @dataclass(frozen=True)

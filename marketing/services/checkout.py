@@ -69,6 +69,10 @@ class MarketingCheckout(CheckoutExtension):
     def payment_starting(self, *, order: Order) -> None:
         coupon_redeem(order=order)
 
+    def payment_confirming(self, *, order: Order) -> None:
+        # The cap holds where money moves: a payment is recorded only for a secured coupon use.
+        coupon_redeem(order=order)
+
     def order_cancelled(self, *, order: Order) -> None:
         coupon_release(order=order)
         BundlePurchase.objects.filter(second_order=order).delete()  # the first course may pair again

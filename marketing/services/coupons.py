@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Order
-from platform_site.exceptions import ApplicationError
+from platform_site.exceptions import ApplicationError, Conflict
 
 from ..models import Campaign, Coupon, CouponRedemption
 from .campaigns import field_errors
@@ -110,16 +110,28 @@ def coupon_discount(
 
 
 def coupon_redeem(*, order: Order) -> None:
-    """Count the order's coupon use, or refuse if it expired or ran out since checkout.
+    """Secure the order's coupon use (status `redeemed`), or refuse if it expired or ran out.
 
-    The coupon row is locked while its uses are counted: parallel redemptions queue on it, so a
-    coupon capped at 50 is redeemed exactly 50 times.
+    Counted under the coupon's row lock: parallel redemptions queue on it, so a coupon capped at
+    50 (in total, or per learner) is redeemed exactly 50 times. The redemption is read again once
+    the lock is held: a use secured meanwhile for this same order (a double click, the payment
+    callback racing the pay button) counts once and is never refused by its own count.
     """
     redemption = CouponRedemption.objects.filter(order=order).first()
     if redemption is None or redemption.status == CouponRedemption.Status.REDEEMED:
         return
     with transaction.atomic():
-        coupon = Coupon.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=redemption.coupon_id)
+        # NO KEY UPDATE queues the redeemers without blocking checkouts that insert redemptions.
+        coupon = (
+            Coupon.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("campaign")
+            .get(pk=redemption.coupon_id)
+        )
+        redemption.refresh_from_db(fields=["status"])
+        if redemption.status == CouponRedemption.Status.REDEEMED:
+            return
+        if redemption.status == CouponRedemption.Status.RELEASED:  # its order was cancelled (expired) meanwhile
+            raise Conflict(_("This order was cancelled before it was paid."), code="order_cancelled")
         _check_coupon(coupon, learner=order.learner, course=order.course, now=timezone.now())
         CouponRedemption.objects.filter(pk=redemption.pk).update(status=CouponRedemption.Status.REDEEMED)
 

@@ -263,7 +263,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min") or None,
         "user": env("API_THROTTLE_USER", default="1200/min") or None,
-        "survey": env("API_THROTTLE_SURVEY", default="20/hour") or None,
         # Failed token requests per client (successful ones are not counted).
         "login": env("API_THROTTLE_LOGIN", default="20/hour") or None,
     },

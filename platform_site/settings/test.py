@@ -16,7 +16,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": "100000/min",
         "user": "100000/min",
-        "survey": "100000/min",
         "login": "100000/min",
     },
 }

@@ -7,25 +7,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from courses.api.views import IDEMPOTENCY_HEADER
 from platform_site.api import ModelPermissionsWithView
+from platform_site.throttling import client_ip
 from surveys import selectors, services
 from surveys.forms import SurveyForm
+from surveys.respondents import remember_respondent, respondent_token
 
 from .serializers import ResponseSerializer, SurveySerializer, SurveySubmissionSerializer
-
-
-class SurveyThrottle(ScopedRateThrottle):
-    """Anonymous survey submissions per client; signed-in learners answer once per survey anyway."""
-
-    scope = "survey"
-
-    def allow_request(self, request: Request, view: object) -> bool:
-        if request.user.is_authenticated:
-            return True
-        return super().allow_request(request, view)
 
 
 class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -40,8 +30,15 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
             return [ModelPermissionsWithView()]
         return [permissions.AllowAny()]
 
-    def get_throttles(self) -> list:
-        return [SurveyThrottle()] if self.action == "respond" else super().get_throttles()
+    def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # A client reads the questions before answering: give an anonymous one its respondent token
+        # now, so that even a retry of its first submission (whose answer it lost) is idempotent.
+        response = super().retrieve(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            token, new = respondent_token(request)
+            if new:
+                remember_respondent(response, token)
+        return response
 
     @extend_schema(
         request=SurveySubmissionSerializer,
@@ -59,16 +56,20 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         body = SurveySubmissionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         user = request.user if request.user.is_authenticated else None
+        token, new_token = respondent_token(request) if user is None else ("", False)
         services.check_survey_open(survey=survey, respondent=user)
         data = {f"q{qid}": value for qid, value in body.validated_data["answers"].items()}
         form = SurveyForm(survey, data={**data, "idempotency_key": key})
         if not form.is_valid():
             raise ValidationError({name.removeprefix("q"): errors for name, errors in form.errors.items()})
-        response, created = services.survey_submit(
-            survey=survey, respondent=user, answers=form.answers(), idempotency_key=key,
-            link_code=body.validated_data.get("c", ""),
+        stored, created = services.survey_submit(
+            survey=survey, respondent=user, answers=form.answers(), idempotency_key=key, respondent_token=token,
+            client=client_ip(request), link_code=body.validated_data.get("c", ""),
         )  # fmt: skip
-        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED if created else 200)
+        response = Response(ResponseSerializer(stored).data, status=status.HTTP_201_CREATED if created else 200)
+        if new_token:
+            remember_respondent(response, token)
+        return response
 
 
 class ResponseViewSet(viewsets.ReadOnlyModelViewSet):

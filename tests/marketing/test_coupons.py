@@ -158,3 +158,71 @@ def test_a_typed_coupon_is_used_instead_of_the_bundle_price(learner):
     Order.objects.filter(pk=knowledge.pk).update(status="paid")
     order = checkout(learner, campaign.art_courses.get(), CouponFactory(value=10).code)
     assert order.discount == Decimal("30.00")
+
+
+def test_the_sandbox_gateway_does_not_charge_an_order_whose_coupon_ran_out(client, learner, other_learner):
+    coupon = CouponFactory(total_cap=1)
+    course = CourseFactory()
+    first, refused = checkout(other_learner, course, coupon.code), checkout(learner, course, coupon.code)
+    course_services.payment_start(order=first)
+    client.force_login(learner)
+
+    page = client.post(reverse("courses:sandbox-gateway", args=[refused.number]), {"action": "pay"}, follow=True)
+
+    assert page.redirect_chain[-1][0] == reverse("courses:my-learning")
+    assert "该优惠码已被用完" in page.content.decode()
+    assert Order.objects.get(pk=refused.pk).status == "pending"
+
+
+def test_a_callback_for_an_order_whose_coupon_ran_out_is_refused_and_cancels_it(client, learner, other_learner):
+    from courses.payments.sandbox import SandboxProvider
+
+    coupon = CouponFactory(total_cap=1)
+    course = CourseFactory()
+    first, refused = checkout(other_learner, course, coupon.code), checkout(learner, course, coupon.code)
+    course_services.payment_start(order=first)
+
+    response = client.post(reverse("courses:sandbox-notify"), SandboxProvider().charge(refused))
+
+    assert (response.status_code, response.json()["code"], response.json()["extra"]) == (
+        400,
+        "payment_refused",
+        {"reason": "coupon_used_up"},
+    )
+    refused.refresh_from_db()
+    assert (refused.status, hasattr(refused, "payment")) == ("cancelled", False)
+    assert CouponRedemption.objects.get(order=refused).status == "released"
+
+
+def test_a_callback_for_an_order_that_never_started_payment_secures_its_coupon_use(client, learner):
+    from courses.payments.sandbox import SandboxProvider
+
+    coupon = CouponFactory(total_cap=1)
+    order = checkout(learner, CourseFactory(), coupon.code)
+
+    assert client.post(reverse("courses:sandbox-notify"), SandboxProvider().charge(order)).status_code == 200
+    assert CouponRedemption.objects.get(order=order).status == "redeemed"
+
+
+def test_securing_an_order_s_last_coupon_use_twice_does_not_refuse_it(learner):
+    coupon = CouponFactory(total_cap=1)
+    order = checkout(learner, CourseFactory(), coupon.code)
+    course_services.payment_start(order=order)
+
+    course_services.payment_start(order=order)  # the pay button pressed again
+
+    assert CouponRedemption.objects.get(order=order).status == "redeemed"
+
+
+def test_a_stale_pay_click_does_not_take_back_the_coupon_use_of_an_expired_order(learner, other_learner):
+    coupon = CouponFactory(total_cap=1)
+    course = CourseFactory()
+    stale = checkout(learner, course, coupon.code)
+    Order.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=1))
+    course_services.order_expire_stale()
+
+    with pytest.raises(ApplicationError):
+        course_services.payment_start(order=stale)  # the page was loaded before it expired
+
+    course_services.payment_start(order=checkout(other_learner, course, coupon.code))
+    assert CouponRedemption.objects.filter(status="redeemed").count() == 1

@@ -114,10 +114,15 @@ def test_responses_are_for_managers(as_user, who, status):
 def test_parallel_submits_with_one_key_store_one_response():
     survey = SurveyFactory()
     data = form_data(survey, key="same")
+    # One browser submitting ten times at once: every request carries its respondent cookie.
+    browser = Client()
+    browser.get(survey.get_absolute_url())
 
     def submit(_: int) -> int:
+        client = Client()
+        client.cookies = browser.cookies
         try:
-            return Client().post(survey.get_absolute_url(), data).status_code
+            return client.post(survey.get_absolute_url(), data).status_code
         finally:
             connection.close()
 
@@ -158,6 +163,8 @@ def test_nps_is_promoters_minus_detractors():
     from surveys import services
 
     for i, score in enumerate([10, 9, 8, 3]):
-        services.survey_submit(survey=survey, respondent=None, answers={nps: score}, idempotency_key=f"n{i}")
+        services.survey_submit(
+            survey=survey, respondent=None, answers={nps: score}, idempotency_key=f"n{i}", respondent_token=f"t{i}"
+        )
     summary = selectors.survey_results(survey=survey)["summaries"][3]
     assert summary["nps"] == 25.0  # (2 promoters - 1 detractor) / 4
