@@ -58,6 +58,8 @@ def test_api_docs_load_their_start_up_script_from_a_url_of_their_own(client):
     assert script.status_code == 200
     assert script.headers["Content-Type"].startswith("application/javascript")
     assert b"SwaggerUIBundle" in script.content
+    # Swagger UI's default draws an image from validator.swagger.io, outside the policy.
+    assert b'"validatorUrl": null' in script.content
 
 
 class InlineCode(HTMLParser):
