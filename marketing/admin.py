@@ -1,4 +1,3 @@
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -43,12 +42,15 @@ class TrackedLinkInline(admin.TabularInline):
     fields = ["code", "target_path", "full_link", "referrer"]
     readonly_fields = ["full_link", "referrer"]
 
+    class Media:
+        js = ["js/select_on_focus.js"]
+
     @admin.display(description=_("link to share"))
     def full_link(self, link: TrackedLink) -> str:
         if not link.pk:
             return "-"
         # A read-only input selects in one click: managers copy it into posts and chats.
-        return format_html('<input readonly value="{}" size="40" onclick="this.select()">', link.get_absolute_url())
+        return format_html('<input readonly value="{}" size="40" data-select-on-focus>', link.get_absolute_url())
 
 
 def _status_action(status: str, label: str):

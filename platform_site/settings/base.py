@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "csp",
     "accounts",
     "jobs",
     "courses",
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "platform_site.middleware.RefuseBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +86,46 @@ TEMPLATES = [
         },
     },
 ]
+
+# ------------------------------------------------------------------------------ browser policies
+# Content-Security-Policy on every response (django-csp). Scripts come only from our own static
+# files: no inline <script>, no on*= attributes, no eval (tests/test_csp.py checks every template).
+# To allow another origin (a video CDN, say), add it to the one directive that needs it
+# (media-src, img-src...), never to default-src; one view can loosen its own policy with
+# csp.decorators.csp_update.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        # Stylesheets from our own files only, and no style attributes: the admin's and Swagger
+        # UI's scripts set styles through the DOM (element.style), which CSP does not govern.
+        "style-src": [_SELF],
+        # data: for the small images the admin's and Swagger UI's stylesheets inline.
+        "img-src": [_SELF, "data:"],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page uses these devices or APIs, so an
+# injected or third-party script cannot either. Lesson videos may go full screen.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+}
 
 # ------------------------------------------------------------------------------ database
 DATABASES = {
@@ -275,6 +318,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No validator badge: Swagger UI would send the schema's URL to validator.swagger.io in an
+    # image the Content-Security-Policy refuses (img-src), and the docs are meant to work offline.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
