@@ -1,7 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import TokenView
 from courses.api.views import CourseViewSet, EnrollmentViewSet, LessonViewSet, OrderViewSet
 from marketing.api.views import (
     CampaignViewSet,
@@ -42,6 +42,6 @@ router.register("me/referral-links", ReferralLinkViewSet, basename="referral-lin
 router.register("me/referral-credits", ReferralCreditViewSet, basename="referral-credit")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -85,3 +85,37 @@ class ScopedRateThrottle(FixedWindowMixin, throttling.ScopedRateThrottle):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return super().allow_request(request, view)
+
+
+def peek(key: str, *, window: int, cache=default_cache) -> tuple[int, int]:
+    """Return (count, seconds left) of `key` in the current fixed window, counting nothing."""
+    now = time.time()
+    start = int(now // window) * window
+    return cache.get(f"rl:{key}:{start}", 0), max(1, int(start + window - now + 0.999))
+
+
+class FailedLoginThrottle(ScopedRateThrottle):
+    """Refuse a client that failed `login` too often in the window; only failures count.
+
+    The view calls `record_failure` when credentials are wrong, so a learner who signs in
+    correctly from a shared address is never held back by the attempts that succeeded.
+    """
+
+    def _applies(self, request, view) -> bool:
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return False
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        return self.rate is not None and self.key is not None
+
+    def allow_request(self, request, view) -> bool:
+        if not self._applies(request, view):
+            return True
+        count, self._wait = peek(self.key, window=self.duration, cache=self.cache)
+        return count < self.num_requests
+
+    def record_failure(self, request, view) -> None:
+        if self._applies(request, view):
+            hit(self.key, limit=self.num_requests, window=self.duration, cache=self.cache)

@@ -1,50 +1,55 @@
 """Marketing's part in the courses order flow: coupons, bundles and attribution at checkout."""
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from courses.hooks import CheckoutExtension
+from courses.hooks import Adjustment, CheckoutExtension, Quote
 from courses.models import Course, Order
 
-from ..attribution import Touches
+from ..attribution import Touches, read_touches
 from ..models import (
     BundlePurchase,
     CouponRedemption,
     OrderAttribution,
 )
+from .bundles import bundle_offer
+from .coupons import coupon_discount, coupon_redeem, coupon_release, coupons_release
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from accounts.models import User
 
-
-from .bundles import bundle_offer
-from .coupons import coupon_discount, coupon_redeem, coupon_release
+COUPON, BUNDLE = "coupon", "bundle"
 
 
 class MarketingCheckout(CheckoutExtension):
     """Plugs coupons and campaign attribution into the courses order flow."""
 
     def context_from_request(self, request: "HttpRequest") -> Mapping[str, Any]:
-        from ..attribution import read_touches
-
         return {"coupon_code": request.POST.get("coupon", "").strip(), "touches": read_touches(request)}
 
-    def discount(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> Decimal:
+    def adjustments(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> tuple[Adjustment, ...]:
         # No stacking: a coupon the learner typed wins; otherwise a bundle price applies by itself.
         if code := context.get("coupon_code"):
-            return coupon_discount(code=code, learner=learner, course=course)[1]
+            coupon, discount = coupon_discount(code=code, learner=learner, course=course)
+            return (Adjustment(kind=COUPON, amount=discount, refs={"coupon": coupon.pk}),)
         offer = bundle_offer(learner=learner, course=course)
-        return offer.discount if offer else Decimal("0")
+        if offer is None:
+            return ()
+        refs = {"campaign": offer.campaign_id, "paired_order": offer.paired_order_id}
+        return (Adjustment(kind=BUNDLE, amount=offer.discount, refs=refs),)
 
-    def order_created(self, *, order: Order, context: Mapping[str, Any]) -> None:
-        if code := context.get("coupon_code"):
-            coupon, discount = coupon_discount(code=code, learner=order.learner, course=order.course)
-            CouponRedemption.objects.create(coupon=coupon, order=order, learner=order.learner, discount=discount)
-        elif order.discount and (offer := bundle_offer(learner=order.learner, course=order.course)):
-            BundlePurchase.objects.create(campaign=offer.campaign, first_order=offer.paired_order, second_order=order)
+    def order_created(self, *, order: Order, quote: Quote, context: Mapping[str, Any]) -> None:
+        # What the quote priced is recorded as such: nothing is computed again here.
+        if coupon := quote.adjustment(COUPON):
+            CouponRedemption.objects.create(
+                coupon_id=coupon.refs["coupon"], order=order, learner=order.learner, discount=coupon.amount
+            )
+        elif bundle := quote.adjustment(BUNDLE):
+            BundlePurchase.objects.create(
+                campaign_id=bundle.refs["campaign"], first_order_id=bundle.refs["paired_order"], second_order=order
+            )
         touches: Touches = (context.get("touches") or Touches()).within_window()
         if touches.last is not None:
             first = touches.first or touches.last
@@ -67,3 +72,7 @@ class MarketingCheckout(CheckoutExtension):
     def order_cancelled(self, *, order: Order) -> None:
         coupon_release(order=order)
         BundlePurchase.objects.filter(second_order=order).delete()  # the first course may pair again
+
+    def orders_cancelled(self, *, order_ids: list[int]) -> None:
+        coupons_release(order_ids=order_ids)
+        BundlePurchase.objects.filter(second_order_id__in=order_ids).delete()

@@ -125,4 +125,9 @@ def coupon_redeem(*, order: Order) -> None:
 
 
 def coupon_release(*, order: Order) -> None:
-    CouponRedemption.objects.filter(order=order).update(status=CouponRedemption.Status.RELEASED)
+    coupons_release(order_ids=[order.pk])
+
+
+def coupons_release(*, order_ids: list[int]) -> int:
+    """Give back the coupon uses of unpaid orders (cancelled or expired): one UPDATE."""
+    return CouponRedemption.objects.filter(order_id__in=order_ids).update(status=CouponRedemption.Status.RELEASED)

@@ -5,6 +5,7 @@ Every value that differs between machines is read from the environment here, in 
 SQLite for data and Celery's filesystem transport for jobs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
     "jobs",
     "courses",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "marketing.middleware.AttributionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out flagged by its backend into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "platform_site.urls"
@@ -121,6 +125,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force lock-out (page login, admin login, API token): this many failures lock the account
+# and, separately, the client address, for AXES_COOLOFF_MINUTES after the last failure.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "platform_site.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Password-reset e-mails one address receives in an hour; requests beyond are accepted silently.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courses:my-learning"
 LOGOUT_REDIRECT_URL = "home"
@@ -242,6 +262,8 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="120/min") or None,
         "user": env("API_THROTTLE_USER", default="1200/min") or None,
         "survey": env("API_THROTTLE_SURVEY", default="20/hour") or None,
+        # Failed token requests per client (successful ones are not counted).
+        "login": env("API_THROTTLE_LOGIN", default="20/hour") or None,
     },
     "EXCEPTION_HANDLER": "platform_site.exceptions.api_exception_handler",
     # drf-spectacular's, documenting the error answers and anonymous reads too.
