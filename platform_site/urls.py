@@ -11,6 +11,7 @@ from . import views
 
 admin.site.site_header = _("Course platform administration")
 admin.site.site_title = _("Course platform")
+handler404 = views.page_not_found
 
 urlpatterns = [
     path("", home, name="home"),

@@ -5,15 +5,26 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
 
 logger = logging.getLogger(__name__)
 
 # A readiness probe runs every few seconds: a dependency that does not answer in this long is down.
 PROBE_TIMEOUT_SECONDS = 2
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A path no URL matches: the API's error shape under /api/ (programs read JSON), else the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"message": str(NotFound.default_detail), "code": NotFound.default_code, "extra": {}}, status=404
+        )
+    return defaults.page_not_found(request, exception)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -3,6 +3,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from courses import selectors
+from platform_site.schema import AnonymousReads
 
 
 class IsCourseManager(BasePermission):
@@ -15,7 +16,7 @@ class CanRefundOrders(BasePermission):
         return bool(request.user.is_authenticated and request.user.has_perm("courses.refund_order"))
 
 
-class ReadOnlyOrModelPermissions(DjangoModelPermissions):
+class ReadOnlyOrModelPermissions(AnonymousReads, DjangoModelPermissions):
     """Anyone reads; writes need the model's add/change/delete permission.
 
     DRF's DjangoModelPermissionsOrAnonReadOnly builds the view's queryset on every request, reads

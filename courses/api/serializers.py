@@ -3,6 +3,7 @@ from rest_framework.reverse import reverse
 
 from courses import hooks, selectors
 from courses.models import Course, Enrollment, Lesson, Order, Partner
+from platform_site.schema import NullInResponses
 
 
 class PartnerSerializer(serializers.ModelSerializer):
@@ -33,8 +34,14 @@ class CourseSerializer(serializers.ModelSerializer):
         return {**super().get_fields(), **hooks.course_fields()}
 
 
+class LessonBodyField(NullInResponses, serializers.CharField):
+    """A lesson's text: null when the caller may not read it yet (see LessonSerializer)."""
+
+
 class LessonSerializer(serializers.ModelSerializer):
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
+    body_zh = LessonBodyField(required=False, allow_blank=True)
+    body_en = LessonBodyField(required=False, allow_blank=True)
     locked = serializers.SerializerMethodField()
 
     class Meta:
@@ -83,7 +90,8 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class EnrollmentSerializer(serializers.ModelSerializer):
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
-    order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    # Null for a free course's enrollment.
+    order = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
 
     class Meta:
         model = Enrollment

@@ -11,6 +11,7 @@ from marketing.models import (
     OrderAttribution,
     TrackedLink,
 )
+from platform_site.api import ModelSerializer
 
 
 class CampaignPartnerSerializer(serializers.ModelSerializer):
@@ -21,7 +22,7 @@ class CampaignPartnerSerializer(serializers.ModelSerializer):
         fields = ["partner", "side", "share_percent"]
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(ModelSerializer):
     knowledge_courses = serializers.SlugRelatedField(
         slug_field="slug", many=True, queryset=Course.objects.all(), required=False
     )
@@ -58,7 +59,7 @@ class TrackedLinkSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(link.get_absolute_url()) if request else link.get_absolute_url()
 
 
-class CouponSerializer(serializers.ModelSerializer):
+class CouponSerializer(ModelSerializer):
     courses = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Course.objects.all(), required=False)
 
     class Meta:
@@ -108,7 +109,7 @@ class CampaignScoreSerializer(serializers.ModelSerializer):
 
 
 class ScoreCalculatorSerializer(serializers.Serializer):
-    """Each input optional; a score is computed for each complete set of its inputs."""
+    """Each input optional; a score is computed for each complete set of its inputs (none for `{}`)."""
 
     d_k = serializers.FloatField(required=False, min_value=0, max_value=1)
     d_a = serializers.FloatField(required=False, min_value=0, max_value=1)
@@ -126,8 +127,6 @@ class ScoreCalculatorSerializer(serializers.Serializer):
             for name in names:
                 if given and name not in data:
                     errors[name] = [_("Give this too: it completes the pair.")]
-        if not data:
-            raise serializers.ValidationError(_("Give d_k and d_a, r_k and r_a, or e."))
         if errors:
             raise serializers.ValidationError(errors)
         return data
@@ -137,3 +136,8 @@ class ScoreResultSerializer(serializers.Serializer):
     f = serializers.FloatField(required=False)
     g = serializers.FloatField(required=False)
     h = serializers.FloatField(required=False)
+
+
+class RefreshQueuedSerializer(serializers.Serializer):
+    campaign = serializers.SlugField()
+    queued = serializers.BooleanField()

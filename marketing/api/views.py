@@ -15,6 +15,7 @@ from marketing import scores, selectors, services, tasks
 from marketing.models import Campaign, CampaignScore, Channel, Coupon, OrderAttribution, TrackedLink
 from platform_site.api import ModelPermissionsWithView
 from platform_site.queueing import enqueue
+from platform_site.schema import UNAVAILABLE
 
 from .serializers import (
     CampaignScoreSerializer,
@@ -24,6 +25,7 @@ from .serializers import (
     ReferralCreditSerializer,
     ReferralLinkCreateSerializer,
     ReferralLinkSerializer,
+    RefreshQueuedSerializer,
     ScoreCalculatorSerializer,
     ScoreResultSerializer,
     TrackedLinkSerializer,
@@ -57,7 +59,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
             return Response({"computed_at": None, "figures": None})
         return Response({"computed_at": snapshot.computed_at, "figures": snapshot.data})
 
-    @extend_schema(request=None, responses={202: None})
+    @extend_schema(request=None, responses={202: RefreshQueuedSerializer, 503: UNAVAILABLE})
     @action(detail=True, methods=["post"], url_path="refresh-stats")
     def refresh_stats(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
@@ -71,7 +73,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
         history = CampaignScoreSerializer(campaign.scores.all()[:100], many=True).data
         return Response({"current": history[0] if history else None, "history": history})
 
-    @extend_schema(request=None, responses={202: None})
+    @extend_schema(request=None, responses={202: RefreshQueuedSerializer, 503: UNAVAILABLE})
     @action(detail=True, methods=["post"], url_path="scores/refresh")
     def refresh_scores(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()

@@ -39,7 +39,7 @@ class TrainingCorpusSerializer(serializers.ModelSerializer):
 
 
 class TrainingJobSerializer(serializers.ModelSerializer):
-    model_version = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    model_version = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = TrainingJob
@@ -60,7 +60,7 @@ class TaggingJobCreateSerializer(serializers.Serializer):
 
 
 class TaggingJobSerializer(serializers.ModelSerializer):
-    model_version = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    model_version = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = TaggingJob

@@ -310,7 +310,8 @@ REST_FRAMEWORK = {
         "login": env("API_THROTTLE_LOGIN", default="20/hour") or None,
     },
     "EXCEPTION_HANDLER": "platform_site.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the error answers and anonymous reads too.
+    "DEFAULT_SCHEMA_CLASS": "platform_site.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Course platform API",
