@@ -44,6 +44,26 @@ def tracked_link_campaign_channel(code: str) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
+def running_campaigns(*, course: Any = None) -> list[Campaign]:
+    """Running campaigns, newest first; with `course`, only those promoting it (one query)."""
+    campaigns = Campaign.objects.running()
+    if course is not None:
+        campaigns = campaigns.filter(Q(knowledge_courses=course) | Q(art_courses=course)).distinct()
+    return list(campaigns.order_by("-starts_at")[:3])
+
+
+def campaign_offers(*, campaign: Campaign) -> dict[str, Any]:
+    """What the landing page offers now: the campaign's valid coupons and its open surveys (two queries)."""
+    from django.utils import timezone
+
+    from surveys.models import Survey
+
+    now = timezone.now()
+    coupons = campaign.coupons.filter(valid_from__lte=now, valid_until__gt=now).order_by("valid_until", "code")
+    surveys = Survey.objects.filter(campaign=campaign, opens_at__lte=now, closes_at__gt=now).order_by("closes_at")
+    return {"coupons": list(coupons), "surveys": list(surveys)}
+
+
 def campaign_list() -> QuerySet[Campaign]:
     return Campaign.objects.prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses", "channels")
 

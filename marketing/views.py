@@ -4,6 +4,7 @@ import qrcode
 import qrcode.image.svg
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -40,7 +41,7 @@ def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def campaign_landing(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaign_list().exclude(status=Campaign.Status.DRAFT), slug=slug)
-    referral = qr = None
+    referral = None
     if request.user.is_authenticated and campaign.status == Campaign.Status.RUNNING:
         try:
             link = services.referral_link_for(learner=request.user, campaign=campaign)
@@ -48,8 +49,12 @@ def campaign_landing(request: HttpRequest, slug: str) -> HttpResponse:
             link = None
         if link:
             referral = request.build_absolute_uri(link.get_absolute_url())
-            qr = qr_svg(referral)
-    context = {"campaign": campaign, "referral_url": referral, "referral_qr": qr}
+    # What is shared: the learner's referral link when there is one, else the page itself.
+    share_url = referral or request.build_absolute_uri(reverse("marketing:campaign", args=[campaign.slug]))
+    context = {
+        "campaign": campaign, "referral_url": referral, "share_url": share_url, "share_qr": qr_svg(share_url),
+        **selectors.campaign_offers(campaign=campaign),
+    }  # fmt: skip
     return render(request, "marketing/campaign_landing.html", context)
 
 

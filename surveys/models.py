@@ -103,6 +103,8 @@ class Choice(models.Model):
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
     # Choosing it shows the question's demand dimension ("yes, I would take such a course").
     shows_want = models.BooleanField(_("shows the want"), default=False)
+    # "Not interested" and the like: on a multiple-choice question it cannot be ticked with another choice.
+    exclusive = models.BooleanField(_("excludes the other choices"), default=False)
 
     label = Translated("label")
 

@@ -12,6 +12,13 @@ def survey_get(*, slug: str) -> Survey | None:
     return Survey.objects.filter(slug=slug).first()
 
 
+def survey_answered(*, survey: Survey, respondent: Any) -> bool:
+    """Whether this learner has answered already (anonymous visitors never have, as far as we know)."""
+    if respondent is None:
+        return False
+    return Response.objects.filter(survey=survey, respondent=respondent).exists()
+
+
 def survey_list() -> QuerySet[Survey]:
     return Survey.objects.prefetch_related("questions__choices").select_related("campaign")
 

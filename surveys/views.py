@@ -21,6 +21,8 @@ def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     if request.GET.get("done"):
         return render(request, "surveys/survey_done.html", {"survey": survey})
+    if selectors.survey_answered(survey=survey, respondent=user):  # say so before a blank form
+        return render(request, "surveys/survey_done.html", {"survey": survey, "already": True})
     try:
         services.check_survey_open(survey=survey, respondent=user)
     except ApplicationError as error:

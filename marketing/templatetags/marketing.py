@@ -14,3 +14,9 @@ def referral_summary(context: dict[str, Any]) -> dict[str, Any]:
     """The learner's referral links and the paid orders they brought (for "my learning")."""
     request = context["request"]
     return {"request": request, **selectors.referral_summary(learner=request.user)}
+
+
+@register.inclusion_tag("marketing/_campaign_links.html")
+def campaign_links(course: Any = None) -> dict[str, Any]:
+    """Links to the running campaigns: all of them (home), or those promoting `course` (its page)."""
+    return {"campaigns": selectors.running_campaigns(course=course)}

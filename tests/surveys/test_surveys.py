@@ -168,3 +168,47 @@ def test_nps_is_promoters_minus_detractors():
         )
     summary = selectors.survey_results(survey=survey)["summaries"][3]
     assert summary["nps"] == 25.0  # (2 promoters - 1 detractor) / 4
+
+
+def _subjects_question(survey: Survey):
+    from surveys.models import Choice, Question
+
+    question = Question.objects.create(survey=survey, position=4, text_zh="想学哪些", kind="multiple", required=False)
+    art = Choice.objects.create(question=question, position=1, label_zh="艺术", label_en="Art")
+    none = Choice.objects.create(
+        question=question, position=2, label_zh="都不感兴趣", label_en="Not interested", exclusive=True
+    )
+    return question, art, none
+
+
+def test_an_exclusive_choice_is_refused_with_another_at_its_field(client):
+    survey = SurveyFactory()
+    question, art, none = _subjects_question(survey)
+    data = form_data(survey) | {f"q{question.pk}": [str(art.pk), str(none.pk)]}
+    response = client.post(survey.get_absolute_url(), data)
+    assert response.status_code == 400
+    assert "“都不感兴趣”不能与其他答案同时选择。" in response.context["form"].errors[f"q{question.pk}"]
+    assert not Response.objects.exists()
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert f'data-exclusive="{none.pk}"' in page and "js/survey.js" in page
+    assert client.post(survey.get_absolute_url(), data | {f"q{question.pk}": [str(none.pk)]}).status_code == 302
+
+
+def test_scales_have_end_labels_in_the_page_language(client):
+    survey = SurveyFactory()
+    likert = survey.questions.get(position=1)
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert f'data-testid="q{likert.pk}-ends"><span>完全不同意</span><span>完全同意</span>' in page
+    client.cookies["django_language"] = "en"
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert "<span>Strongly disagree</span><span>Strongly agree</span>" in page
+
+
+def test_a_learner_who_answered_is_told_so_before_the_form(client, django_user_model):
+    survey = SurveyFactory()
+    user = django_user_model.objects.create_user(username="ans", password="pw-12345-long")
+    client.force_login(user)
+    assert client.post(survey.get_absolute_url(), form_data(survey)).status_code == 302
+    page = client.get(survey.get_absolute_url()).content.decode()
+    assert 'data-testid="survey-already"' in page and "send my answers" not in page.lower()
+    assert "idempotency_key" not in page
