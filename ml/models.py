@@ -110,7 +110,9 @@ class ModelVersion(models.Model):
 
 
 class TaggingJob(MlJob):
-    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="tagging_jobs")
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.CASCADE, related_name="tagging_jobs", verbose_name=_("model version")
+    )
     # Empty: every published course.
     course_ids = models.JSONField(_("courses"), default=list, blank=True)
     tagged = models.PositiveIntegerField(_("courses tagged"), default=0)
