@@ -37,9 +37,7 @@ def _add_field_errors(form: forms.Form, error: ApplicationError) -> None:
 def _limited(limit: Limit, label: str) -> forms.Field:
     """A number field with the one definition's bounds and default (ml/training_config.py)."""
     field = forms.IntegerField if limit.kind is int else forms.FloatField
-    return field(
-        label=label, initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high)
-    )
+    return field(label=label, initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
 
 
 # The training sources' codes are the API's (ml/training_config.py); the form shows their names.

@@ -162,7 +162,6 @@ def admin_urls() -> dict[str, str]:
     return urls
 
 
-
 def test_admin_pages_in_chinese_show_no_english(client, demo):
     client.force_login(User.objects.get(username="manager"))
     client.cookies["django_language"] = "zh-hans"

@@ -5,31 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('courses', '0005_price_not_negative_validator'),
-        ('marketing', '0006_surveys_moved_out'),
+        ("courses", "0005_price_not_negative_validator"),
+        ("marketing", "0006_surveys_moved_out"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='campaignpartner',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partner_shares', to='marketing.campaign', verbose_name='campaign'),
+            model_name="campaignpartner",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="partner_shares",
+                to="marketing.campaign",
+                verbose_name="campaign",
+            ),
         ),
         migrations.AlterField(
-            model_name='campaignpartner',
-            name='partner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='campaign_shares', to='courses.partner', verbose_name='partner'),
+            model_name="campaignpartner",
+            name="partner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="campaign_shares",
+                to="courses.partner",
+                verbose_name="partner",
+            ),
         ),
         migrations.AlterField(
-            model_name='channel',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='marketing.campaign', verbose_name='campaign'),
+            model_name="channel",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="channels",
+                to="marketing.campaign",
+                verbose_name="campaign",
+            ),
         ),
         migrations.AlterField(
-            model_name='trackedlink',
-            name='channel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='marketing.channel', verbose_name='channel'),
+            model_name="trackedlink",
+            name="channel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="links",
+                to="marketing.channel",
+                verbose_name="channel",
+            ),
         ),
     ]

@@ -148,9 +148,7 @@ def validate_site_path(value: str) -> None:
 class TrackedLink(models.Model):
     """A short link (/r/<code>/) that counts visits for a channel; with a referrer, a learner's own."""
 
-    channel = models.ForeignKey(
-        Channel, on_delete=models.CASCADE, related_name="links", verbose_name=_("channel")
-    )
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="links", verbose_name=_("channel"))
     code = models.SlugField(_("code"), max_length=32, unique=True, default=new_code)
     target_path = models.CharField(_("target path"), max_length=300, default="/", validators=[validate_site_path])
     referrer = models.ForeignKey(

@@ -35,9 +35,7 @@ def _stats_refresh_after_commit(*, order: Order) -> None:
     this process, not queued, so it does not depend on the broker; `robust` keeps a failure here
     from turning a paid order into an error (the periodic refresh catches up).
     """
-    campaign_id = (
-        OrderAttribution.objects.filter(order=order).values_list("last_campaign_id", flat=True).first()
-    )
+    campaign_id = OrderAttribution.objects.filter(order=order).values_list("last_campaign_id", flat=True).first()
     if campaign_id is None:
         return
 
