@@ -170,7 +170,12 @@ class TrainingJobAdmin(admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):
         # Live view of a running job: the page reloads itself until the job ends.
         job = self.get_object(request, object_id)
-        extra = {"refresh_seconds": 5 if job is not None and not job.is_finished else None, **(extra_context or {})}
+        extra = {
+            "refresh_seconds": 5 if job is not None and not job.is_finished else None,
+            # A report, not a form: nothing on it is saved (cancelling is the list's action).
+            "show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
+            **(extra_context or {}),
+        }  # fmt: skip
         return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(description=_("progress"))
