@@ -27,6 +27,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_campaigns
+	$(BIN)/python manage.py seed_demo_ml
 	scripts/run-local
 
 ## Run the whole test suite against PostgreSQL and Redis on this machine (override the URLs to move);

@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -99,7 +99,17 @@ class CourseAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         return super().get_queryset(request).prefetch_related("partners")
 
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, **kwargs)
+        if "slug" in form.base_fields:
+            # Left empty, the course service derives it (a Chinese manager may give no English title).
+            form.base_fields["slug"].required = False
+            form.base_fields["slug"].help_text = _("Leave empty to derive it from the English title.")
+        return form
+
     def save_model(self, request: HttpRequest, obj: Course, form: forms.ModelForm, change: bool) -> None:
+        if not obj.slug:
+            obj.slug = services.course_slug_derive(title_en=obj.title_en, title_zh=obj.title_zh)
         super().save_model(request, obj, form, change)
         if not change or set(form.changed_data) & set(services.COURSE_TEXT_FIELDS):
             hooks.course_text_changed([obj.pk])

@@ -1,5 +1,6 @@
 """Writes of the courses domain: publishing, checkout, payment, refund, enrollment."""
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError, Conflict
@@ -28,6 +30,7 @@ ORDER_EXPIRY_BATCH = 1000
 
 # What the skill tagger reads: a change to these fires hooks.course_text_changed.
 COURSE_TEXT_FIELDS = ("title_zh", "title_en", "description_zh", "description_en")
+SLUG_BASE_LENGTH = 70  # of the slug field's 80, leaving room for a "-<n>" suffix
 COURSE_FIELDS = (
     "slug", "title_zh", "title_en", "description_zh", "description_en", "track", "level",
     "language", "price", "currency", "cover",
@@ -46,9 +49,27 @@ def check_course_partners(*, partners: list[Partner] | None) -> None:
 
 
 @transaction.atomic
+def course_slug_derive(*, title_en: str, title_zh: str) -> str:
+    """Return a slug no course has yet: from the English title, else a short hash of the Chinese one.
+
+    A Chinese manager often leaves the English title empty; slugify() drops every Chinese
+    character, and a transliteration would need a dictionary, so `course-<hash>` it is.
+    """
+    base = slugify(title_en)[:SLUG_BASE_LENGTH].strip("-")
+    if not base:
+        base = "course-" + hashlib.sha256(title_zh.encode()).hexdigest()[:8]
+    taken = set(Course.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def course_create(*, partners: list[Partner], **fields: Any) -> Course:
     check_course_partners(partners=partners)
     course = Course(**{key: value for key, value in fields.items() if key in COURSE_FIELDS})
+    if not course.slug:
+        course.slug = course_slug_derive(title_en=course.title_en, title_zh=course.title_zh)
     course.full_clean()
     course.save()
     course.partners.set(partners)

@@ -6,8 +6,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -33,28 +34,42 @@ def _add_field_errors(form: forms.Form, error: ApplicationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _limited(limit: Limit) -> forms.Field:
+def _limited(limit: Limit, label: str) -> forms.Field:
     """A number field with the one definition's bounds and default (ml/training_config.py)."""
     field = forms.IntegerField if limit.kind is int else forms.FloatField
-    return field(initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
+    return field(label=label, initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
+
+
+# The training sources' codes are the API's (ml/training_config.py); the form shows their names.
+SOURCE_LABELS = {
+    "corpus": _("shipped corpus"),
+    "lexicon": _("skill lexicon"),
+    "reviewed": _("skills reviewed by managers"),
+}
 
 
 class TrainingJobForm(forms.ModelForm):
     """What a manager chooses for a fine-tune; the service checks it like an API request."""
 
     base_model = forms.ChoiceField(
-        choices=lambda: [(name, name) for name in allowed_base_models()], initial=lambda: settings.ML_BASE_MODEL
+        label=_("base model"),
+        choices=lambda: [(name, name) for name in allowed_base_models()],
+        initial=lambda: settings.ML_BASE_MODEL,
     )
-    epochs = _limited(EPOCHS)
-    learning_rate = _limited(LEARNING_RATE)
-    batch_size = _limited(BATCH_SIZE)
-    sources = forms.MultipleChoiceField(choices=[(s, s) for s in SOURCES], initial=list(SOURCES),
+    epochs = _limited(EPOCHS, _("epochs"))
+    learning_rate = _limited(LEARNING_RATE, _("learning rate"))
+    batch_size = _limited(BATCH_SIZE, _("batch size"))
+    sources = forms.MultipleChoiceField(label=_("training data"), initial=list(SOURCES),
+                                        choices=[(s, SOURCE_LABELS.get(s, s)) for s in SOURCES],
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
     corpora = forms.ModelMultipleChoiceField(
-        queryset=TrainingCorpus.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("imported corpora"), queryset=TrainingCorpus.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Imported files to train on as well (admin → training corpora)."),
     )  # fmt: skip
-    activate = forms.BooleanField(required=False, help_text=_("Make the new version active when training succeeds."))
+    activate = forms.BooleanField(
+        label=_("activate"), required=False, help_text=_("Make the new version active when training succeeds.")
+    )
 
     class Meta:
         model = TrainingJob
@@ -76,9 +91,11 @@ class TrainingCorpusForm(forms.ModelForm):
         model = TrainingCorpus
         fields = ["name", "file"]
         help_texts = {
+            # Column names and JSON keys are codes the file must use as they are: set apart as code.
             "file": _(
-                "CSV with columns id,title,description,skills,domain,source (skills ;-separated; silver spans), "
-                'or JSONL, one {"text": ..., "spans": [{"start", "end", "type"}]} a line (gold spans).'
+                "CSV with columns <code>id,title,description,skills,domain,source</code> (skills ;-separated; "
+                'silver spans), or JSONL, one <code>{"text": ..., "spans": [{"start", "end", "type"}]}</code> '
+                "a line (gold spans)."
             )
         }
 
@@ -125,9 +142,11 @@ class TrainingJobAdmin(admin.ModelAdmin):
     list_display = ["id", "status", "progress_bar", "epoch", "best_f1", "device", "created_at", "model_version"]
     list_filter = ["status"]
     actions = ["cancel"]
+    # A job's page is a report: the worker and the job services own every field of it.
     readonly_fields = [
-        "status", "progress_bar", "epoch", "metrics", "dataset", "params", "error", "device",
-        "heartbeat_at", "attempts", "model_version", "created_at", "started_at", "finished_at",
+        "status", "progress_bar", "epoch", "metrics_table", "dataset", "params", "error", "device",
+        "queued_at", "heartbeat_at", "attempts", "cancel_requested", "idempotency_key", "created_by",
+        "model_version", "created_at", "started_at", "finished_at",
     ]  # fmt: skip
 
     def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
@@ -139,6 +158,9 @@ class TrainingJobAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj else []
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj else super().get_fields(request, obj)
+
     def save_model(self, request: HttpRequest, obj: TrainingJob, form: forms.Form, change: bool) -> None:
         if change:
             return
@@ -148,12 +170,43 @@ class TrainingJobAdmin(admin.ModelAdmin):
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):
         # Live view of a running job: the page reloads itself until the job ends.
         job = self.get_object(request, object_id)
-        extra = {"refresh_seconds": 5 if job is not None and not job.is_finished else None, **(extra_context or {})}
+        extra = {
+            "refresh_seconds": 5 if job is not None and not job.is_finished else None,
+            # A report, not a form: nothing on it is saved (cancelling is the list's action).
+            "show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
+            **(extra_context or {}),
+        }  # fmt: skip
         return super().change_view(request, object_id, form_url, extra)
 
     @admin.display(description=_("progress"))
     def progress_bar(self, job: TrainingJob) -> str:
         return _progress(job)
+
+    @admin.display(description=_("metrics so far"))
+    def metrics_table(self, job: TrainingJob) -> str:
+        if not job.metrics:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    row.get("epoch", i + 1),
+                    _number(row.get("loss")),
+                    _number(row.get("precision")),
+                    _number(row.get("recall")),
+                    _number(row.get("f1")),
+                    _number(row.get("per_type", {}).get("KNOWLEDGE", {}).get("f1")),
+                    _number(row.get("per_type", {}).get("ART", {}).get("f1")),
+                )
+                for i, row in enumerate(job.metrics)
+            ),
+        )
+        return format_html(
+            '<table data-testid="metrics"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>F1</th>'
+            "<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("epoch"), _("loss"), _("precision"), _("recall"), _("knowledge F1"), _("art F1"), rows,
+        )  # fmt: skip
 
     @admin.display(description=_("best dev F1"))
     def best_f1(self, job: TrainingJob) -> str:
@@ -162,6 +215,10 @@ class TrainingJobAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cancel selected jobs"), permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[TrainingJob]) -> None:
         _cancel_all(self, request, queryset)
+
+
+def _number(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, int | float) else "-"
 
 
 def _cancel_all(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: QuerySet) -> None:
@@ -181,7 +238,7 @@ class TaggingJobForm(forms.ModelForm):
     unless another is picked."""
 
     courses = forms.ModelMultipleChoiceField(
-        queryset=Course.objects.order_by("title_zh"), required=False,
+        label=_("courses"), queryset=Course.objects.order_by("title_zh"), required=False,
         widget=FilteredSelectMultiple(_("courses"), is_stacked=False),
         help_text=_("None chosen: every published course."),
     )  # fmt: skip
@@ -257,12 +314,29 @@ class ModelVersionAdmin(admin.ModelAdmin):
         return version.metrics.get("per_type", {}).get("ART", {}).get("f1")
 
     @admin.action(description=_("Activate (and re-tag the catalogue)"), permissions=["change"])
-    def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
+    def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> HttpResponse | None:
         if queryset.count() != 1:
             self.message_user(request, _("Choose exactly one version."), messages.ERROR)
-            return
-        services.model_version_activate(version=queryset.get())
+            return None
+        version = queryset.get()
+        active = ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).first()
+        scores_lower = active is not None and (version.metrics.get("f1") or 0) < (active.metrics.get("f1") or 0)
+        if scores_lower and request.POST.get("confirm") != "yes":
+            # Activation re-tags the whole catalogue: a worse model must be a choice, not a slip.
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Activate a version that scores lower?"),
+                "version": version,
+                "active": active,
+                "version_f1": self.f1(version),
+                "active_f1": self.f1(active),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/ml/modelversion/activate_confirm.html", context)
+        services.model_version_activate(version=version)
         self.message_user(request, _("Activated; the catalogue is being tagged again."))
+        return None
 
     @admin.action(description=_("Tag the catalogue with this version"), permissions=["change"])
     def tag_catalogue(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:

@@ -71,7 +71,12 @@ class TrainingJob(MlJob):
     metrics = models.JSONField(_("metrics so far"), default=list, blank=True)
     dataset = models.JSONField(_("dataset summary"), default=dict, blank=True)
     model_version = models.OneToOneField(
-        "ModelVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="training_job"
+        "ModelVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_job",
+        verbose_name=_("model version"),
     )
 
     class Meta(MlJob.Meta):
@@ -84,7 +89,7 @@ class TrainingJob(MlJob):
         ]
 
     def __str__(self) -> str:
-        return f"training #{self.pk} ({self.status})"
+        return str(_("training #%(pk)s (%(status)s)") % {"pk": self.pk, "status": self.get_status_display()})
 
 
 class ModelVersion(models.Model):
@@ -110,7 +115,9 @@ class ModelVersion(models.Model):
 
 
 class TaggingJob(MlJob):
-    model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="tagging_jobs")
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.CASCADE, related_name="tagging_jobs", verbose_name=_("model version")
+    )
     # Empty: every published course.
     course_ids = models.JSONField(_("courses"), default=list, blank=True)
     tagged = models.PositiveIntegerField(_("courses tagged"), default=0)
@@ -125,7 +132,7 @@ class TaggingJob(MlJob):
         ]
 
     def __str__(self) -> str:
-        return f"tagging #{self.pk} ({self.status})"
+        return str(_("tagging #%(pk)s (%(status)s)") % {"pk": self.pk, "status": self.get_status_display()})
 
 
 class CourseSkill(models.Model):

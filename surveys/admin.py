@@ -1,25 +1,21 @@
 """Survey admin: surveys with their questions, read-only responses, the results page and CSV."""
 
-import csv
 from collections.abc import Iterator
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from courses.admin import guarded
+from platform_site.csv_export import csv_response, local_time
 
 from . import selectors
 from .models import Answer, Choice, Question, Response, Survey
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _int(value: str | None) -> int | None:
@@ -42,6 +38,10 @@ def survey_results(request: HttpRequest, survey_id: int, model_admin: admin.Mode
     return TemplateResponse(request, "admin/surveys/survey_results.html", context)
 
 
+def yes_no(value: bool) -> str:
+    return str(_("yes") if value else _("no"))
+
+
 def survey_responses_csv(request: HttpRequest, survey_id: int) -> StreamingHttpResponse:
     survey = get_object_or_404(Survey, pk=survey_id)
     questions = list(survey.questions.all())
@@ -53,21 +53,21 @@ def survey_responses_csv(request: HttpRequest, survey_id: int) -> StreamingHttpR
         chosen = [choice.label_zh for choice in answer.choices.all()]
         return "; ".join(chosen) if chosen else (answer.text or ("" if answer.number is None else str(answer.number)))
 
-    def lines() -> Iterator[str]:
-        writer = csv.writer(_Echo())
-        yield writer.writerow(["response", "submitted_at", "respondent", "campaign", "channel", "wants_knowledge",
-                               "wants_art", *[f"{q.position}. {q.text_zh}" for q in questions]])  # fmt: skip
+    def lines() -> Iterator[list[object]]:
         for response in rows.iterator(chunk_size=500):
             by_question = {answer.question_id: answer for answer in response.answers.all()}
-            yield writer.writerow([
-                response.pk, response.submitted_at.isoformat(), response.respondent or "",
-                response.campaign.slug if response.campaign else "", response.channel.name if response.channel else "",
-                response.wants_knowledge, response.wants_art, *[value(by_question.get(q.pk)) for q in questions],
-            ])  # fmt: skip
+            yield [
+                response.pk, local_time(response.submitted_at), response.respondent or "",
+                response.campaign.name_zh if response.campaign else "",
+                response.channel.name if response.channel else "",
+                yes_no(response.wants_knowledge), yes_no(response.wants_art),
+                *[value(by_question.get(q.pk)) for q in questions],
+            ]  # fmt: skip
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{survey.slug}-responses.csv"'
-    return response
+    header = [_("response"), _("submitted at"), _("respondent"), _("campaign"), _("channel"),
+              _("wants knowledge content"), _("wants art training"),
+              *[f"{q.position}. {q.text_zh}" for q in questions]]  # fmt: skip
+    return csv_response(filename=f"{survey.slug}-responses.csv", header=header, rows=lines())
 
 
 class QuestionInline(admin.StackedInline):
@@ -112,16 +112,26 @@ class SurveyAdmin(admin.ModelAdmin):
         return format_html('<a href="{0}">{0}</a>', survey.get_absolute_url())
 
 
+def _yes_no(value: bool) -> str:
+    # Django's own boolean column writes alt="True"/"False", untranslated, on every language's page.
+    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
+    return format_html('<img src="{}" alt="{}">', icon, _("yes") if value else _("no"))
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "survey", "kind", "dimension", "required"]
+    list_display = ["__str__", "survey", "kind", "dimension", "is_required"]
     list_filter = ["survey", "kind", "dimension"]
     inlines = [ChoiceInline]
+
+    @admin.display(description=_("required"), ordering="required")
+    def is_required(self, question: Question) -> str:
+        return _yes_no(question.required)
 
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = ["survey", "respondent", "campaign", "channel", "wants_knowledge", "wants_art", "submitted_at"]
+    list_display = ["survey", "respondent", "campaign", "channel", "knowledge_wanted", "art_wanted", "submitted_at"]
     list_filter = ["survey", "campaign", "channel", "wants_knowledge", "wants_art"]
     list_select_related = ["survey", "respondent", "campaign", "channel"]
 
@@ -130,3 +140,11 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("wants knowledge content"), ordering="wants_knowledge")
+    def knowledge_wanted(self, response: Response) -> str:
+        return _yes_no(response.wants_knowledge)
+
+    @admin.display(description=_("wants art training"), ordering="wants_art")
+    def art_wanted(self, response: Response) -> str:
+        return _yes_no(response.wants_art)

@@ -72,7 +72,7 @@ class Question(models.Model):
         TEXT = "text", _("Free text")
         NUMBER = "number", _("Number")
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey"))
     position = models.PositiveIntegerField(_("position"))
     text_zh = models.CharField(_("question (Chinese)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
@@ -122,15 +122,30 @@ class Choice(models.Model):
 class Response(models.Model):
     """One submitted survey. The wants are derived once, at submission, for cheap aggregates."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"))
     respondent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="survey_responses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
+        verbose_name=_("respondent"),
     )
     campaign = models.ForeignKey(
-        "marketing.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+        "marketing.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("campaign"),
     )
     channel = models.ForeignKey(
-        "marketing.Channel", on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+        "marketing.Channel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("channel"),
     )
     # Who answered, for idempotency: "user:<id>" for a signed-in learner, "anon:<token>" for the
     # signed respondent cookie of an anonymous browser or API client. A key is unique only within

@@ -81,8 +81,12 @@ class Campaign(models.Model):
 class CampaignPartner(models.Model):
     """A partner's side in a campaign and its share of the campaign's net revenue."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partner_shares")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="campaign_shares")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="partner_shares", verbose_name=_("campaign")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="campaign_shares", verbose_name=_("partner")
+    )
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
     share_percent = models.DecimalField(
         _("revenue share (%)"),
@@ -107,7 +111,9 @@ class Channel(models.Model):
         USER_REFERRAL = "user_referral", _("User referral")
         OTHER = "other", _("Other")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="channels")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="channels", verbose_name=_("campaign")
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=120)
     cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2, default=Decimal("0"))
@@ -142,7 +148,7 @@ def validate_site_path(value: str) -> None:
 class TrackedLink(models.Model):
     """A short link (/r/<code>/) that counts visits for a channel; with a referrer, a learner's own."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="links")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="links", verbose_name=_("channel"))
     code = models.SlugField(_("code"), max_length=32, unique=True, default=new_code)
     target_path = models.CharField(_("target path"), max_length=300, default="/", validators=[validate_site_path])
     referrer = models.ForeignKey(

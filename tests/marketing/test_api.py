@@ -129,7 +129,9 @@ def test_dashboard_and_exports_show_attributed_orders(client, manager, learner):
     orders_csv = b"".join(
         client.get(reverse("admin:marketing_campaign_orders_csv", args=[campaign.pk])).streaming_content
     )
-    split_csv = client.get(reverse("admin:marketing_campaign_split_csv", args=[campaign.pk])).content.decode()
+    split_csv = b"".join(
+        client.get(reverse("admin:marketing_campaign_split_csv", args=[campaign.pk])).streaming_content
+    ).decode()
 
     assert str(order.number) in page and "<svg" in page
     assert str(order.number) in orders_csv.decode()

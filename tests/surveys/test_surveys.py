@@ -212,3 +212,26 @@ def test_a_learner_who_answered_is_told_so_before_the_form(client, django_user_m
     page = client.get(survey.get_absolute_url()).content.decode()
     assert 'data-testid="survey-already"' in page and "send my answers" not in page.lower()
     assert "idempotency_key" not in page
+def test_responses_csv_opens_in_a_chinese_spreadsheet(client, manager):
+    import csv
+    import io
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from surveys.models import Response
+
+    link = TrackedLinkFactory()
+    survey = SurveyFactory()
+    client.post(survey.get_absolute_url(), form_data(survey, likert=5, art="Yes", key="a", c=link.code))
+    client.force_login(manager)
+    client.cookies["django_language"] = "zh-hans"
+    body = b"".join(
+        client.get(reverse("admin:surveys_survey_responses_csv", args=[survey.pk])).streaming_content
+    ).decode("utf-8")
+    _header, row = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    response = Response.objects.get()
+    assert body.startswith("\ufeff")
+    assert row[1] == timezone.localtime(response.submitted_at).strftime("%Y-%m-%d %H:%M:%S")
+    assert row[3] == link.channel.campaign.name_zh  # a title, not the slug
+    assert link.channel.campaign.slug not in body

@@ -38,7 +38,7 @@ class Command(BaseCommand):
                 "starts_at": now - timedelta(days=3),
                 "ends_at": now + timedelta(days=28),
                 "budget": Decimal("20000"),
-                "goal": "300 paid orders",
+                "goal": "300 笔付费订单",
             },
         )
         campaign.knowledge_courses.set(Course.objects.filter(slug__in=["data-analysis-python", "business-writing"]))
@@ -50,8 +50,8 @@ class Command(BaseCommand):
             campaign=campaign, partner=art, defaults={"side": "art", "share_percent": Decimal("45")}
         )
         for kind, name, cost, code in [
-            (Channel.Kind.JOINT_EVENT, "线下联名展 Offline joint exhibition", "8000", "spring-expo"),
-            (Channel.Kind.CONTENT_COOPERATION, "公众号联合推文 Co-written articles", "3000", "spring-post"),
+            (Channel.Kind.JOINT_EVENT, "线下联名展", "8000", "spring-expo"),
+            (Channel.Kind.CONTENT_COOPERATION, "公众号联合推文", "3000", "spring-post"),
         ]:
             channel, _ = Channel.objects.update_or_create(
                 campaign=campaign, kind=kind, defaults={"name": name, "cost": Decimal(cost)}
