@@ -67,3 +67,9 @@ def as_user(api_client, learner, other_learner, manager):
         return api_client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _protected_media(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Lesson media that tests write stays out of the checkout.
+    settings.PROTECTED_MEDIA_ROOT = tmp_path_factory.mktemp("protected-media")

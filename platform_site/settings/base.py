@@ -142,6 +142,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# ------------------------------------------------------------------------------ lesson media
+# Lesson media and attachments: a storage of their own, outside MEDIA_ROOT (never public).
+PROTECTED_MEDIA_ROOT = Path(env("PROTECTED_MEDIA_ROOT", default=str(BASE_DIR / "protected-media")))
+STORAGES["protected"] = {"BACKEND": "courses.media.storage.ProtectedFileSystemStorage"}
+# Uploads larger than this go to a temporary file, not memory: a 2 GB video streams to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A media job refuses longer files (a whole day of video is an upload mistake).
+MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=4 * 3600)
+# Lifetime of a signed media URL; the player renews its URLs well before they expire.
+MEDIA_URL_MAX_AGE_SECONDS = env.int("MEDIA_URL_MAX_AGE_SECONDS", default=600)
+# Who sends the bytes once Django has checked access: "django" (embedded default, Range aware),
+# "x-accel-redirect" (nginx: internal location MEDIA_ACCEL_PREFIX), "x-sendfile" (Apache, lighttpd)
+# or "redirect" (to the storage's own, e.g. presigned object-storage, URL).
+MEDIA_SERVE_MODE = env("MEDIA_SERVE_MODE", default="django")
+MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
+
+# ------------------------------------------------------------------------------ learning
+# Share of a video or audio lesson a learner must have watched for it to count as done.
+LEARNING_COMPLETE_RATIO = env.float("LEARNING_COMPLETE_RATIO", default=0.9)
+
 # ------------------------------------------------------------------------------ e-mail
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -164,7 +184,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Exact names win over patterns: the reaper is bookkeeping for any worker, the rest needs a GPU.
-CELERY_TASK_ROUTES = {"ml.tasks.reap_stale_jobs_task": {"queue": "default"}, "ml.tasks.*": {"queue": "gpu"}}
+CELERY_TASK_ROUTES = {
+    "ml.tasks.reap_stale_jobs_task": {"queue": "default"},
+    "ml.tasks.*": {"queue": "gpu"},
+    # Transcoding holds a CPU for minutes: its own queue keeps receipts and bookkeeping moving.
+    "courses.tasks.media_process_task": {"queue": "media"},
+}
 # Job state lives in database rows, never in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it ends, and one a dying worker drops is redelivered.
