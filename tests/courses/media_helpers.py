@@ -29,3 +29,16 @@ def truncated(source: Path, share: float = 0.5) -> Path:
     data = source.read_bytes()
     target.write_bytes(data[: int(len(data) * share)])
     return target
+
+
+def installed_media(lesson, data: bytes = bytes(range(256)) * 4096, duration: float = 60.0):
+    """Give a lesson media rows whose rendition holds `data` (no transcode: for serving tests)."""
+    from django.core.files.base import ContentFile
+
+    from courses.models import LessonMedia, MediaRendition
+
+    media = LessonMedia.objects.create(lesson=lesson, duration_seconds=duration)
+    media.poster.save("poster.jpg", ContentFile(b"\xff\xd8poster"), save=True)
+    rendition = MediaRendition(media=media, label="360p", content_type="video/mp4", height=360, size=len(data))
+    rendition.file.save("360p.mp4", ContentFile(data), save=True)
+    return media
