@@ -45,4 +45,5 @@ router.register("me/referral-credits", ReferralCreditViewSet, basename="referral
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include(router.urls)),
+    path("", include("learning.api.urls")),
 ]

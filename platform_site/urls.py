@@ -15,6 +15,7 @@ admin.site.site_title = _("Course platform")
 urlpatterns = [
     path("", home, name="home"),
     path("", include("courses.urls")),
+    path("", include("learning.urls")),
     path("", include("marketing.urls")),
     path("accounts/", include("accounts.urls")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),

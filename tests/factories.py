@@ -38,6 +38,7 @@ def manager_group() -> Group:
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
             ("ml", "0002_ml_permissions"),
+            ("learning", "0002_learning_permissions"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
