@@ -93,7 +93,7 @@ def media_process(
         except ffmpeg.MediaError as error:
             logger.info("Lesson %s: media %s failed: %s", lesson.pk, source_name, error)
             raise MediaFailed(failure_message(error), code=error.code) from error
-        return media_install(
+        media = media_install(
             lesson=lesson,
             kind=kind,
             duration=renditions[0].duration,
@@ -101,6 +101,9 @@ def media_process(
             poster=poster,
             source_name=Path(source_name).name,
         )
+    # The original goes once its renditions are in place (a failed job keeps it, to retry).
+    transaction.on_commit(partial(_delete_files, [source_name]))
+    return media
 
 
 def media_install(

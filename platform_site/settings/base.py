@@ -299,4 +299,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # fpdf2's font subsetting logs every table it touches at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
