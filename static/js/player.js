@@ -137,19 +137,26 @@
   media.addEventListener("timeupdate", function () {
     var t = media.currentTime;
     if (!media.paused && !media.seeking) {
-      if (segment && t >= lastTime && t - lastTime <= CONTINUOUS_GAP * Math.max(1, media.playbackRate)) {
+      var continuous = t >= lastTime && t - lastTime <= CONTINUOUS_GAP * Math.max(1, media.playbackRate);
+      if (segment && continuous) {
         segment[1] = t;
       } else {
         closeSegment();
-        segment = [t, t];
+        // Playing on from where the last update (or a seek) left it: the stretch began there.
+        segment = [continuous ? lastTime : t, t];
       }
       dirty = true;
     }
     lastTime = t;
   });
   media.addEventListener("seeking", function () { closeSegment(); dirty = true; });
+  media.addEventListener("seeked", function () { lastTime = media.currentTime; });
   media.addEventListener("pause", function () { closeSegment(); flush(false); });
-  media.addEventListener("ended", function () { closeSegment(); flush(false); });
+  media.addEventListener("ended", function () {
+    if (segment && media.duration) segment[1] = media.duration; // the last update comes a little before the end
+    closeSegment();
+    flush(false);
+  });
 
   function report() {
     var ranges = pending.slice();
