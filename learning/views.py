@@ -78,7 +78,11 @@ def certificate_download(request: HttpRequest, serial: str) -> HttpResponse:
     if certificate.is_revoked:
         messages.error(request, _("This certificate was revoked."))
         return redirect(certificate)
-    pdf = render_pdf(certificate=certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url()))
+    try:
+        pdf = render_pdf(certificate=certificate, verify_url=request.build_absolute_uri(certificate.get_absolute_url()))
+    except ApplicationError as error:  # no CJK font on this server
+        messages.error(request, error.message)
+        return redirect(certificate.course)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
     return response

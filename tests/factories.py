@@ -35,6 +35,7 @@ def manager_group() -> Group:
     if created:
         migrations = [
             ("courses", "0002_course_managers_group"),
+            ("courses", "0006_lesson_media_permissions"),
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
             ("ml", "0002_ml_permissions"),

@@ -158,17 +158,17 @@ def upload_save(*, lesson: Lesson, upload: UploadedFile | IO[bytes], name: str =
     return protected_storage().save(f"uploads/lesson-{lesson.pk}/{filename}", File(upload, name=filename))
 
 
+def attachment_kind(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".pdf":
+        return LessonAttachment.Kind.PDF
+    return LessonAttachment.Kind.IMAGE if suffix in IMAGE_SUFFIXES else LessonAttachment.Kind.FILE
+
+
 def attachment_create(
     *, lesson: Lesson, upload: UploadedFile, title_zh: str, title_en: str = "", position: int = 0
 ) -> LessonAttachment:
-    suffix = Path(upload.name or "").suffix.lower()
-    kind = (
-        LessonAttachment.Kind.PDF
-        if suffix == ".pdf"
-        else LessonAttachment.Kind.IMAGE
-        if suffix in IMAGE_SUFFIXES
-        else LessonAttachment.Kind.FILE
-    )
+    kind = attachment_kind(upload.name or "")
     attachment = LessonAttachment(
         lesson=lesson, title_zh=title_zh, title_en=title_en, kind=kind, size=upload.size or 0, position=position
     )
