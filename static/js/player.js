@@ -14,7 +14,16 @@
   var progressUrl = root.getAttribute("data-progress");
   var urlsUrl = root.getAttribute("data-urls");
   var resume = parseFloat(root.getAttribute("data-resume") || "0");
-  var urls = JSON.parse(document.getElementById("player-urls").textContent);
+  // The first URLs come in the page (no inline script: the site's CSP forbids it); later ones
+  // from the renewal endpoint, which answers the same shape.
+  var urls = { expires_in: parseInt(root.getAttribute("data-expires") || "600", 10), sources: [] };
+  if (quality) {
+    for (var o = 0; o < quality.options.length; o++) {
+      urls.sources.push({ label: quality.options[o].value, url: quality.options[o].getAttribute("data-url") });
+    }
+  } else {
+    urls.sources.push({ label: root.getAttribute("data-label"), url: media.getAttribute("src") });
+  }
   var urlsAt = Date.now();
   var FLUSH_EVERY_MS = 15000;
   var CONTINUOUS_GAP = 2.0; // seconds between two timeupdates that still count as one watched stretch
@@ -129,6 +138,8 @@
   var segment = null; // [start, end] of the stretch being watched now
   var lastTime = 0;
   var dirty = false;
+  var changes = 0; // bumped with every change, so that an answer to an older report keeps newer changes
+  function changed() { dirty = true; changes++; }
 
   function closeSegment() {
     if (segment && segment[1] > segment[0]) pending.push([segment[0], segment[1]]);
@@ -145,11 +156,11 @@
         // Playing on from where the last update (or a seek) left it: the stretch began there.
         segment = [continuous ? lastTime : t, t];
       }
-      dirty = true;
+      changed();
     }
     lastTime = t;
   });
-  media.addEventListener("seeking", function () { closeSegment(); dirty = true; });
+  media.addEventListener("seeking", function () { closeSegment(); changed(); });
   media.addEventListener("seeked", function () { lastTime = media.currentTime; });
   media.addEventListener("pause", function () { closeSegment(); flush(false); });
   media.addEventListener("ended", function () {
@@ -164,7 +175,7 @@
     var form = new FormData();
     form.append("csrfmiddlewaretoken", csrf);
     form.append("report", JSON.stringify({ position: media.currentTime, watched: ranges, at: Date.now() }));
-    return { form: form, sent: pending.length };
+    return { form: form, sent: pending.length, changes: changes };
   }
   function flush(leaving) {
     if (!progressUrl || (!dirty && !pending.length)) return;
@@ -179,7 +190,7 @@
       .then(function (response) {
         if (!response.ok) return;
         pending.splice(0, r.sent); // reports are idempotent: a lost answer only resends the same ranges
-        dirty = false;
+        if (changes === r.changes) dirty = false;
         return response.json().then(function (data) {
           if (data.completed && status) status.textContent = status.getAttribute("data-completed");
         });
