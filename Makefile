@@ -13,6 +13,11 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
+# axe-core for the accessibility checks of the browser tests (pinned in package.json).
+node_modules/axe-core/axe.min.js: package.json
+	npm install --silent --no-audit --no-fund
+	touch $@
+
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
@@ -26,7 +31,7 @@ run: $(VENV)/.runtime
 
 ## Run the whole test suite against PostgreSQL and Redis on this machine (override the URLs to move);
 ## installs Debian's Chromium for the browser tests when it is missing.
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/axe-core/axe.min.js
 	scripts/install-browser
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -47,4 +52,4 @@ bench-scores: $(VENV)/.dev
 	$(BIN)/python bench/scores.py
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles
+	rm -rf $(VENV) var db.sqlite3 staticfiles node_modules

@@ -97,8 +97,9 @@ def loop_counts(campaign_ids: list[int]) -> dict:
     from django.db.models import Count, Q
 
     from courses.models import Order
-    from marketing.models import Campaign, Channel, OrderAttribution, Response, Visit
+    from marketing.models import Campaign, Channel, OrderAttribution, Visit
     from marketing.selectors import ScoreCounts
+    from surveys.models import Response
 
     result = {}
     for campaign in Campaign.objects.filter(pk__in=campaign_ids):
@@ -157,7 +158,8 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from marketing import selectors, services
-    from marketing.models import Answer, Campaign
+    from marketing.models import Campaign
+    from surveys.models import Answer
 
     fast_times = []
     for _ in range(args.repeat):

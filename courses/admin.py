@@ -1,15 +1,17 @@
 from collections.abc import Callable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from platform_site.exceptions import ApplicationError
 
-from . import services
+from . import hooks, services
 from .models import Course, Enrollment, Lesson, Order, Partner, Payment
 
 T = TypeVar("T")
@@ -32,6 +34,39 @@ def apply_service(
             model_admin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
     if succeeded:
         model_admin.message_user(request, done(succeeded), messages.SUCCESS)
+
+
+def add_field_errors(form: forms.Form, error: ApplicationError) -> None:
+    """Show a service's per-field refusal beside its fields on an admin form (on the form where none fits)."""
+    fields = error.extra.get("fields") or {None: [error.message]}
+    for field, errors in fields.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def service_checked_form(check: Callable[[dict], None]) -> type[forms.ModelForm]:
+    """A ModelForm whose clean() runs a service's check on the cleaned data, errors at their fields."""
+
+    class ServiceCheckedForm(forms.ModelForm):
+        def clean(self) -> dict:
+            data = super().clean()
+            try:
+                check(data)
+            except ApplicationError as error:
+                add_field_errors(self, error)
+            return data
+
+    return ServiceCheckedForm
+
+
+def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponse]) -> Callable:
+    """Wrap an extra admin page: admin login, then the model's view permission, as its change list."""
+
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        if not model_admin.has_view_permission(request):
+            raise PermissionDenied
+        return view(request, pk)
+
+    return model_admin.admin_site.admin_view(wrapped)
 
 
 @admin.register(Partner)
@@ -66,6 +101,11 @@ class CourseAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Course]:
         return super().get_queryset(request).prefetch_related("partners")
+
+    def save_model(self, request: HttpRequest, obj: Course, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or set(form.changed_data) & set(services.COURSE_TEXT_FIELDS):
+            hooks.course_text_changed([obj.pk])
 
     @admin.action(description=_("Publish selected courses"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:

@@ -5,7 +5,8 @@ campaign attribution) register a `CheckoutExtension` from their AppConfig.ready(
 every registered extension at each step; an extension refuses a step by raising ApplicationError.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,44 @@ if TYPE_CHECKING:
     from courses.models import Course, Order
 
 
+@dataclass(frozen=True)
+class Adjustment:
+    """One amount an extension takes off a price, with what it needs to record it later.
+
+    `kind` names it ("coupon", "bundle"); `refs` holds the ids of what grants it (the coupon; the
+    campaign and the paired order), read back by the same extension in order_created.
+    """
+
+    kind: str
+    amount: Decimal
+    refs: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The price of one course for one learner at checkout, computed once and stored as priced."""
+
+    list_price: Decimal
+    currency: str
+    adjustments: tuple[Adjustment, ...] = ()
+
+    def __post_init__(self) -> None:
+        if any(adjustment.amount < 0 for adjustment in self.adjustments):
+            raise ValueError("An adjustment takes an amount off; it never adds one.")
+
+    @property
+    def discount(self) -> Decimal:
+        """What the adjustments take off together, never more than the list price."""
+        return min(sum((a.amount for a in self.adjustments), Decimal(0)), self.list_price)
+
+    @property
+    def total(self) -> Decimal:
+        return self.list_price - self.discount
+
+    def adjustment(self, kind: str) -> Adjustment | None:
+        return next((a for a in self.adjustments if a.kind == kind), None)
+
+
 class CheckoutExtension:
     """Override the steps you take part in; every default does nothing."""
 
@@ -24,12 +63,12 @@ class CheckoutExtension:
         """Return what this extension needs from the checkout request (form fields, cookies)."""
         return {}
 
-    def discount(self, *, learner: "User", course: "Course", context: Mapping[str, Any]) -> Decimal:
-        """Return the amount to take off the course price (raise to refuse the checkout)."""
-        return Decimal("0")
+    def adjustments(self, *, learner: "User", course: "Course", context: Mapping[str, Any]) -> tuple[Adjustment, ...]:
+        """Return what this extension takes off the course price (raise to refuse the checkout)."""
+        return ()
 
-    def order_created(self, *, order: "Order", context: Mapping[str, Any]) -> None:
-        """Record what the new order owes to this extension (same transaction as the order)."""
+    def order_created(self, *, order: "Order", quote: Quote, context: Mapping[str, Any]) -> None:
+        """Record what the new order owes to this extension, as `quote` priced it (same transaction)."""
 
     def payment_starting(self, *, order: "Order") -> None:
         """Check the order may still be paid as priced (raise to refuse)."""
@@ -39,6 +78,13 @@ class CheckoutExtension:
 
     def order_cancelled(self, *, order: "Order") -> None:
         """Release what an unpaid order held (cancelled by the learner, or expired)."""
+
+    def orders_cancelled(self, *, order_ids: list[int]) -> None:
+        """Release what many expired orders held, in bulk (override: the default goes one by one)."""
+        from courses.models import Order
+
+        for order in Order.objects.filter(pk__in=order_ids):
+            self.order_cancelled(order=order)
 
     def order_refunded(self, *, order: "Order") -> None:
         """Take back what a refunded order earned."""
@@ -54,6 +100,16 @@ def register(extension: CheckoutExtension) -> None:
 
 def extensions() -> tuple[CheckoutExtension, ...]:
     return tuple(_extensions)
+
+
+def checkout_quote(*, learner: "User", course: "Course", context: Mapping[str, Any]) -> Quote:
+    """Price `course` for `learner`: its list price less every extension's adjustments."""
+    adjustments = tuple(
+        adjustment
+        for extension in _extensions
+        for adjustment in extension.adjustments(learner=learner, course=course, context=context)
+    )
+    return Quote(list_price=course.price, currency=course.currency, adjustments=adjustments)
 
 
 def checkout_context(request: "HttpRequest") -> dict[str, Any]:
@@ -99,3 +155,33 @@ def prefetch_course_fields(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
     for _, prefetch in _course_fields.values():
         queryset = prefetch(queryset)
     return queryset
+
+
+# Called with the ids of courses whose text (title, description) changed or became public.
+CourseTextChanged = Callable[[list[int]], None]
+_course_text_changed: list[CourseTextChanged] = []
+
+
+def register_course_text_changed(callback: CourseTextChanged) -> None:
+    """Have `callback` told (after commit) when courses' text changes: the skill tagger re-reads it."""
+    if callback not in _course_text_changed:
+        _course_text_changed.append(callback)
+
+
+def course_text_changed(course_ids: Sequence[int]) -> None:
+    """Tell the registered callbacks, once the current transaction commits (so that they see the
+    text as saved), that these courses' title or description changed, or that they were published.
+    Fired by the services (and the admin) that write that text; a price-only edit does not."""
+    from django.db import transaction
+
+    ids = sorted(set(course_ids))
+    for callback in _course_text_changed:
+        # robust: the course is saved; a failing listener (a broker that is down) is logged only.
+        transaction.on_commit(_later(callback, ids), robust=True)
+
+
+def _later(callback: CourseTextChanged, ids: list[int]) -> Callable[[], None]:
+    def notify() -> None:  # a named function: Django's robust on_commit logs its __qualname__
+        callback(ids)
+
+    return notify

@@ -2,9 +2,11 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .i18n import Translated
@@ -80,7 +82,10 @@ class Course(models.Model):
     language = models.CharField(
         _("teaching language"), max_length=16, choices=Language.choices, default=Language.CHINESE
     )
-    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    # The validator shows "not negative" at the field; the constraint holds it for every writer.
+    price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     cover = models.ImageField(_("cover image"), upload_to="courses/covers/", blank=True)
@@ -120,6 +125,15 @@ class Course(models.Model):
     @property
     def is_free(self) -> bool:
         return self.price == 0
+
+    @property
+    def cover_url(self) -> str:
+        """The uploaded cover, else the co-branded one drawn for the active language."""
+        if self.cover:
+            return self.cover.url
+        from .covers import cover_key  # Pillow is needed only where a cover is shown
+
+        return f"{reverse('courses:cover', args=[self.slug, get_language() or 'zh-hans'])}?v={cover_key(self)}"
 
 
 class Lesson(models.Model):

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from .models import Course, Enrollment, Lesson, Order
+from .models import Course, Enrollment, Lesson, Order, Partner
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -67,3 +67,27 @@ def enrollment_list(*, user: "User") -> QuerySet[Enrollment]:
     if not user.has_perm("courses.view_enrollment"):
         enrollments = enrollments.filter(learner=user)
     return enrollments
+
+
+def partner_list() -> QuerySet[Partner]:
+    return Partner.objects.all()
+
+
+def published_course(*, slug: str) -> Course | None:
+    return Course.objects.published().filter(slug=slug).first()
+
+
+def pending_order(*, learner: "User | AnonymousUser", course: Course) -> Order | None:
+    """The learner's order of `course` waiting for payment, if any."""
+    if not learner.is_authenticated:
+        return None
+    return Order.objects.filter(learner=learner, course=course, status=Order.Status.PENDING).first()
+
+
+def learner_order(*, learner: "User", number: object) -> Order | None:
+    """One of the learner's own orders by its number (another learner's order is not found)."""
+    return Order.objects.select_related("course").filter(number=number, learner=learner).first()
+
+
+def learner_recent_orders(*, learner: "User", limit: int = 50) -> QuerySet[Order]:
+    return Order.objects.filter(learner=learner).select_related("course")[:limit]

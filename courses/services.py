@@ -3,8 +3,6 @@
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from decimal import Decimal
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError, Conflict
+from platform_site.queueing import enqueue_on_commit
 
 from . import hooks, tasks
 from .models import Course, Enrollment, Order, Partner, Payment
@@ -27,6 +26,8 @@ logger = logging.getLogger(__name__)
 # Stale orders expired per sweep; the periodic task runs again soon for the rest.
 ORDER_EXPIRY_BATCH = 1000
 
+# What the skill tagger reads: a change to these fires hooks.course_text_changed.
+COURSE_TEXT_FIELDS = ("title_zh", "title_en", "description_zh", "description_en")
 COURSE_FIELDS = (
     "slug", "title_zh", "title_en", "description_zh", "description_en", "track", "level",
     "language", "price", "currency", "cover",
@@ -34,17 +35,31 @@ COURSE_FIELDS = (
 
 
 # ------------------------------------------------------------------------------ catalogue
+def check_course_partners(*, partners: list[Partner] | None) -> None:
+    """Refuse a course without a partner: someone must teach it and share its revenue."""
+    if partners is not None and not list(partners):
+        raise ApplicationError(
+            _("A course needs at least one partner."),
+            code="invalid",
+            extra={"fields": {"partners": [_("A course needs at least one partner.")]}},
+        )
+
+
 @transaction.atomic
 def course_create(*, partners: list[Partner], **fields: Any) -> Course:
+    check_course_partners(partners=partners)
     course = Course(**{key: value for key, value in fields.items() if key in COURSE_FIELDS})
     course.full_clean()
     course.save()
     course.partners.set(partners)
+    hooks.course_text_changed([course.pk])
     return course
 
 
 @transaction.atomic
 def course_update(*, course: Course, partners: list[Partner] | None = None, **fields: Any) -> Course:
+    text_before = [getattr(course, name) for name in COURSE_TEXT_FIELDS]
+    check_course_partners(partners=partners)
     for key, value in fields.items():
         if key in COURSE_FIELDS:
             setattr(course, key, value)
@@ -52,6 +67,8 @@ def course_update(*, course: Course, partners: list[Partner] | None = None, **fi
     course.save()
     if partners is not None:
         course.partners.set(partners)
+    if [getattr(course, name) for name in COURSE_TEXT_FIELDS] != text_before:
+        hooks.course_text_changed([course.pk])
     return course
 
 
@@ -61,6 +78,7 @@ def course_publish(*, course: Course) -> Course:
     course.status = Course.Status.PUBLISHED
     course.published_at = course.published_at or timezone.now()
     course.save(update_fields=["status", "published_at", "updated_at"])
+    hooks.course_text_changed([course.pk])  # its text is public now: readers (the tagger) start on it
     return course
 
 
@@ -126,14 +144,11 @@ def order_checkout(
     if course.is_free:
         raise ApplicationError(_("This course is free; enroll directly."), code="course_is_free")
     _check_can_enroll(learner=learner, course=course)
-    discount = min(
-        sum((ext.discount(learner=learner, course=course, context=context) for ext in hooks.extensions()), Decimal(0)),
-        course.price,
-    )
+    quote = hooks.checkout_quote(learner=learner, course=course, context=context)
 
     open_order = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
     if open_order and open_order.status == Order.Status.PENDING:
-        if open_order.discount == discount and open_order.list_price == course.price:
+        if open_order.discount == quote.discount and open_order.list_price == quote.list_price:
             return open_order, False
         order_cancel(order=open_order)  # repriced: a new coupon, or none, or a new course price
     try:
@@ -141,15 +156,15 @@ def order_checkout(
             order = Order.objects.create(
                 learner=learner,
                 course=course,
-                list_price=course.price,
-                discount=discount,
-                amount=course.price - discount,
-                currency=course.currency,
+                list_price=quote.list_price,
+                discount=quote.discount,
+                amount=quote.total,
+                currency=quote.currency,
                 provider=get_provider().name,
                 idempotency_key=idempotency_key,
             )
             for extension in hooks.extensions():
-                extension.order_created(order=order, context=context)
+                extension.order_created(order=order, quote=quote, context=context)
         return order, True
     except IntegrityError:
         winner = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
@@ -186,19 +201,27 @@ def order_cancel(*, order: Order) -> Order:
 
 
 def order_expire_stale(*, now: "timezone.datetime | None" = None) -> int:
-    """Cancel pending orders older than ORDER_PENDING_TTL_MINUTES; return how many."""
+    """Cancel up to ORDER_EXPIRY_BATCH pending orders older than ORDER_PENDING_TTL_MINUTES; return how many.
+
+    In bulk, like saleor's `_expire_orders`: the ids of one batch are selected and locked (rows a
+    payment holds are skipped: it decides them), cancelled with one UPDATE, and the extensions
+    release what the whole batch held in one call. A constant number of queries per batch.
+    """
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.ORDER_PENDING_TTL_MINUTES)
-    stale = Order.objects.filter(status=Order.Status.PENDING, created_at__lt=cutoff)
-    # One by one, through order_cancel: extensions release what each order held (a coupon use).
-    expired = 0
-    for order in stale[:ORDER_EXPIRY_BATCH]:
-        try:
-            order_cancel(order=order)
-            expired += 1
-        except Conflict:  # paid in the meantime
-            continue
-    return expired
+    with transaction.atomic():
+        ids = list(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(status=Order.Status.PENDING, created_at__lt=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:ORDER_EXPIRY_BATCH]
+        )
+        if not ids:
+            return 0
+        Order.objects.filter(pk__in=ids).update(status=Order.Status.CANCELLED, cancelled_at=now)
+        for extension in hooks.extensions():
+            extension.orders_cancelled(order_ids=ids)
+    return len(ids)
 
 
 @transaction.atomic
@@ -240,8 +263,8 @@ def payment_confirm(*, notice: PaymentNotice) -> Order:
     _enrollment_activate(learner=order.learner, course=order.course, order=order)
     for extension in hooks.extensions():
         extension.order_paid(order=order)
-    # robust: a broker outage must not undo a payment; the periodic sweep sends the receipt later.
-    transaction.on_commit(partial(tasks.order_send_receipt_task.delay, order.pk), robust=True)
+    # A broker outage must not undo a payment or fail its callback: the periodic sweep sends the receipt later.
+    enqueue_on_commit(tasks.order_send_receipt_task, order.pk)
     return order
 
 

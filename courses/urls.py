@@ -8,6 +8,7 @@ app_name = "courses"
 urlpatterns = [
     path("courses/", views.catalogue, name="catalogue"),
     path("courses/<slug:slug>/", views.course_detail, name="detail"),
+    path("courses/<slug:slug>/cover/<str:language>.png", views.course_cover, name="cover"),
     path("courses/<slug:slug>/buy/", views.buy, name="buy"),
     path("courses/<slug:slug>/lessons/<int:position>/", views.lesson_detail, name="lesson"),
     path("courses/<slug:slug>/lessons/<int:position>/media/", media_views.media_urls, name="lesson-media-urls"),

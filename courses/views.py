@@ -2,12 +2,15 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -16,13 +19,20 @@ from django.views.decorators.http import require_GET, require_POST
 from platform_site.exceptions import ApplicationError
 
 from . import cache as catalogue_cache
-from . import hooks, selectors, services
+from . import covers, hooks, selectors, services
 from .filters import CourseFilter
 from .media import player
-from .models import Course, Order, Partner
+from .models import Course, Order
 from .payments.sandbox import SandboxProvider
 
 CATALOGUE_PAGE_SIZE = 12
+
+
+def _own_order(request: HttpRequest, number: uuid.UUID) -> Order:
+    order = selectors.learner_order(learner=request.user, number=number)
+    if order is None:
+        raise Http404
+    return order
 
 
 @require_GET
@@ -34,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             track: list(courses.filter(track=track)[:3])
             for track in (Course.Track.KNOWLEDGE, Course.Track.ART, Course.Track.CROSSOVER)
         },
-        "partners": Partner.objects.all(),
+        "partners": selectors.partner_list(),
     }
     return render(request, "courses/home.html", context)
 
@@ -67,9 +77,7 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (lesson, selectors.lesson_is_unlocked(lesson=lesson, user=request.user, enrolled=enrolled))
         for lesson in course.lessons.all()
     ]
-    pending = None
-    if request.user.is_authenticated:
-        pending = Order.objects.filter(learner=request.user, course=course, status=Order.Status.PENDING).first()
+    pending = selectors.pending_order(learner=request.user, course=course)
     context = {
         "course": course,
         "lessons": lessons,
@@ -84,7 +92,9 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def buy(request: HttpRequest, slug: str) -> HttpResponse:
-    course = get_object_or_404(Course.objects.published(), slug=slug)
+    course = selectors.published_course(slug=slug)
+    if course is None:
+        raise Http404
     key = request.POST.get("checkout_key", "")[:64]
     try:
         if course.is_free:
@@ -104,7 +114,7 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def order_pay(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
     """Go on to pay a pending order, after its price is checked again (a coupon may have run out)."""
-    order = get_object_or_404(Order.objects.select_related("course"), number=number, learner=request.user)
+    order = _own_order(request, number)
     try:
         return redirect(services.payment_start(order=order))
     except ApplicationError as error:
@@ -143,7 +153,7 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
 def my_learning(request: HttpRequest) -> HttpResponse:
     context = {
         "enrollments": selectors.learner_enrollments(learner=request.user),
-        "orders": Order.objects.filter(learner=request.user).select_related("course")[:50],
+        "orders": selectors.learner_recent_orders(learner=request.user),
     }
     return render(request, "courses/my_learning.html", context)
 
@@ -151,7 +161,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def order_cancel(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
-    order = get_object_or_404(Order, number=number, learner=request.user)
+    order = _own_order(request, number)
     try:
         services.order_cancel(order=order)
         messages.success(request, _("The order was cancelled."))
@@ -164,7 +174,7 @@ def order_cancel(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
 @login_required
 def sandbox_gateway(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
     """The sandbox gateway's hosted payment page (it would live on the gateway's own site)."""
-    order = get_object_or_404(Order.objects.select_related("course"), number=number, learner=request.user)
+    order = _own_order(request, number)
     if request.method == "POST":
         if request.POST.get("action") == "pay" and order.status == Order.Status.PENDING:
             provider = SandboxProvider()
@@ -195,3 +205,25 @@ def sandbox_notify(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         return JsonResponse({"message": error.message, "code": error.code, "extra": error.extra}, status=400)
     return JsonResponse({"order": str(order.number), "status": order.status})
+
+
+@require_GET
+def course_cover(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    """The co-branded cover of a course without an uploaded one (drawn once, then from storage)."""
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    try:
+        course = selectors.course_list(user=request.user).get(slug=slug)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+    with translation.override(language):
+        name, data = covers.cover_png(course)
+        fresh = request.GET.get("v") == covers.cover_key(course)
+    response: HttpResponse
+    if data is not None:
+        response = HttpResponse(data, content_type="image/png")
+    else:
+        response = FileResponse(default_storage.open(name), content_type="image/png")
+    # A URL with the current key never changes what it shows; an old or missing key may.
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=300"
+    return response

@@ -3,14 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MarketingConfig(AppConfig):
-    """Joint campaigns, attribution, surveys and campaign scores (built on top of `courses`)."""
+    """Joint campaigns, attribution, coupons, bundles and campaign scores (built on `courses` and `surveys`)."""
 
     name = "marketing"
     verbose_name = _("Marketing")
 
     def ready(self) -> None:
         from courses import hooks
+        from surveys import hooks as survey_hooks
 
+        from .selectors import tracked_link_campaign_channel
         from .services import MarketingCheckout
 
         hooks.register(MarketingCheckout())
+        survey_hooks.register_link_resolver(tracked_link_campaign_channel)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 
 from courses.models import Order
+from surveys.selectors import want_counts_by_campaign
 
 from .models import (
     Campaign,
@@ -17,7 +18,6 @@ from .models import (
     Channel,
     LearnerAttribution,
     OrderAttribution,
-    Response,
     TrackedLink,
     Visit,
 )
@@ -36,6 +36,12 @@ def campaign_channel_for_utm(utm: dict[str, str]) -> tuple[int, int | None] | No
 
 def tracked_link(*, code: str) -> TrackedLink | None:
     return TrackedLink.objects.select_related("channel__campaign").filter(code=code).first()
+
+
+def tracked_link_campaign_channel(code: str) -> tuple[int, int] | None:
+    """The campaign and channel ids of the link `code` (surveys attribute their responses with it)."""
+    row = TrackedLink.objects.filter(code=code).values_list("channel__campaign_id", "channel_id").first()
+    return (row[0], row[1]) if row else None
 
 
 def campaign_list() -> QuerySet[Campaign]:
@@ -192,19 +198,13 @@ class ScoreCounts:
 
 
 def campaign_score_counts(*, campaign_ids: list[int] | None = None) -> dict[int, ScoreCounts]:
-    """Return the counts behind every campaign's scores from eight aggregate queries in all."""
+    """Return the counts behind every campaign's scores from eight aggregate queries in all.
+
+    The survey answers are read through surveys' selectors: surveys owns them.
+    """
     campaigns = Campaign.objects.all() if campaign_ids is None else Campaign.objects.filter(pk__in=campaign_ids)
     ids = list(campaigns.values_list("pk", flat=True))
-    wants_k, wants_a = Q(wants_knowledge=True), Q(wants_art=True)
-    responses = {
-        r["campaign_id"]: r
-        for r in Response.objects.filter(campaign_id__in=ids)
-        .values("campaign_id")
-        .annotate(
-            n=Count("pk"), k=Count("pk", filter=wants_k), a=Count("pk", filter=wants_a),
-            either=Count("pk", filter=wants_k | wants_a),
-        )
-    }  # fmt: skip
+    responses = want_counts_by_campaign(campaign_ids=ids)
     reach, reach_by_channel = _reach(ids)
     paid = OrderAttribution.objects.filter(last_campaign_id__in=ids, order__status=Order.Status.PAID)
     by_side = defaultdict(dict)
@@ -264,49 +264,3 @@ def latest_scores() -> QuerySet[CampaignScore]:
         CampaignScore.objects.filter(campaign=OuterRef("campaign")).order_by("-computed_at", "-id").values("pk")[:1]
     )
     return CampaignScore.objects.filter(pk=Subquery(latest.values("pk")[:1])).select_related("campaign")
-
-
-def survey_results(*, survey: Any, campaign_id: int | None = None, channel_id: int | None = None) -> dict[str, Any]:
-    """Per-question summaries of a survey's responses (optionally of one campaign or channel):
-    counts per choice, count and mean of scales and numbers, the NPS, the latest free texts."""
-    from .models import Answer, Question
-
-    responses = Response.objects.filter(survey=survey)
-    if campaign_id:
-        responses = responses.filter(campaign_id=campaign_id)
-    if channel_id:
-        responses = responses.filter(channel_id=channel_id)
-    answers = Answer.objects.filter(response__in=responses)
-    chosen = {
-        row["choice_id"]: row["n"]
-        for row in Answer.choices.through.objects.filter(answer__in=answers).values("choice_id").annotate(n=Count("pk"))
-    }
-    numbers = {
-        row["question_id"]: row
-        for row in answers.filter(number__isnull=False)
-        .values("question_id")
-        .annotate(
-            n=Count("pk"), mean=Avg("number"),
-            promoters=Count("pk", filter=Q(number__gte=9)), detractors=Count("pk", filter=Q(number__lte=6)),
-        )
-    }  # fmt: skip
-    texts = defaultdict(list)
-    for row in answers.exclude(text="").order_by("-response__submitted_at").values("question_id", "text")[:500]:
-        if len(texts[row["question_id"]]) < 20:
-            texts[row["question_id"]].append(row["text"])
-    summaries = []
-    for question in survey.questions.prefetch_related("choices"):
-        summary: dict[str, Any] = {"question": question}
-        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-            counts = [(choice, chosen.get(choice.pk, 0)) for choice in question.choices.all()]
-            top = max([n for _, n in counts] + [1])
-            summary["choices"] = [(choice, n, round(100 * n / top, 1)) for choice, n in counts]
-        elif question.kind == Question.Kind.TEXT:
-            summary["texts"] = texts.get(question.pk, [])
-        else:
-            row = numbers.get(question.pk, {})
-            summary["count"], summary["mean"] = row.get("n", 0), row.get("mean")
-            if question.kind == Question.Kind.NPS and row.get("n"):
-                summary["nps"] = round(100 * (row["promoters"] - row["detractors"]) / row["n"], 1)
-        summaries.append(summary)
-    return {"responses": responses.count(), "summaries": summaries}

@@ -7,5 +7,4 @@ app_name = "marketing"
 urlpatterns = [
     path("r/<slug:code>/", views.tracked_link, name="tracked-link"),
     path("campaigns/<slug:slug>/", views.campaign_landing, name="campaign"),
-    path("surveys/<slug:slug>/", views.survey_answer, name="survey"),
 ]

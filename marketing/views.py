@@ -1,21 +1,17 @@
 """Learner-facing marketing pages: tracked links and campaign landing pages."""
 
-import uuid
-
 import qrcode
 import qrcode.image.svg
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from platform_site.exceptions import ApplicationError
 
 from . import attribution, selectors, services
-from .forms import SurveyForm
-from .models import Campaign, Survey
+from .models import Campaign
 
 
 @require_GET
@@ -24,12 +20,15 @@ def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
     link = selectors.tracked_link(code=code)
     if link is None:
         raise Http404
-    campaign = link.channel.campaign
-    if campaign.status == Campaign.Status.RUNNING:
-        visitor = attribution.visitor_id(request)
-        services.visit_record(link=link, visitor=visitor, user_agent=request.headers.get("User-Agent", ""))
-        hit = attribution.hit_now(campaign.pk, link.channel_id, link=link.pk, referrer=link.referrer_id)
-        attribution.remember(request, attribution.read_touches(request).add(hit))
+    before = attribution.read_touches(request)
+    touches = services.tracked_link_follow(
+        link=link,
+        visitor=lambda: attribution.visitor_id(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        touches=before,
+    )
+    if touches is not before:  # a visit of a running campaign: the cookie takes the new touch
+        attribution.remember(request, touches)
     target = link.target_path
     # The path was validated on save; checked again so that no stored value can leave the site.
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=set()) or not target.startswith("/"):
@@ -58,34 +57,3 @@ def qr_svg(text: str) -> str:
     """Return `text` as an inline SVG QR code, drawn here: no image service, no network."""
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return mark_safe(image.to_string(encoding="unicode"))
-
-
-def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
-    """The bilingual survey form. Validation messages sit next to their fields; nothing is lost."""
-    survey = get_object_or_404(Survey, slug=slug)
-    user = request.user if request.user.is_authenticated else None
-    if request.GET.get("done"):
-        return render(request, "marketing/survey_done.html", {"survey": survey})
-    try:
-        services.check_survey_open(survey=survey, respondent=user)
-    except ApplicationError as error:
-        status = 403 if error.code == "login_required" else 410
-        return render(request, "marketing/survey_closed.html", {"survey": survey, "error": error}, status=status)
-    initial = {"idempotency_key": uuid.uuid4().hex, "c": request.GET.get("c", "")[:32]}
-    form = SurveyForm(survey, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        client = request.META.get("REMOTE_ADDR", "")
-        if user is None and not services.anonymous_submission_allowed(client=client):
-            form.add_error(None, _("Too many answers from this network. Try again in an hour."))
-        else:
-            try:
-                services.survey_submit(
-                    survey=survey, respondent=user, answers=form.answers(),
-                    idempotency_key=form.cleaned_data["idempotency_key"], link_code=form.cleaned_data["c"],
-                )  # fmt: skip
-                return HttpResponseRedirect(f"{survey.get_absolute_url()}?done=1")
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-    return render(
-        request, "marketing/survey_form.html", {"survey": survey, "form": form}, status=400 if form.errors else 200
-    )

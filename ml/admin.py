@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from courses.models import Course
+from jobs.services import job_cancel
 from platform_site.exceptions import ApplicationError
 
 from . import services
 from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
-from .training_config import SOURCES, validated
+from .training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, SOURCES, Limit, allowed_base_models, validated
 
 
 @admin.register(SkillTerm)
@@ -32,13 +33,21 @@ def _add_field_errors(form: forms.Form, error: ApplicationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+def _limited(limit: Limit) -> forms.Field:
+    """A number field with the one definition's bounds and default (ml/training_config.py)."""
+    field = forms.IntegerField if limit.kind is int else forms.FloatField
+    return field(initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
+
+
 class TrainingJobForm(forms.ModelForm):
     """What a manager chooses for a fine-tune; the service checks it like an API request."""
 
-    base_model = forms.CharField(initial=lambda: settings.ML_BASE_MODEL, max_length=300)
-    epochs = forms.IntegerField(initial=6, min_value=1, max_value=100)
-    learning_rate = forms.FloatField(initial=5e-5, min_value=1e-7, max_value=1e-2)
-    batch_size = forms.IntegerField(initial=16, min_value=1, max_value=512)
+    base_model = forms.ChoiceField(
+        choices=lambda: [(name, name) for name in allowed_base_models()], initial=lambda: settings.ML_BASE_MODEL
+    )
+    epochs = _limited(EPOCHS)
+    learning_rate = _limited(LEARNING_RATE)
+    batch_size = _limited(BATCH_SIZE)
     sources = forms.MultipleChoiceField(choices=[(s, s) for s in SOURCES], initial=list(SOURCES),
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
     corpora = forms.ModelMultipleChoiceField(
@@ -159,7 +168,7 @@ def _cancel_all(model_admin: admin.ModelAdmin, request: HttpRequest, jobs: Query
     done = 0
     for job in jobs:
         try:
-            services.job_cancel(job=job)
+            job_cancel(job=job)
             done += 1
         except ApplicationError as error:
             model_admin.message_user(request, f"{job}: {error.message}", messages.WARNING)
@@ -241,11 +250,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("knowledge F1"))
     def knowledge_f1(self, version: ModelVersion) -> Any:
-        return version.metrics.get("per_type", {}).get("KNOWLEDGE", {}).get("f1-score")
+        return version.metrics.get("per_type", {}).get("KNOWLEDGE", {}).get("f1")
 
     @admin.display(description=_("art F1"))
     def art_f1(self, version: ModelVersion) -> Any:
-        return version.metrics.get("per_type", {}).get("ART", {}).get("f1-score")
+        return version.metrics.get("per_type", {}).get("ART", {}).get("f1")
 
     @admin.action(description=_("Activate (and re-tag the catalogue)"), permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
@@ -292,15 +301,15 @@ class CourseSkillAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: CourseSkill, form: forms.Form, change: bool) -> None:
-        # An edited span is a correction: keep the text in step with the offsets.
-        obj.text = CourseSkill.excerpt(services.course_texts(obj.course)[obj.language], obj.start, obj.end)
-        obj.review = CourseSkill.Review.CORRECTED
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data  # the form checked the span lies inside the text
+        services.course_skill_correct(skill=obj, start=data["start"], end=data["end"], type=data["type"])
 
     @admin.action(description=_("Accept selected skills"), permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[CourseSkill]) -> None:
-        queryset.update(review=CourseSkill.Review.ACCEPTED)
+        ids = queryset.values_list("pk", flat=True)
+        services.course_skills_review(skill_ids=ids, review=CourseSkill.Review.ACCEPTED)
 
     @admin.action(description=_("Reject selected skills"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[CourseSkill]) -> None:
-        queryset.update(review=CourseSkill.Review.REJECTED)
+        ids = queryset.values_list("pk", flat=True)
+        services.course_skills_review(skill_ids=ids, review=CourseSkill.Review.REJECTED)

@@ -2,6 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _tag_changed_courses(course_ids: list[int]) -> None:
+    from .services import courses_text_changed
+
+    courses_text_changed(course_ids=course_ids)
+
+
 class MlConfig(AppConfig):
     """The BERT skill tagger: training and tagging jobs that run on Celery `gpu` workers."""
 
@@ -10,21 +16,19 @@ class MlConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db import transaction
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete
 
-        from courses.models import Course
+        from courses import hooks
 
-        def tag_after_commit(sender: type, instance: Course, **kwargs: object) -> None:
-            from .services import course_changed
+        hooks.register_course_text_changed(_tag_changed_courses)
 
-            # After commit: the tagging job must see the course as it was saved.
-            transaction.on_commit(lambda: course_changed(course=instance))
+        from jobs import registry
 
-        # A signal: course edits come from the admin, the API and services alike. Held strongly
-        # (weak=False): a function defined here has no other reference and would be collected.
-        post_save.connect(tag_after_commit, sender=Course, dispatch_uid="ml-tag-course", weak=False)
+        from . import tasks
+        from .models import TaggingJob, TrainingCorpus, TrainingJob
 
-        from .models import TrainingCorpus
+        registry.register(TrainingJob, send=tasks.train_model_task.delay)
+        registry.register(TaggingJob, send=tasks.tag_courses_task.delay)
 
         def delete_corpus_file(sender: type, instance: TrainingCorpus, **kwargs: object) -> None:
             # The row is gone (admin, API or shell alike); its file in storage goes once that commits.
@@ -34,8 +38,6 @@ class MlConfig(AppConfig):
 
         import django_filters
         from django.utils.translation import gettext_lazy as _
-
-        from courses import hooks
 
         from .api.serializers import CourseTagsField
         from .selectors import filter_courses_by_skill, with_active_skills

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from ml.spans import ENTITY_TYPES, Example, Span, find_terms
+from ml.spans import ENTITY_TYPES, Example, Lexicon, Span, find_terms
 
 TRACKS = {"knowledge": "KNOWLEDGE", "art": "ART"}
 
@@ -115,8 +115,9 @@ def read_file(path: Path) -> list[Example]:
 
 def lexicon_examples(texts: Iterable[str], terms: dict[str, str]) -> Iterator[Example]:
     """Distant supervision: label every text by the lexicon; texts it finds nothing in are skipped."""
+    lexicon = Lexicon(terms)  # indexed once for all the texts
     for text in texts:
-        spans = find_terms(text, terms)
+        spans = lexicon.find(text)
         if spans:
             yield Example(text, tuple(spans))
 

@@ -1,9 +1,17 @@
 """Scoring predicted spans as the data README defines it: exact spans, and track accuracy."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from ml.spans import ENTITY_TYPES, Span
+
+
+class Scores(TypedDict):
+    """The platform's one shape of entity scores: per type and overall, in training and evaluation."""
+
+    precision: float
+    recall: float
+    f1: float
 
 
 def track_of(spans: Sequence[Span]) -> str:
@@ -14,11 +22,11 @@ def track_of(spans: Sequence[Span]) -> str:
     return max(totals, key=totals.get)
 
 
-def _prf(tp: int, predicted: int, gold: int) -> dict[str, float]:
+def _prf(tp: int, predicted: int, gold: int) -> Scores:
     precision = tp / predicted if predicted else 0.0
     recall = tp / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return Scores(precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4))
 
 
 def score(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], tracks: Sequence[str]) -> dict[str, Any]:

@@ -1,11 +1,14 @@
 """Run a model version over texts. Loaded lazily, once per worker process, never in the web process."""
 
 import logging
+import os
+import shutil
+import tempfile
 import threading
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import torch
 from django.conf import settings
@@ -13,6 +16,9 @@ from django.core.files.storage import default_storage
 
 from ml.decoding import TokenScores, decode
 from ml.spans import LABELS, Lexicon, Span
+
+if TYPE_CHECKING:
+    from ml.models import ModelVersion
 
 logger = logging.getLogger(__name__)
 # Windows per forward pass, sorted by length first so that each batch pads to similar lengths.
@@ -93,17 +99,32 @@ class Tagger:
         ]
 
 
-def local_dir(version: Any) -> Path:
-    """Unpack a version's artifact from storage into this machine's cache, once."""
+def local_dir(version: "ModelVersion") -> Path:
+    """Unpack a version's artifact from storage into this machine's cache, once.
+
+    Unpacked into a temporary folder beside the target and renamed into place (atomic on one
+    file system), so that another process never finds, and loads, a half-unpacked model."""
     target = Path(settings.ML_CACHE_DIR) / f"version-{version.pk}"
-    if not (target / "config.json").exists():
-        target.mkdir(parents=True, exist_ok=True)
+    if (target / "config.json").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    unpacking = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
         with default_storage.open(version.artifact.name, "rb") as stream, zipfile.ZipFile(stream) as archive:
-            archive.extractall(target)
+            archive.extractall(unpacking)
+        if target.exists() and not (target / "config.json").exists():
+            shutil.rmtree(target)  # left half-written by an unpacker before this rule; not loadable
+        try:
+            os.rename(unpacking, target)
+        except OSError:  # another process put it in place first: theirs is complete
+            if not (target / "config.json").exists():
+                raise
+    finally:
+        shutil.rmtree(unpacking, ignore_errors=True)
     return target
 
 
-def tagger_for(version: Any) -> Tagger:
+def tagger_for(version: "ModelVersion") -> Tagger:
     """The version's tagger, loaded once per process and kept for the next task."""
     with _lock:
         if version.pk not in _taggers:

@@ -1,26 +1,17 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
+from jobs.models import ACTIVE_STATUSES, Job, JobStatus
+
+__all__ = ["ACTIVE_STATUSES", "JobStatus"]  # re-exported: the ml API and admin name them
 
 
 class EntityType(models.TextChoices):
     KNOWLEDGE = "KNOWLEDGE", _("Knowledge skill")
     ART = "ART", _("Art skill")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Succeeded")
-    FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class SkillTerm(models.Model):
@@ -65,36 +56,16 @@ class TrainingCorpus(models.Model):
         return self.name
 
 
-class Job(models.Model):
-    """State of a long job, kept in its row: the UI and API never ask the result backend."""
+class MlJob(Job):
+    """A job of the GPU workers: it records the device it ran on."""
 
-    status = models.CharField(_("status"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    progress = models.FloatField(_("progress"), default=0.0)
-    error = models.TextField(_("error"), blank=True)
-    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=32, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    # When its task was last sent: a job queued long after that may have lost its message.
-    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Job.Meta):
         abstract = True
-        ordering = ["-created_at", "-id"]
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status not in ACTIVE_STATUSES
 
 
-class TrainingJob(Job):
+class TrainingJob(MlJob):
     params = models.JSONField(_("parameters"), default=dict)
     epoch = models.PositiveIntegerField(_("epoch"), default=0)
     metrics = models.JSONField(_("metrics so far"), default=list, blank=True)
@@ -103,7 +74,7 @@ class TrainingJob(Job):
         "ModelVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="training_job"
     )
 
-    class Meta(Job.Meta):
+    class Meta(MlJob.Meta):
         verbose_name = _("training job")
         verbose_name_plural = _("training jobs")
         constraints = [
@@ -138,13 +109,13 @@ class ModelVersion(models.Model):
         return self.name
 
 
-class TaggingJob(Job):
+class TaggingJob(MlJob):
     model_version = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="tagging_jobs")
     # Empty: every published course.
     course_ids = models.JSONField(_("courses"), default=list, blank=True)
     tagged = models.PositiveIntegerField(_("courses tagged"), default=0)
 
-    class Meta(Job.Meta):
+    class Meta(MlJob.Meta):
         verbose_name = _("tagging job")
         verbose_name_plural = _("tagging jobs")
         constraints = [

@@ -1,12 +1,15 @@
 """Reads of the ml domain."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 
 from .models import CourseSkill, ModelVersion, SkillTerm
+
+if TYPE_CHECKING:
+    from courses.models import Course
 
 # Skills the model is less sure of than this (the best guess on a bare title, say) still give the
 # course its track and wait for the managers' review, but learners and API clients do not see them
@@ -29,7 +32,7 @@ def active_skills() -> QuerySet[CourseSkill]:
 PREFETCHED = "active_skill_rows"
 
 
-def with_active_skills(courses: QuerySet) -> QuerySet:
+def with_active_skills(courses: "QuerySet[Course]") -> "QuerySet[Course]":
     """The courses with their active skills prefetched: one query for a whole page."""
     return courses.prefetch_related(
         Prefetch("skills", queryset=active_skills().order_by("-confidence", "start"), to_attr=PREFETCHED)
@@ -44,7 +47,7 @@ def distinct_skills(rows: Iterable[CourseSkill], limit: int = 12) -> list[Course
     return list(seen.values())[:limit]
 
 
-def course_skills(course: Any) -> list[CourseSkill]:
+def course_skills(course: "Course") -> list[CourseSkill]:
     """A course's distinct active skills, most confident first (prefetched when available)."""
     rows = getattr(course, PREFETCHED, None)
     if rows is None:
@@ -52,7 +55,7 @@ def course_skills(course: Any) -> list[CourseSkill]:
     return distinct_skills(rows, limit=24)
 
 
-def course_skill_names(*, course: Any, language: str) -> list[tuple[str, str]]:
+def course_skill_names(*, course: "Course", language: str) -> list[tuple[str, str]]:
     """Distinct (skill, type) of a course for the page's language, most confident first; those of
     its other text where it has none in this language (a course written in Chinese only)."""
     code = "en" if language.startswith("en") else "zh"
@@ -72,7 +75,7 @@ def skill_names(value: str) -> set[str]:
     return names
 
 
-def filter_courses_by_skill(queryset: QuerySet, name: str, value: str) -> QuerySet:
+def filter_courses_by_skill(queryset: "QuerySet[Course]", name: str, value: str) -> "QuerySet[Course]":
     """Catalogue filter: courses in which the active model found this skill, under any of its
     names, in either language."""
     if not value.strip():

@@ -1,49 +1,41 @@
-"""Writes of the ml domain: jobs (create, run, cancel, reap), model versions, tagging.
+"""Writes of the ml domain: training data and corpora, jobs (created here, run by
+`ml.training.run` and `ml.tagging`), model versions, skills and their reviews.
 
-Running a job imports torch; the functions that do (`training_job_run`, `tagging_job_run`) are
-called only by Celery tasks and management commands.
+No torch here, nor anything that imports it: the web process imports this module.
 """
 
 import csv
 import logging
-import shutil
 import tempfile
-import threading
-import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.cache import catalogue_changed
 from courses.models import Course
-from platform_site.exceptions import ApplicationError, Conflict
+from jobs.services import job_create
+from platform_site.exceptions import ApplicationError
 
 from . import corpus, datasets
-from .models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
-from .spans import LABELS, Example, Lexicon, Span
+from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
+from .spans import LABELS, Example, Span
 from .training_config import validated
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from accounts.models import User
 
 logger = logging.getLogger(__name__)
-
-# A running job writes its heartbeat at most this often (a row update per training step is waste).
-HEARTBEAT_EVERY = 5.0
-# A job whose worker died is queued again this many times before it is marked failed.
-MAX_ATTEMPTS = 2
-TAGGING_BATCH = 64  # courses per transaction: a crash loses little, progress moves often
 
 
 # ------------------------------------------------------------------------------ training data
@@ -86,7 +78,7 @@ def training_examples(
     if missing := set(corpora) - {imported.pk for imported in chosen}:
         raise ApplicationError(_("Imported corpora %(ids)s no longer exist.") % {"ids": sorted(missing)}, code="gone")
     for imported in chosen:
-        with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name).suffix) as path:
+        with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name or "").suffix) as path:
             found = datasets.read_file(path)
         summary[f"corpus {imported.name}"] = len(found)
         examples += found
@@ -99,9 +91,9 @@ CORPUS_MAX_BYTES = 50 * 2**20
 
 
 @contextmanager
-def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
+def _local_copy(stream: "File[bytes]", suffix: str) -> Iterator[Path]:
     """A temporary file with the stream's bytes (the readers take paths; storage gives streams)."""
-    descriptor, name = tempfile.mkstemp(suffix=suffix, dir=_cache_dir())
+    descriptor, name = tempfile.mkstemp(suffix=suffix, dir=cache_dir())
     try:
         with open(descriptor, "wb") as handle:
             for chunk in stream.chunks():  # uploads and storage files alike
@@ -111,17 +103,18 @@ def _local_copy(stream: Any, suffix: str) -> Iterator[Path]:
         Path(name).unlink(missing_ok=True)
 
 
-def corpus_check(*, name: str, upload: Any) -> list[Example]:
+def corpus_check(*, name: str, upload: "UploadedFile[bytes]") -> list[Example]:
     """Read an uploaded corpus whole and return its examples: a file that a training job could not
     read is refused here, with the reason (and line) on the field."""
-    suffix = Path(upload.name).suffix.lower()
+    upload_name = upload.name or ""
+    suffix = Path(upload_name).suffix.lower()
     errors: dict[str, list[str]] = {}
     examples: list[Example] = []
     if TrainingCorpus.objects.filter(name=name).exists():
         errors["name"] = [_("A corpus of this name exists.")]
     if suffix not in CORPUS_SUFFIXES:
         errors["file"] = [_("Upload a .csv (course records) or .jsonl (text and spans) file.")]
-    elif upload.size > CORPUS_MAX_BYTES:
+    elif (upload.size or 0) > CORPUS_MAX_BYTES:
         errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": CORPUS_MAX_BYTES // 2**20}]
     else:
         with _local_copy(upload, suffix) as path:
@@ -130,7 +123,7 @@ def corpus_check(*, name: str, upload: Any) -> list[Example]:
             except (ValueError, KeyError, TypeError, csv.Error) as error:  # bad JSON/span/row, no column, encoding
                 detail = _("no column %(name)s") % {"name": error} if isinstance(error, KeyError) else str(error)
                 # The reader names the temporary copy: name the uploaded file instead.
-                detail = detail.replace(str(path), Path(upload.name).name)
+                detail = detail.replace(str(path), Path(upload_name).name)
                 errors["file"] = [_("The file cannot be read: %(error)s") % {"error": detail}]
         if not examples and "file" not in errors:
             errors["file"] = [_("The file holds no training example (CSV rows need a knowledge or art domain).")]
@@ -139,9 +132,9 @@ def corpus_check(*, name: str, upload: Any) -> list[Example]:
     return examples
 
 
-def corpus_import(*, name: str, upload: Any, user: "User | None") -> TrainingCorpus:
+def corpus_import(*, name: str, upload: "UploadedFile[bytes]", user: "User | None") -> TrainingCorpus:
     """Check an uploaded corpus (`corpus_check`) and store it; nothing is stored when it is refused."""
-    suffix = Path(upload.name).suffix.lower()
+    suffix = Path(upload.name or "").suffix.lower()
     examples = corpus_check(name=name, upload=upload)
     upload.seek(0)
     imported = TrainingCorpus(
@@ -175,7 +168,7 @@ def reviewed_examples() -> list[Example]:
     latest: dict[tuple[int, str], Example] = {}
     for (course_id, language, _version), skills in by_review.items():  # by version: later ones replace
         text = course_texts(courses[course_id]).get(language)
-        if any(s.review == pending or not s.matches(text) for s in skills):
+        if text is None or any(s.review == pending or not s.matches(text) for s in skills):
             continue
         kept = [s for s in skills if s.review in (CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED)]
         latest[(course_id, language)] = Example(text, tuple(Span(s.start, s.end, s.type) for s in _disjoint(kept)))
@@ -193,259 +186,39 @@ def _disjoint(skills: list[CourseSkill]) -> list[CourseSkill]:
 
 # ------------------------------------------------------------------------------ training jobs
 def training_job_create(
-    *, user: "User | None", params: dict[str, Any], idempotency_key: str = ""
+    *, user: "User | None", params: Mapping[str, object], idempotency_key: str = ""
 ) -> tuple[TrainingJob, bool]:
     """Queue a fine-tune; a retry with the same key returns the job it created."""
     from . import tasks
 
-    return _create_once(TrainingJob, tasks.train_model_task, user, idempotency_key, params=validated(params))
+    return job_create(
+        model=TrainingJob, send=tasks.train_model_task.delay, created_by=user, idempotency_key=idempotency_key,
+        params=validated(params),
+    )  # fmt: skip
 
 
-def _create_once(model: type, task: Any, user: "User | None", idempotency_key: str, **fields: Any) -> tuple[Any, bool]:
-    """Create a job and queue its task after commit; a retry with the same key (even one racing the
-    first request) gets the job the first one created."""
-    if idempotency_key and (existing := model.objects.filter(created_by=user, idempotency_key=idempotency_key).first()):
-        return existing, False
-    try:
-        with transaction.atomic():
-            job = model.objects.create(created_by=user, idempotency_key=idempotency_key, **fields)
-            # robust: a broker that is down must not fail the request; the reaper sends it again.
-            transaction.on_commit(lambda: task.delay(job.pk), robust=True)
-    except IntegrityError:  # the unique (created_by, idempotency_key) constraint: a concurrent retry won
-        return model.objects.get(created_by=user, idempotency_key=idempotency_key), False
-    return job, True
-
-
-def _claim(model: type, job_id: int) -> Any:
-    """Move a queued job to running (once, even if the message is delivered twice)."""
-    with transaction.atomic():
-        job = model.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status != JobStatus.QUEUED:
-            return None
-        job.status = JobStatus.RUNNING
-        job.attempts += 1
-        job.started_at = job.heartbeat_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
-        return job
-
-
-def _mine(job: Any) -> Any:
-    """The job's row while this run still owns it: running, and not handed to another worker by the
-    reaper (which counts a new attempt)."""
-    return type(job).objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
-
-
-def _finish(job: Any, status: str, **fields: Any) -> bool:
-    """End the job, if this run still owns it; return whether it did."""
-    return bool(_mine(job).update(status=status, finished_at=timezone.now(), **fields))
-
-
-class _Beat:
-    """A running job's heartbeat, progress and stop check.
-
-    Used as a context manager it also beats from a thread every HEARTBEAT_EVERY seconds, so that a
-    job busy loading a model, gathering data or evaluating never looks like a dead worker: only a
-    dead (or killed) process stops the heartbeat. A call from the job adds progress and fields (at
-    most every HEARTBEAT_EVERY seconds unless fields change) and returns whether to stop: the job
-    was cancelled, or it is no longer this run's (`lost`)."""
-
-    def __init__(self, job: Any) -> None:
-        self.job, self.last, self.cancelled, self.lost = job, 0.0, False, False
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._beat_until_done, daemon=True, name=f"heartbeat-{job.pk}")
-
-    def __enter__(self) -> "_Beat":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._done.set()
-        self._thread.join()
-
-    def _beat_until_done(self) -> None:
-        try:
-            while not self._done.wait(HEARTBEAT_EVERY):
-                try:
-                    _mine(self.job).update(heartbeat_at=timezone.now())
-                except Exception:  # a database blip must not end the heartbeat: try again next time
-                    logger.warning("Heartbeat of %s %s failed", type(self.job).__name__, self.job.pk, exc_info=True)
-                    connection.close()
-        finally:
-            connection.close()  # this thread's own connection
-
-    def __call__(self, progress: float | None = None, *, force: bool = False, **fields: Any) -> bool:
-        now = time.monotonic()
-        if force or fields or now - self.last >= HEARTBEAT_EVERY:
-            self.last = now
-            updates = {"heartbeat_at": timezone.now(), **fields}
-            if progress is not None:
-                updates["progress"] = round(progress, 4)
-            self.lost = not _mine(self.job).update(**updates)
-            self.cancelled = type(self.job).objects.filter(pk=self.job.pk, cancel_requested=True).exists()
-        return self.cancelled or self.lost
-
-    @property
-    def stopped(self) -> bool:
-        return self.cancelled or self.lost
-
-
-def training_job_run(
-    *, job_id: int, files: Iterable[Path] = (), on_progress: Callable[[float], None] | None = None
-) -> TrainingJob | None:
-    """Run a queued training job to a terminal state: succeeded, failed or cancelled."""
-    from .training.train import TrainingCancelled
-
-    job = _claim(TrainingJob, job_id)
-    if job is None:
-        return None
-    workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=_cache_dir()))
-    try:
-        with _Beat(job) as beat:
-            _train(job, beat, workdir, files, on_progress)
-    except TrainingCancelled:
-        _finish(job, JobStatus.CANCELLED)  # a no-op where the job was lost to another worker
-    except Exception as error:  # any failure must leave the job failed, not running forever
-        logger.exception("Training job %s failed", job.pk)
-        _finish(job, JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-        _free_accelerator_memory()
-    job.refresh_from_db()
-    return job
-
-
-def _free_accelerator_memory() -> None:
-    """Hand a finished fine-tune's cached GPU memory back: the worker process lives on, and the
-    tagger it loads next (or another process on the GPU) needs it."""
-    import gc
-
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
-
-
-def _train(
-    job: TrainingJob, beat: _Beat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
-) -> None:
-    """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
-    from .training.train import TrainConfig, TrainingCancelled, train
-
-    params = dict(job.params)
-    examples, summary = training_examples(sources=params.pop("sources"), files=files, corpora=params.pop("corpora", []))
-    activate = params.pop("activate", False)
-    train_set, dev_set = corpus.split(examples, dev_share=0.2, seed=params.get("seed", 13))
-    if not train_set or not dev_set:
-        raise ApplicationError(
-            _("Too little training data: %(train)s training and %(dev)s dev examples.")
-            % {"train": len(train_set), "dev": len(dev_set)},
-            code="no_data",
-        )
-    summary.update(train=len(train_set), dev=len(dev_set))
-    TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
-    config = TrainConfig(**params)
-    history: list[dict[str, Any]] = []
-
-    def on_epoch(report: Any) -> None:
-        history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
-        beat(report.progress, epoch=report.epoch, metrics=history)
-
-    def on_step(progress: float) -> None:
-        beat(progress)
-        if on_progress:
-            on_progress(progress)
-
-    result = train(
-        train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.stopped
-    )
-    if beat(force=True):  # cancelled during the last evaluation, or lost: no version
-        raise TrainingCancelled
-    version = _save_version(job, config.base_model, result)
-    if _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version) and activate:
-        model_version_activate(version=version)
-
-
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """This machine's folder for unpacked model versions, checkpoints and temporary copies."""
     path = Path(settings.ML_CACHE_DIR)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def _save_version(job: TrainingJob, base_model: str, result: Any) -> ModelVersion:
-    name = f"v{timezone.now():%Y%m%d-%H%M%S}-{job.pk}"
-    archive = Path(tempfile.mkstemp(suffix=".zip", dir=_cache_dir())[1])
-    try:
+# ------------------------------------------------------------------------------ versions and tagging
+def model_version_save(*, name: str, base_model: str, model_dir: Path, metrics: dict[str, object]) -> ModelVersion:
+    """Store a trained checkpoint folder (zipped, through Django's storage) as a new model version."""
+    # An anonymous temporary file: closed and gone however this ends (no descriptor left open).
+    with tempfile.TemporaryFile(suffix=".zip", dir=cache_dir()) as archive:
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-            for path in result.model_dir.iterdir():
+            for path in sorted(model_dir.iterdir()):
                 bundle.write(path, path.name)
-        metrics = {
-            **result.metrics,
-            "best_epoch": result.best_epoch,
-            "epochs_run": result.epochs_run,
-            "samples_per_second": result.samples_per_second,
-            "peak_memory_mb": result.peak_memory_mb,
-        }
-        with archive.open("rb") as handle:
-            version = ModelVersion(name=name, base_model=base_model, labels=list(LABELS), metrics=metrics)
-            version.artifact.save(f"{name}.zip", File(handle), save=False)
-            version.save()
-    finally:
-        archive.unlink(missing_ok=True)
+        archive.seek(0)
+        version = ModelVersion(name=name, base_model=base_model, labels=list(LABELS), metrics=metrics)
+        version.artifact.save(f"{name}.zip", File(archive), save=False)
+        version.save()
     return version
 
 
-def job_cancel(*, job: Any) -> Any:
-    """Cancel a job: at once if still queued, between two training steps if running."""
-    with transaction.atomic():
-        job = type(job).objects.select_for_update().get(pk=job.pk)
-        if job.status == JobStatus.QUEUED:
-            job.status, job.finished_at = JobStatus.CANCELLED, timezone.now()
-        elif job.status == JobStatus.RUNNING:
-            job.cancel_requested = True
-        else:
-            raise Conflict(_("This job has already ended."), code="job_finished")
-        job.save(update_fields=["status", "finished_at", "cancel_requested"])
-    return job
-
-
-def reap_stale_jobs(*, now: Any = None) -> dict[str, int]:
-    """Queue again (once) or fail running jobs whose heartbeat stopped: their worker died. Send
-    again the task of a job queued for longer than ML_QUEUED_RESEND_SECONDS: its message may be
-    lost (a broker that was down); a duplicate does nothing, since only one run can claim a job."""
-    from . import tasks
-
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.ML_HEARTBEAT_TIMEOUT_SECONDS)
-    outcome = {"requeued": 0, "failed": 0, "resent": 0}
-    for model, task in ((TrainingJob, tasks.train_model_task), (TaggingJob, tasks.tag_courses_task)):
-        for job in model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=cutoff):
-            with transaction.atomic():
-                locked = model.objects.select_for_update().get(pk=job.pk)
-                if locked.status != JobStatus.RUNNING or locked.heartbeat_at >= cutoff:
-                    continue
-                if locked.cancel_requested:
-                    locked.status, locked.finished_at = JobStatus.CANCELLED, now
-                elif locked.attempts < MAX_ATTEMPTS:
-                    locked.status, locked.queued_at = JobStatus.QUEUED, now
-                    transaction.on_commit(lambda pk=locked.pk, task=task: task.delay(pk), robust=True)
-                    outcome["requeued"] += 1
-                else:
-                    locked.status, locked.finished_at = JobStatus.FAILED, now
-                    locked.error = _("The worker stopped answering (no heartbeat since %(when)s).") % {
-                        "when": f"{locked.heartbeat_at:%Y-%m-%d %H:%M:%S}"
-                    }
-                    outcome["failed"] += 1
-                locked.save()
-        waiting = now - timedelta(seconds=settings.ML_QUEUED_RESEND_SECONDS)
-        for pk in model.objects.filter(status=JobStatus.QUEUED, queued_at__lt=waiting).values_list("pk", flat=True):
-            if model.objects.filter(pk=pk, status=JobStatus.QUEUED, queued_at__lt=waiting).update(queued_at=now):
-                transaction.on_commit(lambda pk=pk, task=task: task.delay(pk), robust=True)
-                outcome["resent"] += 1
-    return outcome
-
-
-# ------------------------------------------------------------------------------ versions and tagging
 def model_version_activate(*, version: ModelVersion) -> TaggingJob:
     """Make `version` the one the platform uses, and re-tag the catalogue with it."""
     with transaction.atomic():
@@ -460,88 +233,82 @@ def tagging_job_create(
 ) -> tuple[TaggingJob, bool]:
     from . import tasks
 
-    return _create_once(
-        TaggingJob, tasks.tag_courses_task, user, idempotency_key, model_version=version,
-        course_ids=sorted(set(course_ids)),
+    return job_create(
+        model=TaggingJob, send=tasks.tag_courses_task.delay, created_by=user, idempotency_key=idempotency_key,
+        model_version=version, course_ids=sorted(set(course_ids)),
     )  # fmt: skip
 
 
-def course_changed(*, course: Course) -> None:
-    """Tag a published or edited course with the active model, after the write commits."""
-    if course.status != Course.Status.PUBLISHED:
-        return
+def courses_text_changed(*, course_ids: list[int]) -> TaggingJob | None:
+    """Tag those of these courses that are published with the active model (their text changed,
+    or they were just published); None when there is nothing to tag or no active model."""
     version = ModelVersion.objects.filter(is_active=True).first()
-    if version is not None:
-        tagging_job_create(version=version, course_ids=[course.pk], user=None)
-
-
-def tagging_job_run(*, job_id: int, on_progress: Callable[[float], None] | None = None) -> TaggingJob | None:
-    """Tag the job's courses (every published one when it names none) in batches."""
-    job = _claim(TaggingJob, job_id)
-    if job is None:
+    published = Course.objects.filter(pk__in=course_ids, status=Course.Status.PUBLISHED).values_list("pk", flat=True)
+    if version is None or not (ids := list(published)):
         return None
-    try:
-        with _Beat(job) as beat:
-            _tag(job, beat, on_progress)
-    except Exception as error:
-        logger.exception("Tagging job %s failed", job.pk)
-        _finish(job, JobStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000])
-    job.refresh_from_db()
+    job, _created = tagging_job_create(version=version, course_ids=ids, user=None)
     return job
 
 
-def _tag(job: TaggingJob, beat: _Beat, on_progress: Callable[[float], None] | None) -> None:
-    from .inference import tagger_for
-
-    courses = Course.objects.published().order_by("pk")
-    if job.course_ids:
-        courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
-    ids = list(courses.values_list("pk", flat=True))
-    lexicon = Lexicon(lexicon_terms())  # the model judges its terms, they give the edges
-    tagger = None
-    for begin in range(0, len(ids), TAGGING_BATCH):
-        if beat(begin / len(ids)):
-            _finish(job, JobStatus.CANCELLED)
-            return
-        tagger = tagger or tagger_for(job.model_version)  # loaded once there is something to tag
-        batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
-        keys = [(course, language, text) for course in batch for language, text in course_texts(course).items()]
-        _store_spans(job.model_version, batch, keys, tagger.tag([text for _, _, text in keys], lexicon))
-        TaggingJob.objects.filter(pk=job.pk).update(tagged=begin + len(batch))
-        catalogue_changed()  # course pages and lists show skill chips: retire their cached copies
-        if on_progress:
-            on_progress((begin + len(batch)) / len(ids))
-    _finish(job, JobStatus.SUCCEEDED, progress=1.0, device=str(tagger.device) if tagger else "")
-
-
-def _store_spans(
-    version: ModelVersion, batch: list[Course], keys: list[tuple[Course, str, str]], found: list[list[Span]]
+@transaction.atomic
+def course_skills_store(
+    *, version: ModelVersion, courses: list[Course], texts: list[tuple[Course, str, str]], found: list[list[Span]]
 ) -> None:
-    """Replace the version's unreviewed spans of these courses. A manager's reviews (accepted,
+    """Store what `version` found in these courses' texts ((course, language, text) each, `found`
+    in the same order), replacing its unreviewed spans there. A manager's reviews (accepted,
     rejected, corrected) stay while the text under them is unchanged, and a new span where one
     was reviewed is not stored again; a review of text that was since edited away goes."""
-    texts = {(course.pk, language): text for course, language, text in keys}
-    with transaction.atomic():
-        CourseSkill.objects.filter(model_version=version, course__in=batch, review=CourseSkill.Review.PENDING).delete()
-        reviewed, stale = defaultdict(list), []
-        for skill in CourseSkill.objects.filter(model_version=version, course__in=batch):
-            if not skill.matches(texts.get((skill.course_id, skill.language))):
-                stale.append(skill.pk)
-            else:
-                reviewed[(skill.course_id, skill.language)].append(skill)
-        CourseSkill.objects.filter(pk__in=stale).delete()
-        CourseSkill.objects.bulk_create(
-            CourseSkill(
-                course=course,
-                model_version=version,
-                language=language,
-                start=span.start,
-                end=span.end,
-                text=CourseSkill.excerpt(text, span.start, span.end),
-                type=span.type,
-                confidence=round(span.confidence, 4),
-            )
-            for (course, language, text), spans in zip(keys, found, strict=True)
-            for span in spans
-            if not any(span.start < r.end and r.start < span.end for r in reviewed[(course.pk, language)])
+    by_key = {(course.pk, language): text for course, language, text in texts}
+    CourseSkill.objects.filter(model_version=version, course__in=courses, review=CourseSkill.Review.PENDING).delete()
+    reviewed: dict[tuple[int, str], list[CourseSkill]] = defaultdict(list)
+    stale: list[int] = []
+    for skill in CourseSkill.objects.filter(model_version=version, course__in=courses):
+        if not skill.matches(by_key.get((skill.course_id, skill.language))):
+            stale.append(skill.pk)
+        else:
+            reviewed[(skill.course_id, skill.language)].append(skill)
+    CourseSkill.objects.filter(pk__in=stale).delete()
+    CourseSkill.objects.bulk_create(
+        CourseSkill(
+            course=course,
+            model_version=version,
+            language=language,
+            start=span.start,
+            end=span.end,
+            text=CourseSkill.excerpt(text, span.start, span.end),
+            type=span.type,
+            confidence=round(span.confidence, 4),
         )
+        for (course, language, text), spans in zip(texts, found, strict=True)
+        for span in spans
+        if not any(span.start < r.end and r.start < span.end for r in reviewed[(course.pk, language)])
+    )
+
+
+# ------------------------------------------------------------------------------ reviews
+REVIEW_DECISIONS = (CourseSkill.Review.ACCEPTED, CourseSkill.Review.REJECTED)
+
+
+def course_skills_review(*, skill_ids: Iterable[int], review: str) -> int:
+    """Accept or reject predicted skills (reviewed ones become gold training data); return how many.
+    Course pages show skill chips: their cached copies retire once this commits, so a rejected
+    skill is gone from them at once."""
+    if review not in REVIEW_DECISIONS:
+        raise ValueError(f"{review} is not a review decision")
+    changed = CourseSkill.objects.filter(pk__in=list(skill_ids)).update(review=review)
+    transaction.on_commit(catalogue_changed)
+    return changed
+
+
+def course_skill_correct(*, skill: CourseSkill, start: int, end: int, type: str) -> CourseSkill:
+    """Correct a predicted span (its offsets and type; the text follows the offsets): a correction
+    is gold. Retires the cached course pages, like a review."""
+    text = course_texts(skill.course).get(skill.language, "")
+    if not 0 <= start < end <= len(text):
+        raise ApplicationError(_("The span lies outside the course text."), code="invalid")
+    skill.start, skill.end, skill.type = start, end, type
+    skill.text = CourseSkill.excerpt(text, start, end)
+    skill.review = CourseSkill.Review.CORRECTED
+    skill.save(update_fields=["start", "end", "type", "text", "review"])
+    transaction.on_commit(catalogue_changed)
+    return skill

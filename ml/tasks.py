@@ -1,27 +1,21 @@
-"""Celery tasks of the ml domain. Routed to the `gpu` queue (the reaper to `default`); they take
-ids, and the job rows carry their state."""
+"""Celery tasks of the ml domain. Routed to the `gpu` queue; they take ids, and the job rows carry
+their state (the reaper that looks after them is `jobs.tasks.jobs_reap_task`). The runs import
+torch inside the task, so that the web process can import this module to send tasks."""
 
 from celery import shared_task
 
 
 @shared_task
 def train_model_task(job_id: int) -> str | None:
-    from . import services
+    from .training.run import training_job_run
 
-    job = services.training_job_run(job_id=job_id)
+    job = training_job_run(job_id=job_id)
     return job.status if job else None
 
 
 @shared_task
 def tag_courses_task(job_id: int) -> str | None:
-    from . import services
+    from .tagging import tagging_job_run
 
-    job = services.tagging_job_run(job_id=job_id)
+    job = tagging_job_run(job_id=job_id)
     return job.status if job else None
-
-
-@shared_task
-def reap_stale_jobs_task() -> dict[str, int]:
-    from . import services
-
-    return services.reap_stale_jobs()

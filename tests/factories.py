@@ -35,9 +35,10 @@ def manager_group() -> Group:
     if created:
         migrations = [
             ("courses", "0002_course_managers_group"),
-            ("courses", "0006_lesson_media_permissions"),
+            ("courses", "0007_lesson_media_permissions"),
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
+            ("surveys", "0002_content_types_moved"),
             ("ml", "0002_ml_permissions"),
             ("learning", "0002_learning_permissions"),
         ]
@@ -168,7 +169,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     """An open demand survey: a knowledge Likert question, an art yes/no choice, an optional comment."""
 
     class Meta:
-        model = "marketing.Survey"
+        model = "surveys.Survey"
         skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"survey-{n}")
@@ -182,7 +183,7 @@ class SurveyFactory(factory.django.DjangoModelFactory):
     def questions(self, create: bool, extracted: object, **kwargs: object) -> None:
         if not create:
             return
-        from marketing.models import Choice, Question
+        from surveys.models import Choice, Question
 
         Question.objects.create(survey=self, position=1, text_zh="我想学知识课", kind="likert", dimension="knowledge")
         art = Question.objects.create(survey=self, position=2, text_zh="你想学艺术吗", kind="single", dimension="art")

@@ -138,7 +138,7 @@ def test_tracked_link_sign_up_and_coupon_purchase_show_on_the_managers_dashboard
 
 
 def test_survey_answered_from_a_tracked_link_shows_on_the_results_page(browser, live_server):
-    from marketing.models import Response
+    from surveys.models import Response
     from tests.factories import ManagerFactory, SurveyFactory, TrackedLinkFactory
 
     survey = SurveyFactory()
@@ -162,7 +162,7 @@ def test_survey_answered_from_a_tracked_link_shows_on_the_results_page(browser, 
         link.channel,
         True,
     )
-    manager = admin_page(browser, live_server, f"/admin/marketing/survey/{survey.pk}/results/")
+    manager = admin_page(browser, live_server, f"/admin/surveys/survey/{survey.pk}/results/")
     assert manager.get_by_test_id("response-count").inner_text() == "1"
     assert "多一些周末课程" in manager.content()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

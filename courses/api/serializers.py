@@ -32,11 +32,6 @@ class CourseSerializer(serializers.ModelSerializer):
         # Read-only fields other apps add (the skills `ml` found), without `courses` importing them.
         return {**super().get_fields(), **hooks.course_fields()}
 
-    def validate_partners(self, partners: list[Partner]) -> list[Partner]:
-        if not partners:
-            raise serializers.ValidationError("A course needs at least one partner.")
-        return partners
-
 
 class LessonSerializer(serializers.ModelSerializer):
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())

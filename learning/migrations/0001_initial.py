@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('courses', '0005_lesson_media'),
+        ('courses', '0006_lesson_media'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

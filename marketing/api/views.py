@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -10,15 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
-from courses.api.views import IDEMPOTENCY_HEADER
 from courses.models import Order
 from marketing import scores, selectors, services, tasks
-from marketing.forms import SurveyForm
-from marketing.models import Campaign, CampaignScore, Channel, Coupon, OrderAttribution, Survey, TrackedLink
-from marketing.models import Response as SurveyResponse
+from marketing.models import Campaign, CampaignScore, Channel, Coupon, OrderAttribution, TrackedLink
 from platform_site.api import ModelPermissionsWithView
+from platform_site.queueing import enqueue
 
 from .serializers import (
     CampaignScoreSerializer,
@@ -28,11 +24,8 @@ from .serializers import (
     ReferralCreditSerializer,
     ReferralLinkCreateSerializer,
     ReferralLinkSerializer,
-    ResponseSerializer,
     ScoreCalculatorSerializer,
     ScoreResultSerializer,
-    SurveySerializer,
-    SurveySubmissionSerializer,
     TrackedLinkSerializer,
 )
 
@@ -45,6 +38,15 @@ class CampaignViewSet(viewsets.ModelViewSet):
     queryset = Campaign.objects.prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses")
     lookup_field = "slug"
     filterset_fields = ["status"]
+
+    def perform_create(self, serializer: CampaignSerializer) -> None:
+        serializer.instance = services.campaign_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: CampaignSerializer) -> None:
+        serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Campaign) -> None:
+        services.campaign_delete(campaign=instance)
 
     @extend_schema(request=None, responses={200: OpenApiResponse(description="The campaign's latest figures.")})
     @action(detail=True, methods=["get"])
@@ -59,7 +61,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="refresh-stats")
     def refresh_stats(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        transaction.on_commit(tasks.campaign_stats_refresh_task.delay)
+        enqueue(tasks.campaign_stats_refresh_task)  # 503 when the broker is down: the caller retries
         return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: OpenApiResponse(description="Latest scores and their history.")})
@@ -73,7 +75,7 @@ class CampaignViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="scores/refresh")
     def refresh_scores(self, request: Request, slug: str) -> Response:
         campaign = self.get_object()
-        transaction.on_commit(lambda: tasks.campaign_scores_refresh_task.delay([campaign.pk]))
+        enqueue(tasks.campaign_scores_refresh_task, [campaign.pk])
         return Response({"campaign": campaign.slug, "queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None)
@@ -94,6 +96,15 @@ class ChannelViewSet(viewsets.ModelViewSet):
     queryset = Channel.objects.all()
     filterset_fields = ["campaign", "kind"]
 
+    def perform_create(self, serializer: ChannelSerializer) -> None:
+        serializer.instance = services.channel_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: ChannelSerializer) -> None:
+        serializer.instance = services.channel_update(channel=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Channel) -> None:
+        services.channel_delete(channel=instance)
+
 
 class TrackedLinkViewSet(viewsets.ModelViewSet):
     serializer_class = TrackedLinkSerializer
@@ -101,12 +112,30 @@ class TrackedLinkViewSet(viewsets.ModelViewSet):
     queryset = TrackedLink.objects.all()
     filterset_fields = ["channel"]
 
+    def perform_create(self, serializer: TrackedLinkSerializer) -> None:
+        serializer.instance = services.tracked_link_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: TrackedLinkSerializer) -> None:
+        serializer.instance = services.tracked_link_update(link=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: TrackedLink) -> None:
+        services.tracked_link_delete(link=instance)
+
 
 class CouponViewSet(viewsets.ModelViewSet):
     serializer_class = CouponSerializer
     permission_classes = [ModelPermissionsWithView]
     queryset = Coupon.objects.prefetch_related("courses")
     filterset_fields = ["campaign"]
+
+    def perform_create(self, serializer: CouponSerializer) -> None:
+        serializer.instance = services.coupon_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: CouponSerializer) -> None:
+        serializer.instance = services.coupon_update(coupon=serializer.instance, **serializer.validated_data)
+
+    def perform_destroy(self, instance: Coupon) -> None:
+        services.coupon_delete(coupon=instance)
 
 
 class ReferralLinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -139,69 +168,6 @@ class ReferralCreditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return OrderAttribution.objects.filter(
             referrer=self.request.user, order__status=Order.Status.PAID
         ).select_related("order__course", "last_campaign")
-
-
-class SurveyThrottle(ScopedRateThrottle):
-    """Anonymous survey submissions per client; signed-in learners answer once per survey anyway."""
-
-    scope = "survey"
-
-    def allow_request(self, request: Request, view: object) -> bool:
-        if request.user.is_authenticated:
-            return True
-        return super().allow_request(request, view)
-
-
-class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Surveys. Anyone reads an open survey's questions and answers it; managers list them all."""
-
-    serializer_class = SurveySerializer
-    lookup_field = "slug"
-    queryset = Survey.objects.prefetch_related("questions__choices").select_related("campaign")
-
-    def get_permissions(self) -> list[permissions.BasePermission]:
-        if self.action == "list":
-            return [ModelPermissionsWithView()]
-        return [permissions.AllowAny()]
-
-    def get_throttles(self) -> list:
-        return [SurveyThrottle()] if self.action == "respond" else super().get_throttles()
-
-    @extend_schema(
-        request=SurveySubmissionSerializer,
-        parameters=[IDEMPOTENCY_HEADER],
-        responses={201: ResponseSerializer, 200: ResponseSerializer},
-    )
-    @action(detail=True, methods=["post"], url_path="responses")
-    def respond(self, request: Request, slug: str) -> Response:
-        survey = self.get_object()
-        key = request.headers.get("Idempotency-Key", "")[:64]
-        if not key:
-            raise ValidationError(
-                {"Idempotency-Key": ["Send an Idempotency-Key header: a retry must not answer twice."]}
-            )
-        body = SurveySubmissionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        user = request.user if request.user.is_authenticated else None
-        services.check_survey_open(survey=survey, respondent=user)
-        data = {f"q{qid}": value for qid, value in body.validated_data["answers"].items()}
-        form = SurveyForm(survey, data={**data, "idempotency_key": key})
-        if not form.is_valid():
-            raise ValidationError({name.removeprefix("q"): errors for name, errors in form.errors.items()})
-        response, created = services.survey_submit(
-            survey=survey, respondent=user, answers=form.answers(), idempotency_key=key,
-            link_code=body.validated_data.get("c", ""),
-        )  # fmt: skip
-        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED if created else 200)
-
-
-class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
-    """Survey responses, filterable by survey, campaign and channel (managers)."""
-
-    serializer_class = ResponseSerializer
-    permission_classes = [ModelPermissionsWithView]
-    queryset = SurveyResponse.objects.select_related("survey")
-    filterset_fields = ["survey__slug", "campaign", "channel"]
 
 
 class ScoreViewSet(viewsets.GenericViewSet):
@@ -239,7 +205,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
     def ranking(self, request: Request) -> Response:
         by = request.query_params.get("by", "f")
         if by not in ("f", "g", "h"):
-            raise ValidationError({"by": ["Rank by f, g or h."]})
+            raise ValidationError({"by": [_("Rank by f, g or h.")]})
         rows = selectors.latest_scores().order_by(F(by).desc(nulls_last=True), "campaign__slug")
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CampaignScoreSerializer(page, many=True).data)

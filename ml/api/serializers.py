@@ -6,21 +6,22 @@ from rest_framework import serializers
 from courses.models import Course
 from ml import selectors
 from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingCorpus, TrainingJob
-from ml.training_config import LIMITS, SOURCES
+from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, MAX_LENGTH, SOURCES, Limit
+
+
+def _limited(limit: Limit) -> serializers.Field:
+    """A number field with the one definition's bounds (ml/training_config.py); optional."""
+    field = serializers.IntegerField if limit.kind is int else serializers.FloatField
+    return field(required=False, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
 
 
 class TrainingJobCreateSerializer(serializers.Serializer):
+    # Which base models are allowed is the service's check: a field error, like the others.
     base_model = serializers.CharField(required=False, max_length=300)
-    epochs = serializers.IntegerField(required=False, min_value=LIMITS["epochs"][0], max_value=LIMITS["epochs"][1])
-    learning_rate = serializers.FloatField(
-        required=False, min_value=LIMITS["learning_rate"][0], max_value=LIMITS["learning_rate"][1]
-    )
-    batch_size = serializers.IntegerField(
-        required=False, min_value=LIMITS["batch_size"][0], max_value=LIMITS["batch_size"][1]
-    )
-    max_length = serializers.IntegerField(
-        required=False, min_value=LIMITS["max_length"][0], max_value=LIMITS["max_length"][1]
-    )
+    epochs = _limited(EPOCHS)
+    learning_rate = _limited(LEARNING_RATE)
+    batch_size = _limited(BATCH_SIZE)
+    max_length = _limited(MAX_LENGTH)
     sources = serializers.ListField(child=serializers.ChoiceField(choices=SOURCES), required=False, allow_empty=False)
     corpora = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
     activate = serializers.BooleanField(required=False)

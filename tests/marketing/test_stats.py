@@ -72,14 +72,14 @@ def test_a_refund_takes_revenue_back(campaign_with_results):
     assert stats["refunds"]["count"] == 2
 
 
-def test_stats_queries_do_not_grow_with_campaigns(django_assert_num_queries, campaign_with_results):
+def test_stats_queries_do_not_grow_with_campaigns(django_assert_max_num_queries, campaign_with_results):
     # campaigns, channels, reach by channel, reach, sign-ups, orders, partner shares
-    with django_assert_num_queries(7):
+    with django_assert_max_num_queries(7):
         selectors.campaign_stats()
     for _ in range(4):
         campaign = CampaignFactory()
         TrackedLinkFactory(channel=ChannelFactory(campaign=campaign))
-    with django_assert_num_queries(7):
+    with django_assert_max_num_queries(7):
         assert len(selectors.campaign_stats()) == 5
 
 

@@ -36,8 +36,31 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     call_command("ml_evaluate", "--data", str(records), "--json", stdout=evaluation)
 
     version = ModelVersion.objects.get(is_active=True)
-    assert "model version" in out.getvalue() and version.metrics["f1"] > 0
-    assert "tagged 1 courses" in out.getvalue()  # what it found is the fine-tune tests' business
+    job = version.training_job
+    # Measured on this CPU: dev F1 0.40, 0.68, 0.67 after epochs 1-3 (best 2); KNOWLEDGE 0.71, ART
+    # 0.64. The floors leave a margin for other machines and fail a fine-tune that barely learns.
+    assert job.dataset == {"corpus": 480, str(gold): 1, "train": job.dataset["train"], "dev": job.dataset["dev"]}
+    assert job.dataset["train"] + job.dataset["dev"] == 481 and job.dataset["dev"] >= 80
+    assert version.metrics["f1"] > 0.5, version.metrics
+    assert all(version.metrics["per_type"][kind]["f1"] > 0.4 for kind in ("KNOWLEDGE", "ART")), version.metrics
+    assert version.metrics["epochs_run"] == 3 and 1 <= version.metrics["best_epoch"] <= 3
+    best = max(job.metrics, key=lambda row: row["f1"])
+    assert (best["epoch"], best["f1"]) == (version.metrics["best_epoch"], version.metrics["f1"])
+    printed = [line for line in out.getvalue().splitlines() if line.strip().startswith("epoch ")]
+    assert len(printed) == 3 and f"F1 {best['f1']}" in printed[best["epoch"] - 1]
+
+    # Tagging stored spans that are slices of the course's text.
+    text = f"{course.title_zh}\n{course.description_zh}"
+    assert "tagged 1 courses" in out.getvalue()
+    skills = list(course.skills.filter(model_version=version, language="zh"))
+    assert skills and all(text[s.start : s.end] == s.text for s in skills)
+
+    # Scored as the data README says: 2 rows of knowledge/art (the "other" one skipped), 5 gold
+    # spans (Python twice, data analysis, watercolor twice). Measured: P 0.75, R 0.6, F1 0.67,
+    # both tracks right.
     result = json.loads(evaluation.getvalue())
     assert set(result) == {"precision", "recall", "f1", "track_accuracy", "per_type", "rows"}
-    assert result["rows"] == 2  # the "other" row is skipped, as the data README says
+    assert result["rows"] == 2
+    assert result["f1"] >= 0.4 and result["track_accuracy"] >= 0.5, result
+    p, r = result["precision"], result["recall"]
+    assert result["f1"] == pytest.approx(2 * p * r / (p + r), abs=1e-3)

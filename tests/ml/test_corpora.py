@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from ml import services
 from ml.models import TrainingCorpus, TrainingJob
@@ -107,5 +108,5 @@ def test_a_deleted_corpus_takes_its_file_along_and_a_job_that_named_it_fails(
     with django_capture_on_commit_callbacks(execute=True):
         imported.delete()
     assert not Path(path).exists()
-    with pytest.raises(ApplicationError, match="no longer exist"):
+    with translation.override("en"), pytest.raises(ApplicationError, match="no longer exist"):
         services.training_examples(sources=[], corpora=[pk])

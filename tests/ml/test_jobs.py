@@ -1,15 +1,13 @@
 """Job bookkeeping without a model: heartbeats, ownership, cancellation, reviews as gold data."""
 
-import time
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import timezone
 
 from ml import corpus, services
-from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob, TrainingJob
+from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob
 from ml.spans import Example, Span
+from ml.tagging import tagging_job_run
 from tests.factories import CourseFactory, UserFactory
 
 ACCEPTED, REJECTED, CORRECTED, PENDING = (CourseSkill.Review.ACCEPTED, CourseSkill.Review.REJECTED,
@@ -26,68 +24,12 @@ def _skill(course, version, start, end, review=PENDING, type_="ART"):
                                       text=text[start:end], type=type_, confidence=0.8, review=review)  # fmt: skip
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_busy_job_keeps_beating_without_reporting_progress(monkeypatch):
-    # Loading a model or gathering data reports nothing for minutes: the heartbeat must not stop.
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY", 0.1)
-    job = TrainingJob.objects.create(params={}, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
-    before = job.heartbeat_at
-    with services._Beat(job):
-        time.sleep(0.5)
-    assert TrainingJob.objects.get(pk=job.pk).heartbeat_at > before
-
-
-@pytest.mark.django_db
-def test_a_run_whose_job_was_handed_to_another_worker_stops_and_writes_nothing():
-    job = TrainingJob.objects.create(params={}, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
-    beat = services._Beat(job)
-    assert beat(force=True) is False
-    # The reaper found the heartbeat stale and another worker claimed the job again.
-    TrainingJob.objects.filter(pk=job.pk).update(attempts=2)
-
-    assert beat(force=True) is True and beat.lost
-    assert services._finish(job, JobStatus.SUCCEEDED) is False  # so it activates nothing either
-    assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.RUNNING  # the new owner's, untouched
-
-
-@pytest.mark.django_db
-def test_the_reaper_sends_again_the_task_of_a_job_queued_too_long(settings, django_capture_on_commit_callbacks):
-    from datetime import timedelta
-
-    settings.ML_QUEUED_RESEND_SECONDS = 3600
-    lost = TrainingJob.objects.create(params={}, queued_at=timezone.now() - timedelta(hours=2))
-    waiting = TrainingJob.objects.create(params={})
-
-    with django_capture_on_commit_callbacks() as sent:
-        assert services.reap_stale_jobs()["resent"] == 1
-    assert len(sent) == 1
-    assert TrainingJob.objects.get(pk=lost.pk).queued_at > timezone.now() - timedelta(minutes=1)
-    assert TrainingJob.objects.get(pk=waiting.pk).status == JobStatus.QUEUED
-    assert services.reap_stale_jobs()["resent"] == 0  # not again within the hour
-
-
-@pytest.mark.django_db
-def test_publishing_or_editing_a_course_queues_its_tagging_after_commit(django_capture_on_commit_callbacks):
-    version = _version("v1")
-    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
-
-    with django_capture_on_commit_callbacks() as callbacks:
-        course = CourseFactory(status="published")
-        CourseFactory(status="draft")
-    assert not TaggingJob.objects.exists()  # nothing before the commit
-    for callback in callbacks:
-        callback()
-
-    assert list(TaggingJob.objects.values_list("course_ids", flat=True)) == [[course.pk]]
-
-
 @pytest.mark.django_db
 def test_a_cancelled_tagging_job_reports_cancelled():
     CourseFactory()
     job = TaggingJob.objects.create(model_version=_version("v1"), cancel_requested=True)
     # The model (whose artifact does not exist here) is not even loaded: the job stops first.
-    assert services.tagging_job_run(job_id=job.pk).status == JobStatus.CANCELLED
+    assert tagging_job_run(job_id=job.pk).status == JobStatus.CANCELLED
 
 
 @pytest.mark.django_db
@@ -135,10 +77,10 @@ def test_retagging_keeps_the_managers_reviews():
     _skill(course, version, 2, 3, PENDING)
     CourseSkill.objects.create(course=course, model_version=version, start=0, end=2, text="油画", type="ART",
                                confidence=0.9, review=ACCEPTED, language="en")  # fmt: skip  # no English text now
-    keys = [(course, "zh", "水彩与素描\n")]
+    texts = [(course, "zh", "水彩与素描\n")]
 
-    services._store_spans(version, [course], keys, [[Span(0, 2, "ART", 0.9), Span(3, 5, "ART", 0.7),
-                                                     Span(2, 3, "KNOWLEDGE", 0.6)]])  # fmt: skip
+    services.course_skills_store(version=version, courses=[course], texts=texts, found=[[
+        Span(0, 2, "ART", 0.9), Span(3, 5, "ART", 0.7), Span(2, 3, "KNOWLEDGE", 0.6)]])  # fmt: skip
 
     rows = {(s.start, s.end, s.review) for s in CourseSkill.objects.filter(course=course)}
     assert rows == {(0, 2, ACCEPTED), (3, 5, REJECTED), (2, 3, PENDING)}

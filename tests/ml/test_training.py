@@ -4,17 +4,18 @@ import json
 import shutil
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
+from jobs.services import job_cancel
 from ml import corpus, services
 from ml.inference import MAX_LENGTH, Tagger
 from ml.models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
 from ml.spans import LABELS
+from ml.tagging import tagging_job_run
+from ml.training.run import training_job_run
 from ml.training.train import TrainConfig, TrainingCancelled, train
 from tests.factories import CourseFactory
 
@@ -95,7 +96,7 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
     again, _ = services.training_job_create(user=None, params=SMALL, idempotency_key="t1")
     assert created and again == job
 
-    job = services.training_job_run(job_id=job.pk)
+    job = training_job_run(job_id=job.pk)
 
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.epoch >= 1 and job.metrics and job.dataset["train"] > 0
@@ -103,7 +104,7 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
     assert version.labels[0] == "O" and Path(version.artifact.path).exists()
     SkillTerm.objects.create(name="水彩", type="ART", aliases="watercolor")  # tagging reads the lexicon too
     tagging = services.model_version_activate(version=version)
-    tagging = services.tagging_job_run(job_id=tagging.pk)
+    tagging = tagging_job_run(job_id=tagging.pk)
     assert tagging.status == JobStatus.SUCCEEDED, tagging.error
     assert ModelVersion.objects.get(is_active=True) == version
     # Quality is the fine-tune test's business; here: spans stored, and they are slices of the text.
@@ -113,50 +114,34 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_failing_job_ends_failed_with_its_error():
+def test_a_failing_job_ends_failed_with_its_error(settings):
+    # A base model the operators configured but that no worker has: the job fails, with the reason.
+    settings.ML_BASE_MODELS = ["/nonexistent/model"]
     job, _ = services.training_job_create(user=None, params={**SMALL, "base_model": "/nonexistent/model"})
-    job = services.training_job_run(job_id=job.pk)
+    job = training_job_run(job_id=job.pk)
     assert job.status == JobStatus.FAILED and job.error and job.finished_at
 
 
 @pytest.mark.django_db
 def test_cancelling_a_queued_job_ends_it_at_once():
     job, _ = services.training_job_create(user=None, params=SMALL)
-    assert services.job_cancel(job=job).status == JobStatus.CANCELLED
-    assert services.training_job_run(job_id=job.pk) is None  # a late message does nothing
-
-
-@pytest.mark.django_db
-def test_the_reaper_requeues_a_dead_job_once_then_fails_it():
-    job = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1)
-    TrainingJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=10))
-    fresh = TrainingJob.objects.create(params=SMALL, status=JobStatus.RUNNING, attempts=1, heartbeat_at=timezone.now())
-
-    assert services.reap_stale_jobs() == {"requeued": 1, "failed": 0, "resent": 0}
-    assert TrainingJob.objects.get(pk=job.pk).status == JobStatus.QUEUED
-    assert TrainingJob.objects.get(pk=fresh.pk).status == JobStatus.RUNNING
-
-    TrainingJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RUNNING, attempts=2, heartbeat_at=timezone.now() - timedelta(minutes=10)
-    )
-    assert services.reap_stale_jobs() == {"requeued": 0, "failed": 1, "resent": 0}
-    failed = TrainingJob.objects.get(pk=job.pk)
-    assert failed.status == JobStatus.FAILED and failed.error and failed.finished_at
+    assert job_cancel(job=job).status == JobStatus.CANCELLED
+    assert training_job_run(job_id=job.pk) is None  # a late message does nothing
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_running_job_is_cancelled_between_steps(settings, tmp_path, monkeypatch):
     settings.ML_CACHE_DIR = tmp_path
-    monkeypatch.setattr(services, "HEARTBEAT_EVERY", 0.2)
+    monkeypatch.setattr("jobs.services.HEARTBEAT_EVERY", 0.2)
     job, _ = services.training_job_create(user=None, params={**SMALL, "epochs": 50})
-    runner = threading.Thread(target=lambda: (services.training_job_run(job_id=job.pk), connection.close()))
+    runner = threading.Thread(target=lambda: (training_job_run(job_id=job.pk), connection.close()))
     runner.start()
     deadline = time.monotonic() + 60
     while TrainingJob.objects.get(pk=job.pk).status != JobStatus.RUNNING and time.monotonic() < deadline:
         time.sleep(0.2)
 
-    services.job_cancel(job=job)
+    job_cancel(job=job)
     runner.join(timeout=60)
 
     job.refresh_from_db()

@@ -10,13 +10,10 @@ from marketing.models import (
     Campaign,
     CampaignPartner,
     Channel,
-    Choice,
     Coupon,
-    Dimension,
-    Question,
-    Survey,
     TrackedLink,
 )
+from surveys.models import Choice, Dimension, Question, Survey
 
 
 class Command(BaseCommand):

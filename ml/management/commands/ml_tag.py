@@ -16,6 +16,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        from ml.tagging import tagging_job_run
+
         version = selectors.model_version(name=options["model"])
         if version is None:
             raise CommandError("No such model version (and none is active).")
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError("Unknown course slug.")
         job, _ = services.tagging_job_create(version=version, course_ids=ids, user=None)
         with tqdm(total=100, desc="tagging", unit="%") as bar:
-            job = services.tagging_job_run(job_id=job.pk, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
+            job = tagging_job_run(job_id=job.pk, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"tagging {job.status}: {job.error}")
         self.stdout.write(self.style.SUCCESS(f"tagged {job.tagged} courses with {version.name}"))

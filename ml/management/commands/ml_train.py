@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from ml import services
 from ml.models import JobStatus, TrainingJob
-from ml.training_config import SOURCES
+from ml.training_config import LIMITS, SOURCES
 from platform_site.exceptions import ApplicationError
 
 
@@ -31,14 +31,18 @@ class Command(BaseCommand):
             default="all",
             help="train on all rows of each CSV, or on the 80%% outside the dev split by id",
         )
-        parser.add_argument("--epochs", type=int, default=6)
-        parser.add_argument("--learning-rate", type=float, default=5e-5)
-        parser.add_argument("--batch-size", type=int, default=16)
-        parser.add_argument("--max-length", type=int, default=256)
+        # Checked by the service, like the API's and the admin's (ml/training_config.py).
+        for name, limit in LIMITS.items():
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", type=limit.kind, default=limit.default,
+                help=f"{limit.low:g} to {limit.high:g} (default {limit.default:g})",
+            )  # fmt: skip
         parser.add_argument("--base-model", default="")
         parser.add_argument("--activate", action="store_true", help="make the new version the active one")
 
     def handle(self, *args, **options):
+        from ml.training.run import training_job_run
+
         sources = [s for s in options["sources"].split(",") if s] or ([] if options["data"] else list(SOURCES))
         files = [self._prepare(path, options["split"]) for path in options["data"]]
         params = {
@@ -55,9 +59,7 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(f"{error.message} {error.extra}") from error
         bar = tqdm(total=100, desc="training", unit="%")
-        job = services.training_job_run(
-            job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n)
-        )
+        job = training_job_run(job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
         bar.close()
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"training {job.status}: {job.error}")

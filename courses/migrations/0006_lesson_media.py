@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0004_order_discount_order_list_price'),
+        ('courses', '0005_price_not_negative_validator'),
     ]
 
     operations = [

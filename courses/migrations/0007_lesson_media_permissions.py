@@ -12,6 +12,6 @@ PERMISSIONS = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("courses", "0005_lesson_media")]
+    dependencies = [("courses", "0006_lesson_media")]
 
     operations = [grant_permissions("courses", PERMISSIONS)]

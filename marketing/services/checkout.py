@@ -1,0 +1,78 @@
+"""Marketing's part in the courses order flow: coupons, bundles and attribution at checkout."""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from courses.hooks import Adjustment, CheckoutExtension, Quote
+from courses.models import Course, Order
+
+from ..attribution import Touches, read_touches
+from ..models import (
+    BundlePurchase,
+    CouponRedemption,
+    OrderAttribution,
+)
+from .bundles import bundle_offer
+from .coupons import coupon_discount, coupon_redeem, coupon_release, coupons_release
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+
+COUPON, BUNDLE = "coupon", "bundle"
+
+
+class MarketingCheckout(CheckoutExtension):
+    """Plugs coupons and campaign attribution into the courses order flow."""
+
+    def context_from_request(self, request: "HttpRequest") -> Mapping[str, Any]:
+        return {"coupon_code": request.POST.get("coupon", "").strip(), "touches": read_touches(request)}
+
+    def adjustments(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> tuple[Adjustment, ...]:
+        # No stacking: a coupon the learner typed wins; otherwise a bundle price applies by itself.
+        if code := context.get("coupon_code"):
+            coupon, discount = coupon_discount(code=code, learner=learner, course=course)
+            return (Adjustment(kind=COUPON, amount=discount, refs={"coupon": coupon.pk}),)
+        offer = bundle_offer(learner=learner, course=course)
+        if offer is None:
+            return ()
+        refs = {"campaign": offer.campaign_id, "paired_order": offer.paired_order_id}
+        return (Adjustment(kind=BUNDLE, amount=offer.discount, refs=refs),)
+
+    def order_created(self, *, order: Order, quote: Quote, context: Mapping[str, Any]) -> None:
+        # What the quote priced is recorded as such: nothing is computed again here.
+        if coupon := quote.adjustment(COUPON):
+            CouponRedemption.objects.create(
+                coupon_id=coupon.refs["coupon"], order=order, learner=order.learner, discount=coupon.amount
+            )
+        elif bundle := quote.adjustment(BUNDLE):
+            BundlePurchase.objects.create(
+                campaign_id=bundle.refs["campaign"], first_order_id=bundle.refs["paired_order"], second_order=order
+            )
+        touches: Touches = (context.get("touches") or Touches()).within_window()
+        if touches.last is not None:
+            first = touches.first or touches.last
+            referrer = touches.last.referrer if touches.last.referrer != order.learner_id else None
+            OrderAttribution.objects.create(
+                order=order,
+                first_campaign_id=first.campaign,
+                first_channel_id=first.channel,
+                last_campaign_id=touches.last.campaign,
+                last_channel_id=touches.last.channel,
+                first_touched_at=first.when,
+                last_touched_at=touches.last.when,
+                utm=touches.utm,
+                referrer_id=referrer,
+            )
+
+    def payment_starting(self, *, order: Order) -> None:
+        coupon_redeem(order=order)
+
+    def order_cancelled(self, *, order: Order) -> None:
+        coupon_release(order=order)
+        BundlePurchase.objects.filter(second_order=order).delete()  # the first course may pair again
+
+    def orders_cancelled(self, *, order_ids: list[int]) -> None:
+        coupons_release(order_ids=order_ids)
+        BundlePurchase.objects.filter(second_order_id__in=order_ids).delete()

@@ -1,0 +1,106 @@
+"""Run a training job: gather its data, fine-tune, save the model version. Reached only from the
+ml tasks and the `ml_train` command; the web process only creates the job row."""
+
+import gc
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import torch
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jobs.services import Heartbeat, JobCancelled, job_finish, job_run
+from ml import corpus, services
+from ml.models import JobStatus, TrainingJob
+from ml.training_config import train_config_kwargs
+from platform_site.exceptions import ApplicationError
+
+from .train import EpochReport, TrainConfig, TrainingCancelled, train
+
+# The share of a job's examples held out to score each epoch (and pick the best one).
+DEV_SHARE = 0.2
+
+
+def training_job_run(
+    *, job_id: int, files: Iterable[Path] = (), on_progress: Callable[[float], None] | None = None
+) -> TrainingJob | None:
+    """Run a queued training job to a terminal state: succeeded, failed or cancelled. `files`: more
+    training files on this machine (the command line's); `on_progress` sees each step's progress."""
+
+    def work(job: TrainingJob, beat: Heartbeat) -> None:
+        workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=services.cache_dir()))
+        try:
+            _train(job, beat, workdir, files, on_progress)
+        except TrainingCancelled:
+            raise JobCancelled from None
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+            _free_accelerator_memory()
+
+    return job_run(model=TrainingJob, job_id=job_id, work=work)
+
+
+def _free_accelerator_memory() -> None:
+    """Hand a finished fine-tune's cached GPU memory back: the worker process lives on, and the
+    tagger it loads next (or another process on the GPU) needs it."""
+    gc.collect()
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def _train(
+    job: TrainingJob, beat: Heartbeat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
+) -> None:
+    """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
+    params = job.params
+    examples, summary = services.training_examples(
+        sources=params["sources"], files=files, corpora=params.get("corpora", [])
+    )
+    config = TrainConfig(**train_config_kwargs(params))
+    train_set, dev_set = corpus.split(examples, dev_share=DEV_SHARE, seed=config.seed)
+    if not train_set or not dev_set:
+        raise ApplicationError(
+            _("Too little training data: %(train)s training and %(dev)s dev examples.")
+            % {"train": len(train_set), "dev": len(dev_set)},
+            code="no_data",
+        )
+    summary.update(train=len(train_set), dev=len(dev_set))
+    TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
+    history: list[dict[str, object]] = []
+
+    def on_epoch(report: EpochReport) -> None:
+        history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
+        beat(report.progress, epoch=report.epoch, metrics=history)
+
+    def on_step(progress: float) -> None:
+        beat(progress)
+        if on_progress:
+            on_progress(progress)
+
+    result = train(
+        train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.stopped
+    )
+    if beat(force=True):  # cancelled during the last evaluation, or lost: no version
+        raise TrainingCancelled
+    version = services.model_version_save(
+        name=f"v{timezone.now():%Y%m%d-%H%M%S}-{job.pk}",
+        base_model=config.base_model,
+        model_dir=result.model_dir,
+        metrics={
+            **result.metrics,
+            "best_epoch": result.best_epoch,
+            "epochs_run": result.epochs_run,
+            "samples_per_second": result.samples_per_second,
+            "peak_memory_mb": result.peak_memory_mb,
+        },
+    )
+    # One transaction: a job seen succeeded has its version active already (when it asked for that).
+    with transaction.atomic():
+        finished = job_finish(
+            job=job, status=JobStatus.SUCCEEDED, progress=1.0, device=result.device, model_version=version
+        )
+        if finished and params.get("activate"):
+            services.model_version_activate(version=version)

@@ -1,0 +1,100 @@
+"""Reads of surveys: a survey's results, and the want counts marketing turns into scores."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from .models import Answer, Question, Response, Survey
+
+
+def survey_get(*, slug: str) -> Survey | None:
+    return Survey.objects.filter(slug=slug).first()
+
+
+def survey_list() -> QuerySet[Survey]:
+    return Survey.objects.prefetch_related("questions__choices").select_related("campaign")
+
+
+def response_list() -> QuerySet[Response]:
+    return Response.objects.select_related("survey")
+
+
+def want_counts_by_campaign(*, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Respondents per campaign and how many want knowledge content, art training, either: one query."""
+    wants_k, wants_a = Q(wants_knowledge=True), Q(wants_art=True)
+    rows = (
+        Response.objects.filter(campaign_id__in=campaign_ids)
+        .values("campaign_id")
+        .annotate(
+            n=Count("pk"), k=Count("pk", filter=wants_k), a=Count("pk", filter=wants_a),
+            either=Count("pk", filter=wants_k | wants_a),
+        )
+    )  # fmt: skip
+    return {row["campaign_id"]: row for row in rows}
+
+
+def survey_sources(*, survey: Survey) -> dict[str, QuerySet[Any]]:
+    """The campaigns and channels the survey's responses came through (for the results filter).
+
+    Read through the response's own foreign keys: surveys does not import marketing's models.
+    """
+    campaign = Response._meta.get_field("campaign").related_model
+    channel = Response._meta.get_field("channel").related_model
+    return {
+        "campaigns": campaign._default_manager.filter(responses__survey=survey).distinct(),
+        "channels": channel._default_manager.filter(responses__survey=survey).distinct(),
+    }
+
+
+def survey_responses_export(*, survey: Survey) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(survey=survey)
+        .select_related("campaign", "channel", "respondent")
+        .prefetch_related("answers__choices")
+        .order_by("submitted_at")
+    )
+
+
+def survey_results(*, survey: Survey, campaign_id: int | None = None, channel_id: int | None = None) -> dict[str, Any]:
+    """Per-question summaries of a survey's responses (optionally of one campaign or channel):
+    counts per choice, count and mean of scales and numbers, the NPS, the latest free texts."""
+    responses = Response.objects.filter(survey=survey)
+    if campaign_id:
+        responses = responses.filter(campaign_id=campaign_id)
+    if channel_id:
+        responses = responses.filter(channel_id=channel_id)
+    answers = Answer.objects.filter(response__in=responses)
+    chosen = {
+        row["choice_id"]: row["n"]
+        for row in Answer.choices.through.objects.filter(answer__in=answers).values("choice_id").annotate(n=Count("pk"))
+    }
+    numbers = {
+        row["question_id"]: row
+        for row in answers.filter(number__isnull=False)
+        .values("question_id")
+        .annotate(
+            n=Count("pk"), mean=Avg("number"),
+            promoters=Count("pk", filter=Q(number__gte=9)), detractors=Count("pk", filter=Q(number__lte=6)),
+        )
+    }  # fmt: skip
+    texts = defaultdict(list)
+    for row in answers.exclude(text="").order_by("-response__submitted_at").values("question_id", "text")[:500]:
+        if len(texts[row["question_id"]]) < 20:
+            texts[row["question_id"]].append(row["text"])
+    summaries = []
+    for question in survey.questions.prefetch_related("choices"):
+        summary: dict[str, Any] = {"question": question}
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            counts = [(choice, chosen.get(choice.pk, 0)) for choice in question.choices.all()]
+            top = max([n for _, n in counts] + [1])
+            summary["choices"] = [(choice, n, round(100 * n / top, 1)) for choice, n in counts]
+        elif question.kind == Question.Kind.TEXT:
+            summary["texts"] = texts.get(question.pk, [])
+        else:
+            row = numbers.get(question.pk, {})
+            summary["count"], summary["mean"] = row.get("n", 0), row.get("mean")
+            if question.kind == Question.Kind.NPS and row.get("n"):
+                summary["nps"] = round(100 * (row["promoters"] - row["detractors"]) / row["n"], 1)
+        summaries.append(summary)
+    return {"responses": responses.count(), "summaries": summaries}

@@ -1,0 +1,88 @@
+"""Every learner page at a phone's and a desktop's width, in both languages, in Debian's Chromium.
+
+Each page is photographed into the screenshot folder (named page-language-width, so that a
+person can look at the whole site in one folder) and checked with axe-core against the WCAG 2.1
+AA rules, which must find nothing.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from courses.models import Course, Order
+from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pages() -> dict[str, tuple[str, bool]]:
+    """Page name -> (path, seen signed in)."""
+    course = Course.objects.published().exclude(price=0).order_by("pk").first()
+    assert course is not None
+    learner = User.objects.get(username="learner")
+    client = Client()
+    client.force_login(learner)
+    client.post(reverse("courses:buy", args=[course.slug]), {"checkout_key": "site-walk"})
+    order = Order.objects.get(learner=learner, course=course)
+    from surveys.models import Survey
+
+    survey = Survey.objects.order_by("pk").first()
+    return {
+        "home": ("/", False),
+        "catalogue": (reverse("courses:catalogue"), False),
+        "course": (course.get_absolute_url(), False),
+        "lesson-preview": (course.lessons.order_by("position").first().get_absolute_url(), False),
+        "campaign": (reverse("marketing:campaign", args=["spring-knowledge-art"]), False),
+        "survey": (reverse("surveys:survey", args=[survey.slug]), False),
+        "login": (reverse("login"), False),
+        "signup": (reverse("signup"), False),
+        "password-reset": (reverse("password_reset"), False),
+        "not-found": ("/no-such-page/", False),
+        "my-learning": (reverse("courses:my-learning"), True),
+        "gateway": (reverse("courses:sandbox-gateway", args=[order.number]), True),
+    }
+
+
+def session_cookie(live_server, username: str) -> dict[str, str]:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+
+def test_every_learner_page_passes_axe_at_both_widths_and_is_photographed_in_both_languages(browser, live_server):  # noqa: F811
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm install` (make test does)")
+    call_command("seed_demo", password="a-long-pass-phrase", verbosity=0)
+    call_command("seed_demo_campaigns", verbosity=0)
+    walk = pages()
+    signed_in = session_cookie(live_server, "learner")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    violations = {}
+    for language in ("zh-hans", "en"):
+        for width_name, (width, height) in WIDTHS.items():
+            for signed in (False, True):
+                context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=width < 500)
+                cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
+                context.add_cookies(cookies + ([signed_in] if signed else []))
+                page = context.new_page()
+                for name, (path, needs_login) in walk.items():
+                    if needs_login != signed:
+                        continue
+                    page.goto(live_server.url + path, wait_until="networkidle")
+                    page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width_name}.png", full_page=True)
+                    page.evaluate(AXE.read_text())
+                    found = page.evaluate("tags => axe.run(document, {runOnly: tags}).then(r => r.violations)", WCAG_AA)
+                    for violation in found:
+                        targets = [node["target"] for node in violation["nodes"]][:3]
+                        violations.setdefault(f"{name} {language} {width_name}", []).append(
+                            (violation["id"], violation["impact"], targets)
+                        )
+                context.close()
+    assert violations == {}
