@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import Job
+
 from .i18n import Translated
 
 
@@ -381,3 +383,39 @@ class LessonSubtitle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson} [{self.language}]"
+
+
+class MediaJob(Job):
+    """An uploaded file on its way to becoming a lesson's media (probe, transcode, poster).
+
+    The upload stays in `source` until the job succeeds; the lesson's current media is replaced
+    only then. A failure keeps a code and its parameters, so that the manager reads it in the
+    language of their page (`failure_message`), not the worker's.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="media_jobs", verbose_name=_("lesson"))
+    source = models.FileField(_("uploaded file"), storage=_protected_storage, upload_to=_lesson_file_path,
+                              max_length=255, blank=True)  # fmt: skip
+    source_name = models.CharField(_("file name"), max_length=255)
+    error_code = models.CharField(_("error code"), max_length=32, blank=True)
+    error_params = models.JSONField(_("error details"), default=dict, blank=True)
+    duration_seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("media job")
+        verbose_name_plural = _("media jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="media_job_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"media #{self.pk} ({self.status})"
+
+    def failure_message(self) -> str:
+        from .media.services import media_failure_message
+
+        if not self.error_code:
+            return self.error
+        return media_failure_message(self.error_code, self.error_params)

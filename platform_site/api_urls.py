@@ -45,4 +45,5 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
     path("", include("learning.api.urls")),
+    path("", include("courses.media.api")),
 ]

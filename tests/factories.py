@@ -36,6 +36,7 @@ def manager_group() -> Group:
         migrations = [
             ("courses", "0002_course_managers_group"),
             ("courses", "0007_lesson_media_permissions"),
+            ("courses", "0008_media_job"),
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
             ("surveys", "0002_content_types_moved"),

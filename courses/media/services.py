@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -29,9 +29,13 @@ CONTENT_TYPES = {"audio": "audio/mp4"}
 
 
 class MediaFailed(ApplicationError):
-    """The uploaded file cannot become the lesson's media; the message is for the manager."""
+    """The uploaded file cannot become the lesson's media; the message is for the manager, and
+    `code` with `extra` let a page say it again in its own language."""
 
     default_code = "media_failed"
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(media_failure_message(code, params), code=code, extra=params)
 
 
 def _duration(seconds: float) -> str:
@@ -39,17 +43,22 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-def failure_message(error: ffmpeg.MediaError) -> str:
-    """A message a course manager understands, for each way a file can fail."""
-    if error.code == "not_media":
-        return _("This file is not a video or audio file that can be read. Upload an MP4, MOV, MKV, MP3, M4A or WAV.")
-    if error.code == "truncated":
-        return _("The file seems cut off: only part of it could be read (%(detail)s). Upload it again.") % {
-            "detail": error.detail
-        }
-    if error.code == "decode_failed":
-        return _("The file is damaged and could not be converted. Export it again and upload the new file.")
-    return _("The file could not be converted (%(code)s).") % {"code": error.code}
+def media_failure_message(code: str, params: dict[str, Any]) -> str:
+    """A message a course manager understands, for each way a file can fail (active language)."""
+    messages = {
+        "not_media": _("This file is not a video or audio file that can be read. "
+                       "Upload an MP4, MOV, MKV, MP3, M4A or WAV."),
+        "truncated": _("The file seems cut off: only part of it could be read (%(detail)s). Upload it again."),
+        "decode_failed": _("The file is damaged and could not be converted. Export it again and upload the new file."),
+        "too_long": _("The file is %(duration)s long; a lesson may be at most %(limit)s."),
+        "no_video": _("This is a video lesson, but the file has no picture."),
+        "no_audio": _("This is an audio lesson, but the file has no sound."),
+    }  # fmt: skip
+    message = messages.get(code, _("The file could not be converted (%(code)s)."))
+    try:
+        return message % {"code": code, "detail": "", "duration": "", "limit": "", **params}
+    except (KeyError, TypeError, ValueError):
+        return message
 
 
 def _local_copy(name: str, target: Path) -> Path:
@@ -72,18 +81,14 @@ def media_process(
             info = ffmpeg.probe(source)
             limit = settings.MEDIA_MAX_DURATION_SECONDS
             if info.duration > limit:
-                raise MediaFailed(
-                    _("The file is %(duration)s long; a lesson may be at most %(limit)s.")
-                    % {"duration": _duration(info.duration), "limit": _duration(limit)},
-                    code="too_long",
-                )
+                raise MediaFailed("too_long", duration=_duration(info.duration), limit=_duration(limit))
             kind = lesson.kind
             if kind == Lesson.Kind.TEXT:
                 kind = Lesson.Kind.VIDEO if info.has_video else Lesson.Kind.AUDIO
             if kind == Lesson.Kind.VIDEO and not info.has_video:
-                raise MediaFailed(_("This is a video lesson, but the file has no picture."), code="no_video")
+                raise MediaFailed("no_video")
             if kind == Lesson.Kind.AUDIO and not info.has_audio:
-                raise MediaFailed(_("This is an audio lesson, but the file has no sound."), code="no_audio")
+                raise MediaFailed("no_audio")
             if kind == Lesson.Kind.VIDEO:
                 renditions = ffmpeg.transcode_video(source, workdir, info=info, on_progress=on_progress)
                 poster: Path | None = ffmpeg.poster(source, workdir / "poster.jpg", info=info)
@@ -92,7 +97,7 @@ def media_process(
                 poster = None
         except ffmpeg.MediaError as error:
             logger.info("Lesson %s: media %s failed: %s", lesson.pk, source_name, error)
-            raise MediaFailed(failure_message(error), code=error.code) from error
+            raise MediaFailed(error.code, detail=error.detail if error.code == "truncated" else "") from error
         media = media_install(
             lesson=lesson,
             kind=kind,

@@ -123,3 +123,27 @@ def test_replacing_media_deletes_the_old_files_after_success(django_capture_on_c
 
     assert second.pk != first.pk and not old.storage.exists(old.name)
     assert LessonMedia.objects.filter(lesson=lesson).count() == 1
+
+
+def test_the_reaper_looks_after_media_jobs(manager, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from courses.media.jobs import media_job_create, media_job_run
+    from courses.models import MediaJob
+    from jobs.services import jobs_reap_all
+
+    lesson = LessonFactory(kind=Lesson.Kind.VIDEO)
+    with django_capture_on_commit_callbacks():
+        job, _ = media_job_create(lesson=lesson, upload=SimpleUploadedFile("a.mp4", b"x"), created_by=manager)
+    long_ago = timezone.now() - timedelta(hours=1)
+    MediaJob.objects.filter(pk=job.pk).update(status="running", attempts=1, heartbeat_at=long_ago)
+
+    with django_capture_on_commit_callbacks() as sent:
+        outcome = jobs_reap_all()
+
+    assert outcome["requeued"] == 1 and len(sent) == 1
+    failed = media_job_run(job_id=job.pk)  # what the resent task does: a clean failure
+    assert failed.status == "failed" and failed.error_code == "not_media" and failed.attempts == 2
