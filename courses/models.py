@@ -155,7 +155,7 @@ class Lesson(models.Model):
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=10)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
     # Course progress counts required lessons only: an optional one is extra reading.
-    is_required = models.BooleanField(_("required"), default=True)
+    is_required = models.BooleanField(_("required lesson"), default=True)
 
     title = Translated("title")
     body = Translated("body")

@@ -25,7 +25,9 @@ class ProtectedFileSystemStorage(FileSystemStorage):
             self.__dict__.pop("location", None)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Protected media has no public URL: serve it through courses.media.serving.")
+        # No public URL: files go out through courses.media.serving's signed ones. Empty, not an
+        # error, so that the admin's file widgets still show the current file's name.
+        return ""
 
 
 def protected_storage() -> Storage:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='lesson',
             name='is_required',
-            field=models.BooleanField(default=True, verbose_name='required'),
+            field=models.BooleanField(default=True, verbose_name='required lesson'),
         ),
         migrations.AddField(
             model_name='lesson',

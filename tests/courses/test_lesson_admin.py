@@ -39,6 +39,8 @@ def test_a_manager_adds_an_attachment_and_subtitles(client, manager):
     attachment = LessonAttachment.objects.get(lesson=lesson)
     assert (attachment.kind, attachment.size) == ("pdf", 90)
     assert LessonSubtitle.objects.get(lesson=lesson).language == "en"
+    page = client.get(f"/admin/courses/lesson/{lesson.pk}/change/")
+    assert page.status_code == 200 and "讲义" in page.content.decode()  # the current files render
 
 
 def test_subtitles_that_are_not_webvtt_are_refused(client, manager):
