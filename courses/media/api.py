@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from jobs.services import job_cancel
+from platform_site.parsers import FormParser, MultiPartParser
 
 from ..api.permissions import IsCourseManager
 from ..models import Lesson, MediaJob
