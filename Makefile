@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench-catalogue bench-campaigns bench-scores clean
+.PHONY: run test lint bench-catalogue bench-campaigns bench-scores bench-media clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,5 +52,8 @@ bench-campaigns: $(VENV)/.dev
 bench-scores: $(VENV)/.dev
 	$(BIN)/python bench/scores.py
 
+bench-media: $(VENV)/.dev
+	$(BIN)/python bench/media.py
+
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles node_modules
+	rm -rf $(VENV) var db.sqlite3 staticfiles node_modules protected-media

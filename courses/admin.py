@@ -81,7 +81,10 @@ class LessonInline(admin.StackedInline):
     model = Lesson
     extra = 0
     ordering = ["position"]
-    fields = [("position", "is_free_preview", "duration_minutes"), ("title_zh", "title_en"), "body_zh", "body_en"]
+    fields = [
+        ("position", "kind", "is_required", "is_free_preview", "duration_minutes"),
+        ("title_zh", "title_en"), "body_zh", "body_en",
+    ]  # fmt: skip
 
 
 @admin.register(Course)
@@ -179,3 +182,7 @@ class EnrollmentAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["learner__username", "learner__email", "course__title_zh", "course__title_en"]
     list_select_related = ["learner", "course"]
+
+
+# Lessons have their own page too: attachments, subtitles and media uploads (courses/media/admin.py).
+from .media import admin as media_admin  # noqa: E402, F401

@@ -18,3 +18,10 @@ class CoursesConfig(AppConfig):
             post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-save-{model.__name__}")
             post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-delete-{model.__name__}")
         m2m_changed.connect(catalogue_changed, sender=Course.partners.through, dispatch_uid="catalogue-partners")
+
+        from jobs import registry
+
+        from .media.jobs import send_media_task
+        from .models import MediaJob
+
+        registry.register(MediaJob, send=send_media_task)

@@ -38,3 +38,15 @@ def order_send_missing_receipts_task() -> int:
     for order_id in order_ids:
         order_send_receipt_task.delay(order_id)
     return len(order_ids)
+
+
+# Transcoding a long lecture takes a while; the job's heartbeat tells the reaper it is alive.
+MEDIA_SOFT_TIME_LIMIT = 3 * 3600
+
+
+@shared_task(soft_time_limit=MEDIA_SOFT_TIME_LIMIT, time_limit=MEDIA_SOFT_TIME_LIMIT + 120)
+def media_process_task(job_id: int) -> str | None:
+    from .media.jobs import media_job_run
+
+    job = media_job_run(job_id=job_id)
+    return job.status if job else None

@@ -21,6 +21,7 @@ from platform_site.exceptions import ApplicationError
 from . import cache as catalogue_cache
 from . import covers, hooks, selectors, services
 from .filters import CourseFilter
+from .media import player
 from .models import Course, Order
 from .payments.sandbox import SandboxProvider
 
@@ -141,6 +142,8 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
         "lesson": lesson,
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "is_enrolled": course.pk in enrolled,
+        **player.player_context(lesson=lesson, user=request.user),
     }
     return render(request, "courses/lesson_detail.html", context)
 

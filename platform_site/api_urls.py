@@ -44,4 +44,6 @@ router.register("me/referral-credits", ReferralCreditViewSet, basename="referral
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
+    path("", include("learning.api.urls")),
+    path("", include("courses.media.api")),
 ]

@@ -11,9 +11,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings.local")
 
 app = Celery("platform_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Two queues: `default` for short bookkeeping jobs on any worker, `gpu` for model work on
-# workers started with `-Q gpu` on machines that have an accelerator.
-app.conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("default", "gpu"))
+# Three queues: `default` for short bookkeeping jobs on any worker, `gpu` for model work on
+# workers started with `-Q gpu` on machines that have an accelerator, `media` for transcoding.
+app.conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in ("default", "gpu", "media"))
 app.autodiscover_tasks()
 
 

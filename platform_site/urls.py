@@ -16,6 +16,7 @@ handler404 = views.page_not_found
 urlpatterns = [
     path("", home, name="home"),
     path("", include("courses.urls")),
+    path("", include("learning.urls")),
     path("", include("marketing.urls")),
     path("", include("surveys.urls")),
     path("accounts/", include("accounts.urls")),

@@ -84,3 +84,9 @@ def broker_down():
     app.conf.broker_url, app.conf.broker_transport_options = saved
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def _protected_media(settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Lesson media that tests write stays out of the checkout.
+    settings.PROTECTED_MEDIA_ROOT = tmp_path_factory.mktemp("protected-media")

@@ -35,10 +35,13 @@ def manager_group() -> Group:
     if created:
         migrations = [
             ("courses", "0002_course_managers_group"),
+            ("courses", "0007_lesson_media_permissions"),
+            ("courses", "0008_media_job"),
             ("marketing", "0002_marketing_permissions"),
             ("marketing", "0005_survey_permissions"),
             ("surveys", "0002_content_types_moved"),
             ("ml", "0002_ml_permissions"),
+            ("learning", "0002_learning_permissions"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def celery_worker(tmp_path: Path, settings) -> Iterator[subprocess.Popen]:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROTECTED_MEDIA_ROOT = tmp_path / "protected"
     settings.ML_CACHE_DIR = tmp_path / "test-ml-cache"
     broker = os.environ["REDIS_URL"]
     redis.Redis.from_url(broker).flushdb()  # no messages left over from an earlier run
@@ -37,11 +38,12 @@ def celery_worker(tmp_path: Path, settings) -> Iterator[subprocess.Popen]:
         "CELERY_BROKER_URL": broker,
         # Model artifacts go through the storage API: worker and test share one media folder.
         "MEDIA_ROOT": str(tmp_path / "media"),
+        "PROTECTED_MEDIA_ROOT": str(tmp_path / "protected"),
         "ML_CACHE_DIR": str(tmp_path / "ml-cache"),
     }
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "platform_site", "worker", "-Q", "default,gpu",
+        [sys.executable, "-m", "celery", "-A", "platform_site", "worker", "-Q", "default,gpu,media",
          "--pool", "solo", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -93,6 +93,7 @@ class MarketingCheckout(CheckoutExtension):
     def payment_confirming(self, *, order: Order) -> None:
         # The cap holds where money moves: a payment is recorded only for a secured coupon use.
         coupon_redeem(order=order)
+
     def order_paid(self, *, order: Order) -> None:
         _stats_refresh_after_commit(order=order)
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "jobs",
     "courses",
+    "learning",
     "marketing",
     "surveys",
     "ml",
@@ -210,6 +211,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# ------------------------------------------------------------------------------ lesson media
+# Lesson media and attachments: a storage of their own, outside MEDIA_ROOT (never public).
+PROTECTED_MEDIA_ROOT = Path(env("PROTECTED_MEDIA_ROOT", default=str(BASE_DIR / "protected-media")))
+STORAGES["protected"] = {"BACKEND": "courses.media.storage.ProtectedFileSystemStorage"}
+# Uploads larger than this go to a temporary file, not memory: a 2 GB video streams to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# A media job refuses longer files (a whole day of video is an upload mistake).
+MEDIA_MAX_DURATION_SECONDS = env.int("MEDIA_MAX_DURATION_SECONDS", default=4 * 3600)
+# Lifetime of a signed media URL; the player renews its URLs well before they expire.
+MEDIA_URL_MAX_AGE_SECONDS = env.int("MEDIA_URL_MAX_AGE_SECONDS", default=600)
+# Who sends the bytes once Django has checked access: "django" (embedded default, Range aware),
+# "x-accel-redirect" (nginx: internal location MEDIA_ACCEL_PREFIX), "x-sendfile" (Apache, lighttpd)
+# or "redirect" (to the storage's own, e.g. presigned object-storage, URL).
+MEDIA_SERVE_MODE = env("MEDIA_SERVE_MODE", default="django")
+MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
+
+# ------------------------------------------------------------------------------ learning
+# Share of a video or audio lesson a learner must have watched for it to count as done.
+LEARNING_COMPLETE_RATIO = env.float("LEARNING_COMPLETE_RATIO", default=0.9)
+
 # ------------------------------------------------------------------------------ e-mail
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -231,8 +252,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_TASK_SECONDS + 3600}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-# Model work needs a GPU; the rest (the job reaper included) goes to `default`.
-CELERY_TASK_ROUTES = {"ml.tasks.*": {"queue": "gpu"}}
+# Model work needs a GPU; transcoding holds a CPU for minutes on its own queue, so receipts and
+# bookkeeping keep moving; the rest (the job reaper included) goes to `default`.
+CELERY_TASK_ROUTES = {"ml.tasks.*": {"queue": "gpu"}, "courses.tasks.media_process_task": {"queue": "media"}}
 # Job state lives in database rows, never in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it ends, and one a dying worker drops is redelivered.
@@ -369,4 +391,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # fpdf2's font subsetting logs every table it touches at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

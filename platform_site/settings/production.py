@@ -14,6 +14,8 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Lesson media, outside MEDIA_ROOT (an object-storage backend of django-storages in a cluster).
+    "protected": {"BACKEND": "courses.media.storage.ProtectedFileSystemStorage"},
 }
 
 # ------------------------------------------------------------------------------ security

@@ -212,6 +212,8 @@ def test_a_learner_who_answered_is_told_so_before_the_form(client, django_user_m
     page = client.get(survey.get_absolute_url()).content.decode()
     assert 'data-testid="survey-already"' in page and "send my answers" not in page.lower()
     assert "idempotency_key" not in page
+
+
 def test_responses_csv_opens_in_a_chinese_spreadsheet(client, manager):
     import csv
     import io

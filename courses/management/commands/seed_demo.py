@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from courses import demo
+from courses import demo, demo_media
 from courses.models import Course, Lesson, Partner
 
 MANAGER_GROUP = "Course managers"
@@ -18,8 +18,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Password for both demo accounts (default: a new random one).")
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        password = self._catalogue(options)
+        self.stdout.write("Demo media (made with ffmpeg):")
+        demo_media.seed_media(log=self.stdout.write)
+        self.stdout.write(f"  course manager  username: manager  password: {password}  (admin at /admin/)")
+        self.stdout.write(f"  learner         username: learner  password: {password}")
+
+    @transaction.atomic
+    def _catalogue(self, options) -> str:
         partners = {}
         for fields in demo.PARTNERS:
             partners[fields["slug"]] = Partner.objects.update_or_create(slug=fields["slug"], defaults=fields)[0]
@@ -40,17 +47,19 @@ class Command(BaseCommand):
             )  # fmt: skip
             course.partners.set([partners[slug] for slug in partner_slugs])
             for position, (lesson_zh, lesson_en) in enumerate(lessons, start=1):
+                fields = {
+                    "title_zh": lesson_zh,
+                    "title_en": lesson_en,
+                    "body_zh": demo.lesson_body(title_zh, lesson_zh, position, english=False),
+                    "body_en": demo.lesson_body(title_en, lesson_en, position, english=True),
+                    "is_free_preview": position == 1,
+                }
+                # The duration only on creation: a media lesson's comes from its media.
                 Lesson.objects.update_or_create(
                     course=course,
                     position=position,
-                    defaults={
-                        "title_zh": lesson_zh,
-                        "title_en": lesson_en,
-                        "body_zh": demo.lesson_body(title_zh, lesson_zh, position, english=False),
-                        "body_en": demo.lesson_body(title_en, lesson_en, position, english=True),
-                        "is_free_preview": position == 1,
-                        "duration_minutes": 12 + 6 * position,
-                    },
+                    defaults=fields,
+                    create_defaults={**fields, "duration_minutes": 12 + 6 * position},
                 )
 
         password = options["password"] or secrets.token_urlsafe(9)
@@ -68,5 +77,4 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo catalogue: {len(demo.PARTNERS)} partners, {len(demo.COURSES)} courses.")
         )
-        self.stdout.write(f"  course manager  username: manager  password: {password}  (admin at /admin/)")
-        self.stdout.write(f"  learner         username: learner  password: {password}")
+        return password

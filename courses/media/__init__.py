@@ -1,0 +1,1 @@
+"""Lesson media: ffmpeg (probe, transcode, poster), the media job's work, protected serving."""

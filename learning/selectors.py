@@ -1,0 +1,141 @@
+"""Reads of learning. Each costs a fixed number of queries, whatever the number of lessons or learners."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+
+from courses.models import Course, Enrollment, Lesson
+
+from .models import Certificate, LessonProgress
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class State:
+    NEW = "new"
+    STARTED = "started"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    required_total: int
+    required_done: int
+    states: dict[int, str] = field(default_factory=dict)  # lesson id -> State
+    next_lesson: Lesson | None = None
+
+    @property
+    def percent(self) -> int:
+        return 100 * self.required_done // self.required_total if self.required_total else 0
+
+    @property
+    def is_complete(self) -> bool:
+        return self.required_total > 0 and self.required_done == self.required_total
+
+    @property
+    def is_started(self) -> bool:
+        return any(state != State.NEW for state in self.states.values())
+
+
+def _progress(lessons: list[Lesson], rows: dict[int, LessonProgress]) -> CourseProgress:
+    states = {
+        lesson.pk: State.DONE
+        if rows.get(lesson.pk) and rows[lesson.pk].is_completed
+        else State.STARTED
+        if lesson.pk in rows
+        else State.NEW
+        for lesson in lessons
+    }
+    required = [lesson for lesson in lessons if lesson.is_required]
+    return CourseProgress(
+        required_total=len(required),
+        required_done=sum(states[lesson.pk] == State.DONE for lesson in required),
+        states=states,
+        next_lesson=next((lesson for lesson in lessons if states[lesson.pk] != State.DONE), None),
+    )
+
+
+def lesson_progress(*, learner: "User | AnonymousUser", lesson: Lesson) -> LessonProgress | None:
+    if not learner.is_authenticated:
+        return None
+    return LessonProgress.objects.filter(learner=learner, lesson=lesson).first()
+
+
+def course_progress(*, learner: "User | AnonymousUser", course: Course) -> CourseProgress:
+    """The learner's progress through `course` (its lessons prefetched or not: one query more)."""
+    lessons = sorted(course.lessons.all(), key=lambda lesson: lesson.position)
+    rows: dict[int, LessonProgress] = {}
+    if learner.is_authenticated:
+        rows = {p.lesson_id: p for p in LessonProgress.objects.filter(learner=learner, lesson__course=course)}
+    return _progress(lessons, rows)
+
+
+def courses_progress(*, learner: "User", course_ids: list[int]) -> dict[int, CourseProgress]:
+    """Progress in several courses at once (My learning): two queries."""
+    lessons: dict[int, list[Lesson]] = defaultdict(list)
+    for lesson in Lesson.objects.filter(course_id__in=course_ids).order_by("course_id", "position"):
+        lessons[lesson.course_id].append(lesson)
+    rows: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
+    for row in LessonProgress.objects.filter(learner=learner, lesson__course_id__in=course_ids).select_related(
+        "lesson"
+    ):
+        rows[row.lesson.course_id][row.lesson_id] = row
+    return {course_id: _progress(lessons[course_id], rows[course_id]) for course_id in course_ids}
+
+
+@dataclass(frozen=True)
+class LessonStats:
+    lesson: Lesson
+    started: int
+    completed: int
+    stopped_here: int  # learners whose furthest lesson is this one, the course not complete
+
+
+@dataclass(frozen=True)
+class CourseStats:
+    course: Course
+    enrolled: int
+    started: int
+    completed: int
+    average_percent: float
+    lessons: list[LessonStats]
+
+
+def course_stats(*, course: Course) -> CourseStats:
+    """What managers see per course, over its active enrollments: three queries."""
+    lessons = list(course.lessons.order_by("position"))
+    learners = list(Enrollment.objects.active().filter(course=course).values_list("learner_id", flat=True))
+    by_learner: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
+    for row in LessonProgress.objects.filter(lesson__course=course, learner_id__in=learners).only(
+        "learner_id", "lesson_id", "completed_at"
+    ):
+        by_learner[row.learner_id][row.lesson_id] = row
+    progress = {learner: _progress(lessons, by_learner[learner]) for learner in learners}
+    position = {lesson.pk: index for index, lesson in enumerate(lessons)}
+    stopped: dict[int, int] = defaultdict(int)
+    for learner, rows in by_learner.items():
+        if rows and not progress[learner].is_complete:
+            stopped[max(rows, key=lambda lesson_id: position[lesson_id])] += 1
+    return CourseStats(
+        course=course,
+        enrolled=len(learners),
+        started=sum(p.is_started for p in progress.values()),
+        completed=sum(p.is_complete for p in progress.values()),
+        average_percent=round(sum(p.percent for p in progress.values()) / len(learners), 1) if learners else 0.0,
+        lessons=[
+            LessonStats(
+                lesson=lesson,
+                started=sum(lesson.pk in rows for rows in by_learner.values()),
+                completed=sum(rows[lesson.pk].is_completed for rows in by_learner.values() if lesson.pk in rows),
+                stopped_here=stopped[lesson.pk],
+            )
+            for lesson in lessons
+        ],
+    )
+
+
+def certificate_of(*, learner: "User", course: Course) -> Certificate | None:
+    return Certificate.objects.filter(learner=learner, course=course).first()
