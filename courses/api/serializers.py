@@ -83,7 +83,7 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class EnrollmentSerializer(serializers.ModelSerializer):
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
-    order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    order: "serializers.SlugRelatedField[Order]" = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
     class Meta:
         model = Enrollment

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from courses.api.views import IDEMPOTENCY_HEADER
 from platform_site.api import ModelPermissionsWithView
@@ -22,7 +23,7 @@ class SurveyThrottle(ScopedRateThrottle):
 
     scope = "survey"
 
-    def allow_request(self, request: Request, view: object) -> bool:
+    def allow_request(self, request: Request, view: APIView) -> bool:
         if request.user.is_authenticated:
             return True
         return super().allow_request(request, view)
@@ -63,7 +64,8 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         data = {f"q{qid}": value for qid, value in body.validated_data["answers"].items()}
         form = SurveyForm(survey, data={**data, "idempotency_key": key})
         if not form.is_valid():
-            raise ValidationError({name.removeprefix("q"): errors for name, errors in form.errors.items()})
+            # An ErrorList is a list of messages, which DRF renders; DRF's stubs do not list Django's error types.
+            raise ValidationError({name.removeprefix("q"): errors for name, errors in form.errors.items()})  # type: ignore[misc]
         response, created = services.survey_submit(
             survey=survey, respondent=user, answers=form.answers(), idempotency_key=key,
             link_code=body.validated_data.get("c", ""),
