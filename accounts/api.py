@@ -27,7 +27,8 @@ class TokenView(ObtainAuthToken):
             return super().post(request, *args, **kwargs)
         except ValidationError:
             for throttle in self.get_throttles():
-                throttle.record_failure(request, self)
+                if isinstance(throttle, FailedLoginThrottle):
+                    throttle.record_failure(request, self)
             # The axes backend flags the request it refused; DRF's Request wraps the one it saw.
             if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
                 return Response(

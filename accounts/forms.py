@@ -1,6 +1,6 @@
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from django import forms
 from django.conf import settings
@@ -23,7 +23,8 @@ class SignUpForm(UserCreationForm):
 
     def validate_password_for_user(self, user: User, **kwargs: str) -> None:
         # Under the password itself, not under its confirmation (Django's default).
-        super().validate_password_for_user(user, password_field_name="password1")
+        # django-stubs leave SetPasswordMixin, which defines it, out of BaseUserCreationForm's bases.
+        super().validate_password_for_user(user, password_field_name="password1")  # type: ignore[misc]
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -39,7 +40,7 @@ class CappedPasswordResetForm(PasswordResetForm):
     the answer tells nothing about which addresses have accounts or how often they were tried.
     """
 
-    def get_users(self, email: str) -> Iterator[User]:
+    def get_users(self, email: str) -> Iterable[User]:
         # The key is a hash: the cache holds no addresses.
         address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
         allowed, _ = hit(f"password-reset:{address}", limit=settings.PASSWORD_RESET_PER_ADDRESS_PER_HOUR, window=3600)

@@ -4,8 +4,9 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,7 +15,7 @@ from platform_site.exceptions import ApplicationError
 from . import hooks, services
 from .models import Course, Enrollment, Lesson, Order, Partner, Payment
 
-T = TypeVar("T")
+T = TypeVar("T", bound=Model)
 
 
 def apply_service(
@@ -36,7 +37,7 @@ def apply_service(
         model_admin.message_user(request, done(succeeded), messages.SUCCESS)
 
 
-def add_field_errors(form: forms.Form, error: ApplicationError) -> None:
+def add_field_errors(form: forms.BaseForm, error: ApplicationError) -> None:
     """Show a service's per-field refusal beside its fields on an admin form (on the form where none fits)."""
     fields = error.extra.get("fields") or {None: [error.message]}
     for field, errors in fields.items():
@@ -48,7 +49,8 @@ def service_checked_form(check: Callable[[dict], None]) -> type[forms.ModelForm]
 
     class ServiceCheckedForm(forms.ModelForm):
         def clean(self) -> dict:
-            data = super().clean()
+            super().clean()
+            data = self.cleaned_data
             try:
                 check(data)
             except ApplicationError as error:
@@ -58,10 +60,10 @@ def service_checked_form(check: Callable[[dict], None]) -> type[forms.ModelForm]
     return ServiceCheckedForm
 
 
-def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponse]) -> Callable:
+def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponseBase]) -> Callable:
     """Wrap an extra admin page: admin login, then the model's view permission, as its change list."""
 
-    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponseBase:
         if not model_admin.has_view_permission(request):
             raise PermissionDenied
         return view(request, pk)

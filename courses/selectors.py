@@ -8,6 +8,8 @@ from django.db.models import Prefetch, QuerySet
 from .models import Course, Enrollment, Lesson, Order, Partner
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from accounts.models import User
 
 MANAGER_PERMISSION = "courses.change_course"
@@ -84,7 +86,7 @@ def pending_order(*, learner: "User | AnonymousUser", course: Course) -> Order |
     return Order.objects.filter(learner=learner, course=course, status=Order.Status.PENDING).first()
 
 
-def learner_order(*, learner: "User", number: object) -> Order | None:
+def learner_order(*, learner: "User", number: "UUID | str") -> Order | None:
     """One of the learner's own orders by its number (another learner's order is not found)."""
     return Order.objects.select_related("course").filter(number=number, learner=learner).first()
 

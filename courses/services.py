@@ -3,7 +3,7 @@
 import hashlib
 import logging
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -227,7 +227,7 @@ def order_cancel(*, order: Order) -> Order:
     return order
 
 
-def order_expire_stale(*, now: "timezone.datetime | None" = None) -> int:
+def order_expire_stale(*, now: "datetime | None" = None) -> int:
     """Cancel up to ORDER_EXPIRY_BATCH pending orders older than ORDER_PENDING_TTL_MINUTES; return how many.
 
     In bulk, like saleor's `_expire_orders`: the ids of one batch are selected and locked (rows a

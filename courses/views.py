@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError
 
 from . import cache as catalogue_cache
@@ -29,7 +31,7 @@ CATALOGUE_PAGE_SIZE = 12
 
 
 def _own_order(request: HttpRequest, number: uuid.UUID) -> Order:
-    order = selectors.learner_order(learner=request.user, number=number)
+    order = selectors.learner_order(learner=request_user(request), number=number)
     if order is None:
         raise Http404
     return order
@@ -98,11 +100,11 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
     key = request.POST.get("checkout_key", "")[:64]
     try:
         if course.is_free:
-            services.enrollment_create_free(learner=request.user, course=course)
+            services.enrollment_create_free(learner=request_user(request), course=course)
             messages.success(request, _("You are enrolled. Enjoy the course!"))
             return redirect(course)
         order, _created = services.order_checkout(
-            learner=request.user, course=course, idempotency_key=key, context=hooks.checkout_context(request)
+            learner=request_user(request), course=course, idempotency_key=key, context=hooks.checkout_context(request)
         )
         return redirect(services.payment_start(order=order))
     except ApplicationError as error:
@@ -152,8 +154,8 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
 @require_GET
 def my_learning(request: HttpRequest) -> HttpResponse:
     context = {
-        "enrollments": selectors.learner_enrollments(learner=request.user),
-        "orders": selectors.learner_recent_orders(learner=request.user),
+        "enrollments": selectors.learner_enrollments(learner=request_user(request)),
+        "orders": selectors.learner_recent_orders(learner=request_user(request)),
     }
     return render(request, "courses/my_learning.html", context)
 
@@ -215,7 +217,7 @@ def sandbox_notify(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def course_cover(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+def course_cover(request: HttpRequest, slug: str, language: str) -> HttpResponseBase:
     """The co-branded cover of a course without an uploaded one (drawn once, then from storage)."""
     if language not in dict(settings.LANGUAGES):
         raise Http404
@@ -226,7 +228,7 @@ def course_cover(request: HttpRequest, slug: str, language: str) -> HttpResponse
     with translation.override(language):
         name, data = covers.cover_png(course)
         fresh = request.GET.get("v") == covers.cover_key(course)
-    response: HttpResponse
+    response: HttpResponseBase
     if data is not None:
         response = HttpResponse(data, content_type="image/png")
     else:

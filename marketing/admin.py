@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +11,9 @@ from django.utils.translation import ngettext
 from courses.admin import apply_service, guarded, service_checked_form
 from platform_site.exceptions import ServiceUnavailable
 from platform_site.queueing import enqueue
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 from . import dashboard, services, tasks
 from .forms import PartnerShareFormSet
@@ -53,7 +58,7 @@ class TrackedLinkInline(admin.TabularInline):
         return format_html('<input readonly value="{}" size="40" data-select-on-focus>', link.get_absolute_url())
 
 
-def _status_action(status: str, label: str):
+def _status_action(status: str, label: "_StrOrPromise"):
     @admin.action(description=label, permissions=["change"])
     def action(model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         apply_service(

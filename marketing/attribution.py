@@ -11,6 +11,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -59,16 +60,18 @@ def visitor_id(request: HttpRequest) -> str:
     existing = request.COOKIES.get(VISITOR_COOKIE, "")
     if existing and len(existing) <= 36:
         return existing
+    # The minted id and the touches are per-request state kept on the request (the middleware reads them back).
     if not hasattr(request, "_new_visitor_id"):
-        request._new_visitor_id = uuid.uuid4().hex
-    return request._new_visitor_id
+        request._new_visitor_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+    return request._new_visitor_id  # type: ignore[attr-defined]
 
 
 def read_touches(request: HttpRequest) -> Touches:
     if hasattr(request, "_touches"):
         return request._touches
     try:
-        raw = json.loads(request.get_signed_cookie(TOUCH_COOKIE, salt=TOUCH_SALT, max_age=COOKIE_AGE))
+        # Without a default, a missing or bad cookie raises rather than returning the stub's None.
+        raw = json.loads(request.get_signed_cookie(TOUCH_COOKIE, salt=TOUCH_SALT, max_age=COOKIE_AGE))  # type: ignore[arg-type]
         touches = Touches(
             first=Hit(**raw["first"]) if raw.get("first") else None,
             last=Hit(**raw["last"]) if raw.get("last") else None,
@@ -81,8 +84,8 @@ def read_touches(request: HttpRequest) -> Touches:
 
 def remember(request: HttpRequest, touches: Touches) -> None:
     """Keep `touches` for this request; the middleware writes them to the cookie."""
-    request._touches = touches
-    request._touches_changed = True
+    request._touches = touches  # type: ignore[attr-defined]
+    request._touches_changed = True  # type: ignore[attr-defined]
 
 
 def hit_now(campaign: int, channel: int | None, link: int | None = None, referrer: int | None = None) -> Hit:
@@ -90,11 +93,11 @@ def hit_now(campaign: int, channel: int | None, link: int | None = None, referre
 
 
 def write_cookies(request: HttpRequest, response: HttpResponse) -> None:
-    common = {"max_age": COOKIE_AGE, "samesite": "Lax", "secure": request.is_secure(), "httponly": True}
+    common: dict[str, Any] = {"max_age": COOKIE_AGE, "samesite": "Lax", "secure": request.is_secure(), "httponly": True}
     if getattr(request, "_new_visitor_id", None):
-        response.set_cookie(VISITOR_COOKIE, request._new_visitor_id, **common)
+        response.set_cookie(VISITOR_COOKIE, request._new_visitor_id, **common)  # type: ignore[attr-defined]
     if getattr(request, "_touches_changed", False):
-        touches: Touches = request._touches
+        touches: Touches = request._touches  # type: ignore[attr-defined]
         payload = json.dumps(
             {
                 "first": asdict(touches.first) if touches.first else None,

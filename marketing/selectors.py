@@ -2,6 +2,7 @@
 queries, whatever the number of campaigns, channels, visits or orders."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -98,14 +99,14 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
     campaigns = Campaign.objects.all()
     if campaign_ids is not None:
         campaigns = campaigns.filter(pk__in=campaign_ids)
-    campaigns = list(campaigns.values("pk", "slug", "name_zh", "name_en"))
-    ids = [c["pk"] for c in campaigns]
+    campaign_rows = list(campaigns.values("pk", "slug", "name_zh", "name_en"))
+    ids = [c["pk"] for c in campaign_rows]
 
-    channels = defaultdict(list)
-    for row in Channel.objects.filter(campaign_id__in=ids).values("pk", "campaign_id", "kind", "name", "cost"):
-        channels[row["campaign_id"]].append(row)
+    channels: defaultdict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for channel in Channel.objects.filter(campaign_id__in=ids).values("pk", "campaign_id", "kind", "name", "cost"):
+        channels[channel["campaign_id"]].append(channel)
     reach, reach_by_channel = _reach(ids)
-    signups = {
+    signups: dict[tuple[int, int | None], int] = {
         (r["first_campaign_id"], r["first_channel_id"]): r["n"]
         for r in LearnerAttribution.objects.filter(first_campaign_id__in=ids, signed_up=True)
         .values("first_campaign_id", "first_channel_id")
@@ -138,26 +139,26 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
         shares[share.campaign_id].append(share)
 
     result = {}
-    for campaign in campaigns:
+    for campaign in campaign_rows:
         pk = campaign["pk"]
         keys = [(pk, ch["pk"]) for ch in channels[pk]] + [(pk, None)]  # None: a touch with no channel
         rows = []
         for ch in [*channels[pk], {"pk": None, "kind": "", "name": "", "cost": ZERO}]:
-            cell = sales.get((pk, ch["pk"]))
+            sold = sales.get((pk, ch["pk"]))
             channel_reach = reach_by_channel.get((pk, ch["pk"]), 0)
-            revenue = sum(cell["revenue"].values(), ZERO) if cell else ZERO
-            if ch["pk"] is None and not cell and not signups.get((pk, None)):
+            revenue = sum(sold["revenue"].values(), ZERO) if sold else ZERO
+            if ch["pk"] is None and not sold and not signups.get((pk, None)):
                 continue
             rows.append(
                 {
                     "channel": ch["pk"], "kind": ch["kind"], "name": ch["name"], "cost": _money(ch["cost"]),
                     "reach": channel_reach, "signups": signups.get((pk, ch["pk"]), 0),
-                    "orders": cell["orders"] if cell else 0, "revenue": _money(revenue),
-                    "refunds": cell["refunds"] if cell else 0,
-                    "conversion_rate": _rate(cell["orders"] if cell else 0, channel_reach),
+                    "orders": sold["orders"] if sold else 0, "revenue": _money(revenue),
+                    "refunds": sold["refunds"] if sold else 0,
+                    "conversion_rate": _rate(sold["orders"] if sold else 0, channel_reach),
                 },
             )  # fmt: skip
-        by_side = defaultdict(lambda: ZERO)
+        by_side: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
         for key in keys:
             if key in sales:
                 for side, amount in sales[key]["revenue"].items():
@@ -227,13 +228,13 @@ def campaign_score_counts(*, campaign_ids: list[int] | None = None) -> dict[int,
     responses = want_counts_by_campaign(campaign_ids=ids)
     reach, reach_by_channel = _reach(ids)
     paid = OrderAttribution.objects.filter(last_campaign_id__in=ids, order__status=Order.Status.PAID)
-    by_side = defaultdict(dict)
-    for row in (
+    by_side: defaultdict[int, dict[str, Mapping[str, Any]]] = defaultdict(dict)
+    for side_row in (
         paid.annotate(side=_order_side())
         .values("last_campaign_id", "side")
         .annotate(buyers=Count("order__learner", distinct=True), revenue=Sum("order__amount"))
     ):
-        by_side[row["last_campaign_id"]][row["side"]] = row
+        by_side[side_row["last_campaign_id"]][side_row["side"]] = side_row
     either = {
         r["last_campaign_id"]: r["n"]
         for r in paid.values("last_campaign_id").annotate(n=Count("order__learner", distinct=True))

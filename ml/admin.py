@@ -12,13 +12,23 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.request_user import request_user
 from courses.models import Course
 from jobs.services import job_cancel
 from platform_site.exceptions import ApplicationError
 
 from . import services
 from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
-from .training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, SOURCES, Limit, allowed_base_models, validated
+from .training_config import (
+    BATCH_SIZE,
+    EPOCHS,
+    LEARNING_RATE,
+    SOURCES,
+    Limit,
+    TrainingParams,
+    allowed_base_models,
+    validated,
+)
 
 
 @admin.register(SkillTerm)
@@ -28,7 +38,7 @@ class SkillTermAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases"]
 
 
-def _add_field_errors(form: forms.Form, error: ApplicationError) -> None:
+def _add_field_errors(form: forms.BaseForm, error: ApplicationError) -> None:
     """Show a service's per-field refusal on the admin form (on the form itself where no field fits)."""
     for field, errors in error.extra.get("fields", {}).items():
         form.add_error(field if field in form.fields else None, errors)
@@ -71,12 +81,15 @@ class TrainingJobForm(forms.ModelForm):
         label=_("activate"), required=False, help_text=_("Make the new version active when training succeeds.")
     )
 
+    params: TrainingParams  # set by clean()
+
     class Meta:
         model = TrainingJob
         fields: list[str] = []
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         try:
             self.params = validated({**data, "corpora": [corpus.pk for corpus in data.get("corpora", [])]})
         except ApplicationError as error:
@@ -100,7 +113,8 @@ class TrainingCorpusForm(forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
@@ -116,10 +130,12 @@ class TrainingCorpusAdmin(admin.ModelAdmin):
     readonly_fields = ["name", "file", "examples", "spans", "uploaded_by", "created_at"]
     search_fields = ["name"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = TrainingCorpusForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj else []
@@ -129,7 +145,7 @@ class TrainingCorpusAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: TrainingCorpus, form: forms.Form, change: bool) -> None:
         data = form.cleaned_data
-        obj.pk = services.corpus_import(name=data["name"], upload=data["file"], user=request.user).pk
+        obj.pk = services.corpus_import(name=data["name"], upload=data["file"], user=request_user(request)).pk
 
 
 def _progress(job: Any) -> str:
@@ -149,11 +165,13 @@ class TrainingJobAdmin(admin.ModelAdmin):
         "model_version", "created_at", "started_at", "finished_at",
     ]  # fmt: skip
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = TrainingJobForm
             kwargs["fields"] = ["base_model", "epochs", "learning_rate", "batch_size", "sources", "corpora", "activate"]
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj else []
@@ -164,7 +182,7 @@ class TrainingJobAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: TrainingJob, form: forms.Form, change: bool) -> None:
         if change:
             return
-        job, _created = services.training_job_create(user=request.user, params=form.params)
+        job, _created = services.training_job_create(user=request_user(request), params=form.params)
         obj.pk = job.pk
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None):
@@ -258,11 +276,13 @@ class TaggingJobAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     actions = ["cancel"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = TaggingJobForm
             kwargs["fields"] = ["model_version", "courses"]
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a job is started (add) and cancelled (action), never edited
@@ -271,7 +291,7 @@ class TaggingJobAdmin(admin.ModelAdmin):
         job, _created = services.tagging_job_create(
             version=form.cleaned_data["model_version"],
             course_ids=[course.pk for course in form.cleaned_data["courses"]],
-            user=request.user,
+            user=request_user(request),
         )
         obj.pk = job.pk
 
@@ -341,7 +361,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Tag the catalogue with this version"), permissions=["change"])
     def tag_catalogue(self, request: HttpRequest, queryset: QuerySet[ModelVersion]) -> None:
         for version in queryset:
-            services.tagging_job_create(version=version, course_ids=[], user=request.user)
+            services.tagging_job_create(version=version, course_ids=[], user=request_user(request))
         self.message_user(request, _("Tagging jobs queued."))
 
 
@@ -351,7 +371,8 @@ class CourseSkillForm(forms.ModelForm):
         fields = ["start", "end", "type"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         text = services.course_texts(self.instance.course).get(self.instance.language, "")
         if not 0 <= data.get("start", -1) < data.get("end", -1) <= len(text):
             raise forms.ValidationError(_("The span lies outside the course text."))

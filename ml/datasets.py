@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from ml.spans import ENTITY_TYPES, Example, Lexicon, Span, find_terms
 
@@ -77,7 +78,7 @@ def _gold_spans(row: dict, where: str) -> tuple[Span, ...]:
     """A JSONL row's spans: typed, inside the text, integer offsets, not overlapping."""
     spans = []
     for span in row.get("spans") or []:
-        offsets = (span.get("start"), span.get("end")) if isinstance(span, dict) else (None, None)
+        offsets: tuple[Any, Any] = (span.get("start"), span.get("end")) if isinstance(span, dict) else (None, None)
         if (
             not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)
             or span.get("type") not in ENTITY_TYPES
@@ -103,7 +104,9 @@ def record_examples(records: Iterable[Record], *, titles: bool = True, art_copie
         copies = art_copies if record.track == "ART" else 1
         examples += [example] * copies
         if titles:
-            examples += [record.silver(title_only=True)] * copies
+            title = record.silver(title_only=True)
+            assert title is not None  # None only for another domain's rows, skipped above
+            examples += [title] * copies
     return examples
 
 

@@ -74,7 +74,7 @@ def _term_score(scores: TokenScores, term: Span) -> tuple[float, str]:
     if not rows:
         return 0.0, ENTITY_TYPES[0]
     typed = {kind: sum(row[b] + row[i] for row in rows) / len(rows) for kind, (b, i) in TYPE_LABELS.items()}
-    kind = max(typed, key=typed.get)
+    kind = max(typed, key=typed.__getitem__)
     return sum(typed.values()), kind
 
 

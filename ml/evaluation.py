@@ -19,7 +19,7 @@ def track_of(spans: Sequence[Span]) -> str:
     totals = {kind: sum(s.confidence for s in spans if s.type == kind) for kind in ENTITY_TYPES}
     if not any(totals.values()):
         return "unknown"
-    return max(totals, key=totals.get)
+    return max(totals, key=totals.__getitem__)
 
 
 def _prf(tp: int, predicted: int, gold: int) -> Scores:
@@ -29,7 +29,9 @@ def _prf(tp: int, predicted: int, gold: int) -> Scores:
     return Scores(precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4))
 
 
-def score(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], tracks: Sequence[str]) -> dict[str, Any]:
+def score(
+    gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], tracks: Sequence[str | None]
+) -> dict[str, Any]:
     """Entity-level P/R/F1 (a span counts when start, end and type all match), per type and overall,
     and track accuracy ("unknown" counting as wrong)."""
     counts = {kind: [0, 0, 0] for kind in ENTITY_TYPES}  # true positives, predicted, gold

@@ -39,7 +39,8 @@ class Tagger:
 
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, use_fast=True)
-        self.model = BertForTokenClassification.from_pretrained(model_dir).to(self.device).eval()
+        # transformers types .to() through a decorator that loses the bound model: its stub is wrong.
+        self.model = BertForTokenClassification.from_pretrained(model_dir).to(self.device).eval()  # type: ignore[arg-type]
         # Decoding reads probabilities by this platform's label order: a checkpoint of another
         # label set would be read wrong, silently.
         config = self.model.config
@@ -110,6 +111,7 @@ def local_dir(version: "ModelVersion") -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     unpacking = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
+        assert version.artifact.name  # the field is required: every saved version has its file
         with default_storage.open(version.artifact.name, "rb") as stream, zipfile.ZipFile(stream) as archive:
             archive.extractall(unpacking)
         if target.exists() and not (target / "config.json").exists():

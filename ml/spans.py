@@ -51,7 +51,9 @@ class Lexicon:
             if needle:
                 ascii_edges = (bool(re.match(_WORD, needle[0])), bool(re.match(_WORD, needle[-1])))
                 edges = (True, True) if strict else ascii_edges
-                self._by_unit[_UNIT.match(needle).group()].append((order, needle, kind, edges))
+                unit = _UNIT.match(needle)
+                assert unit is not None  # a stripped, non-empty needle starts with a unit
+                self._by_unit[unit.group()].append((order, needle, kind, edges))
                 self._size += 1
 
     def __len__(self) -> int:

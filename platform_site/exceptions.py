@@ -5,7 +5,7 @@ error, ours or Django's or DRF's, as `{"message", "code", "extra"}` with the mat
 """
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,16 +17,21 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
 logger = logging.getLogger(__name__)
 
 
 class ApplicationError(Exception):
     """A business rule said no. `code` is stable for clients; `message` is for people."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: "_StrOrPromise", *, code: str | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code

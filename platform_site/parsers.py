@@ -6,12 +6,15 @@ of this API nests more than a few levels. PostgreSQL refuses NUL in text (a Data
 it is refused here, where the client gets a 400 that says why.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+
+if TYPE_CHECKING:  # the stubs' name for what FormParser returns; no such class at run time
+    from django.http.request import _ImmutableQueryDict
 
 # Ten times the deepest body the API takes (a survey submission: object, answers, list, value).
 MAX_JSON_DEPTH = 32
@@ -54,7 +57,7 @@ class JSONParser(parsers.JSONParser):
 
 
 class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None) -> QueryDict:
+    def parse(self, stream, media_type=None, parser_context=None) -> "_ImmutableQueryDict":
         data = super().parse(stream, media_type, parser_context)
         check_form(data)
         return data

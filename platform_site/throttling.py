@@ -49,14 +49,17 @@ def hit(key: str, *, limit: int, window: int, cache=default_cache) -> tuple[bool
     return count <= limit, max(1, int(start + window - now + 0.999))
 
 
-class FixedWindowMixin:
+class FixedWindowMixin(throttling.SimpleRateThrottle):
     """SimpleRateThrottle's rates and cache keys, counted by `hit`, keyed on `client_ip`."""
+
+    num_requests: int | None  # set by SimpleRateThrottle.__init__ (missing from DRF's stubs)
+    duration: int | None
 
     def get_ident(self, request) -> str:
         return client_ip(request)
 
     def allow_request(self, request, view) -> bool:
-        if self.rate is None:
+        if self.rate is None or self.num_requests is None or self.duration is None:  # the last two: for mypy
             return True
         self.key = self.get_cache_key(request, view)
         if self.key is None:
@@ -113,9 +116,11 @@ class FailedLoginThrottle(ScopedRateThrottle):
     def allow_request(self, request, view) -> bool:
         if not self._applies(request, view):
             return True
+        assert self.key is not None and self.num_requests is not None and self.duration is not None  # _applies
         count, self._wait = peek(self.key, window=self.duration, cache=self.cache)
         return count < self.num_requests
 
     def record_failure(self, request, view) -> None:
         if self._applies(request, view):
+            assert self.key is not None and self.num_requests is not None and self.duration is not None  # _applies
             hit(self.key, limit=self.num_requests, window=self.duration, cache=self.cache)

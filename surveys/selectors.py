@@ -1,6 +1,7 @@
 """Reads of surveys: a survey's results, and the want counts marketing turns into scores."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -27,7 +28,7 @@ def response_list() -> QuerySet[Response]:
     return Response.objects.select_related("survey")
 
 
-def want_counts_by_campaign(*, campaign_ids: list[int]) -> dict[int, dict[str, int]]:
+def want_counts_by_campaign(*, campaign_ids: list[int]) -> dict[int, Mapping[str, Any]]:
     """Respondents per campaign and how many want knowledge content, art training, either: one query."""
     wants_k, wants_a = Q(wants_knowledge=True), Q(wants_art=True)
     rows = (
@@ -85,7 +86,7 @@ def survey_results(*, survey: Survey, campaign_id: int | None = None, channel_id
             promoters=Count("pk", filter=Q(number__gte=9)), detractors=Count("pk", filter=Q(number__lte=6)),
         )
     }  # fmt: skip
-    texts = defaultdict(list)
+    texts: defaultdict[int, list[str]] = defaultdict(list)
     for row in answers.exclude(text="").order_by("-response__submitted_at").values("question_id", "text")[:500]:
         if len(texts[row["question_id"]]) < 20:
             texts[row["question_id"]].append(row["text"])
@@ -99,9 +100,9 @@ def survey_results(*, survey: Survey, campaign_id: int | None = None, channel_id
         elif question.kind == Question.Kind.TEXT:
             summary["texts"] = texts.get(question.pk, [])
         else:
-            row = numbers.get(question.pk, {})
-            summary["count"], summary["mean"] = row.get("n", 0), row.get("mean")
-            if question.kind == Question.Kind.NPS and row.get("n"):
-                summary["nps"] = round(100 * (row["promoters"] - row["detractors"]) / row["n"], 1)
+            stats: Mapping[str, Any] = numbers.get(question.pk, {})
+            summary["count"], summary["mean"] = stats.get("n", 0), stats.get("mean")
+            if question.kind == Question.Kind.NPS and stats.get("n"):
+                summary["nps"] = round(100 * (stats["promoters"] - stats["detractors"]) / stats["n"], 1)
         summaries.append(summary)
     return {"responses": responses.count(), "summaries": summaries}

@@ -117,6 +117,7 @@ def survey_submit(
                 wants_art=wants[Dimension.ART],
             )  # fmt: skip
             rows = []
+            chosen: list[list[int]] = []  # each row's choices, for the through table once rows have ids
             for question, value in answers.items():
                 if value in (None, "", []):
                     continue
@@ -129,11 +130,13 @@ def survey_submit(
                         text=str(value) if question.kind == Question.Kind.TEXT else "",
                     )
                 )  # fmt: skip
-                rows[-1].chosen = [int(v) for v in (value if isinstance(value, list) else [value])] if is_choice else []
+                chosen.append([int(v) for v in (value if isinstance(value, list) else [value])] if is_choice else [])
             Answer.objects.bulk_create(rows)
             through = Answer.choices.through
             through.objects.bulk_create(
-                through(answer_id=row.pk, choice_id=choice) for row in rows for choice in row.chosen
+                through(answer_id=row.pk, choice_id=choice)
+                for row, ids in zip(rows, chosen, strict=True)
+                for choice in ids
             )
     except IntegrityError:  # a parallel submit with the same key (or by the same learner) won
         winner = mine.first()

@@ -1,20 +1,28 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from accounts.request_user import request_user
 from courses import cache as catalogue_cache
 from courses import hooks, selectors, services
 from courses.filters import CourseFilter
 from courses.models import Course, Enrollment, Lesson, Order
 from platform_site.exceptions import NotPermitted
+
+if TYPE_CHECKING:  # the stubs' protocol of what a view's permissions are
+    from rest_framework.permissions import _SupportsHasPermission
 
 from .permissions import CanRefundOrders, IsCourseManager, ReadOnlyOrModelPermissions
 from .serializers import (
@@ -45,7 +53,8 @@ class CourseViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Course]:
         return hooks.prefetch_course_fields(selectors.course_list(user=self.request.user))
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:
+    # The cached JSON goes out as a plain HttpResponse, which DRF's stubs (Response only) do not allow for.
+    def list(self, request: Request, *args: object, **kwargs: object) -> HttpResponse:  # type: ignore[override]
         if selectors.user_is_manager(request.user) or request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         # Everyone else sees the same published list: serve its JSON from the versioned cache.
@@ -56,10 +65,11 @@ class CourseViewSet(viewsets.ModelViewSet):
         )
         return HttpResponse(body, content_type="application/json")
 
-    def perform_create(self, serializer: CourseSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Course]) -> None:
         serializer.instance = services.course_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: CourseSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Course]) -> None:
+        assert serializer.instance is not None  # UpdateModelMixin.update passed get_object()
         serializer.instance = services.course_update(course=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Course) -> None:
@@ -77,7 +87,7 @@ class CourseViewSet(viewsets.ModelViewSet):
         course = services.course_archive(course=self.get_object())
         return Response(self.get_serializer(course).data)
 
-    def get_permissions(self) -> list[permissions.BasePermission]:
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
         if self.action in ("publish", "archive"):
             return [IsCourseManager()]
         return super().get_permissions()
@@ -95,9 +105,9 @@ class LessonViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Lesson]:
         return selectors.lesson_list(user=self.request.user)
 
-    def get_serializer_context(self) -> dict:
+    def get_serializer_context(self) -> dict[str, Any]:
         # Computed once per request, not once per lesson.
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["enrolled"] = selectors.enrolled_course_ids(user=self.request.user)
         return context
 
@@ -112,7 +122,7 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
     ordering_fields = ["created_at", "amount"]
 
     def get_queryset(self) -> QuerySet[Order]:
-        return selectors.order_list(user=self.request.user)
+        return selectors.order_list(user=request_user(self.request))
 
     @extend_schema(parameters=[IDEMPOTENCY_HEADER], responses={201: OrderSerializer, 200: OrderSerializer})
     def create(self, request: Request) -> Response:
@@ -120,7 +130,7 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
         serializer.is_valid(raise_exception=True)
         context = {**hooks.checkout_context(request), "coupon_code": serializer.validated_data.get("coupon", "")}
         order, created = services.order_checkout(
-            learner=request.user,
+            learner=request_user(request),
             course=serializer.validated_data["course"],
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
             context=context,
@@ -163,10 +173,12 @@ class EnrollmentViewSet(
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[Enrollment]:
-        return selectors.enrollment_list(user=self.request.user)
+        return selectors.enrollment_list(user=request_user(self.request))
 
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        enrollment = services.enrollment_create_free(learner=request.user, course=serializer.validated_data["course"])
+        enrollment = services.enrollment_create_free(
+            learner=request_user(request), course=serializer.validated_data["course"]
+        )
         return Response(self.get_serializer(enrollment).data, status=status.HTTP_201_CREATED)

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from courses.models import Course
+from courses.models import Course, Order, Partner
 from marketing.models import (
     Campaign,
     CampaignPartner,
@@ -15,7 +15,7 @@ from platform_site.api import ModelSerializer
 
 
 class CampaignPartnerSerializer(serializers.ModelSerializer):
-    partner = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partner: "serializers.SlugRelatedField[Partner]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = CampaignPartner
@@ -75,7 +75,9 @@ class ReferralLinkCreateSerializer(serializers.Serializer):
 
 
 class ReferralLinkSerializer(serializers.ModelSerializer):
-    campaign = serializers.SlugRelatedField(source="channel.campaign", slug_field="slug", read_only=True)
+    campaign: "serializers.SlugRelatedField[Campaign]" = serializers.SlugRelatedField(
+        source="channel.campaign", slug_field="slug", read_only=True
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,11 +89,13 @@ class ReferralLinkSerializer(serializers.ModelSerializer):
 
 
 class ReferralCreditSerializer(serializers.ModelSerializer):
-    order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    order: "serializers.SlugRelatedField[Order]" = serializers.SlugRelatedField(slug_field="number", read_only=True)
     course = serializers.CharField(source="order.course.slug", read_only=True)
     amount = serializers.DecimalField(source="order.amount", max_digits=10, decimal_places=2, read_only=True)
     paid_at = serializers.DateTimeField(source="order.paid_at", read_only=True)
-    campaign = serializers.SlugRelatedField(source="last_campaign", slug_field="slug", read_only=True)
+    campaign: "serializers.SlugRelatedField[Campaign]" = serializers.SlugRelatedField(
+        source="last_campaign", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = OrderAttribution
@@ -99,7 +103,7 @@ class ReferralCreditSerializer(serializers.ModelSerializer):
 
 
 class CampaignScoreSerializer(serializers.ModelSerializer):
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign: "serializers.SlugRelatedField[Campaign]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = CampaignScore

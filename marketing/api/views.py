@@ -9,7 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from accounts.request_user import request_user
 from courses.models import Order
 from marketing import scores, selectors, services, tasks
 from marketing.models import Campaign, CampaignScore, Channel, Coupon, OrderAttribution, TrackedLink
@@ -41,10 +43,11 @@ class CampaignViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     filterset_fields = ["status"]
 
-    def perform_create(self, serializer: CampaignSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Campaign]) -> None:
         serializer.instance = services.campaign_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: CampaignSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Campaign]) -> None:
+        assert serializer.instance is not None  # UpdateModelMixin.update passed get_object()
         serializer.instance = services.campaign_update(campaign=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Campaign) -> None:
@@ -98,10 +101,11 @@ class ChannelViewSet(viewsets.ModelViewSet):
     queryset = Channel.objects.all()
     filterset_fields = ["campaign", "kind"]
 
-    def perform_create(self, serializer: ChannelSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Channel]) -> None:
         serializer.instance = services.channel_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: ChannelSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Channel]) -> None:
+        assert serializer.instance is not None  # UpdateModelMixin.update passed get_object()
         serializer.instance = services.channel_update(channel=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Channel) -> None:
@@ -114,10 +118,11 @@ class TrackedLinkViewSet(viewsets.ModelViewSet):
     queryset = TrackedLink.objects.all()
     filterset_fields = ["channel"]
 
-    def perform_create(self, serializer: TrackedLinkSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[TrackedLink]) -> None:
         serializer.instance = services.tracked_link_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: TrackedLinkSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[TrackedLink]) -> None:
+        assert serializer.instance is not None  # UpdateModelMixin.update passed get_object()
         serializer.instance = services.tracked_link_update(link=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: TrackedLink) -> None:
@@ -130,10 +135,11 @@ class CouponViewSet(viewsets.ModelViewSet):
     queryset = Coupon.objects.prefetch_related("courses")
     filterset_fields = ["campaign"]
 
-    def perform_create(self, serializer: CouponSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Coupon]) -> None:
         serializer.instance = services.coupon_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: CouponSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Coupon]) -> None:
+        assert serializer.instance is not None  # UpdateModelMixin.update passed get_object()
         serializer.instance = services.coupon_update(coupon=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Coupon) -> None:
@@ -148,14 +154,14 @@ class ReferralLinkViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewse
     queryset = TrackedLink.objects.none()
 
     def get_queryset(self) -> QuerySet[TrackedLink]:
-        return TrackedLink.objects.filter(referrer=self.request.user).select_related("channel__campaign")
+        return TrackedLink.objects.filter(referrer=request_user(self.request)).select_related("channel__campaign")
 
     @extend_schema(request=ReferralLinkCreateSerializer, responses={201: ReferralLinkSerializer})
     def create(self, request: Request) -> Response:
         data = ReferralLinkCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         campaign = get_object_or_404(Campaign, pk=data.validated_data["campaign"].pk)
-        link = services.referral_link_for(learner=request.user, campaign=campaign)
+        link = services.referral_link_for(learner=request_user(request), campaign=campaign)
         return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -168,7 +174,7 @@ class ReferralCreditViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[OrderAttribution]:
         return OrderAttribution.objects.filter(
-            referrer=self.request.user, order__status=Order.Status.PAID
+            referrer=request_user(self.request), order__status=Order.Status.PAID
         ).select_related("order__course", "last_campaign")
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 
 from courses.models import Course, Order
 
@@ -24,9 +24,9 @@ class BundleOffer:
     discount: Decimal
 
 
-def _best_paired(paid: QuerySet[Order], side: type) -> QuerySet[Order]:
+def _best_paired(paid: QuerySet[Order], side: type[Model]) -> QuerySet[Order]:
     """The learner's dearest unbundled paid order of a course on `side` of the outer campaign."""
-    courses = side.objects.filter(campaign_id=OuterRef(OuterRef("pk"))).values("course_id")
+    courses = side._default_manager.filter(campaign_id=OuterRef(OuterRef("pk"))).values("course_id")
     return paid.filter(course_id__in=courses).order_by("-amount", "pk")
 
 

@@ -69,8 +69,7 @@ def _coupon_applies(coupon: Coupon, course: Course) -> bool:
     scoped = list(coupon.courses.all())
     if scoped:
         return course in scoped
-    if coupon.campaign_id:
-        campaign = coupon.campaign
+    if (campaign := coupon.campaign) is not None:  # None without a query when campaign_id is
         return (
             campaign.knowledge_courses.filter(pk=course.pk).exists()
             or campaign.art_courses.filter(pk=course.pk).exists()
@@ -81,7 +80,7 @@ def _coupon_applies(coupon: Coupon, course: Course) -> bool:
 def _check_coupon(coupon: Coupon, *, learner: "User", course: Course, now: datetime) -> None:
     if not coupon.valid_from <= now < coupon.valid_until:
         raise ApplicationError(_("This coupon has expired or is not valid yet."), code="coupon_expired")
-    if coupon.campaign_id and coupon.campaign.status != Campaign.Status.RUNNING:
+    if coupon.campaign is not None and coupon.campaign.status != Campaign.Status.RUNNING:
         raise ApplicationError(_("This coupon's campaign is not running."), code="coupon_expired")
     if not _coupon_applies(coupon, course):
         raise ApplicationError(_("This coupon does not apply to this course."), code="coupon_not_applicable")

@@ -41,8 +41,8 @@ def campaign_scores_compute(counts: "ScoreCounts") -> dict[str, Any]:
     return {
         "respondents": counts.respondents, "visitors": counts.visitors,
         "d_k": d_k, "d_a": d_a, "r_k": r_k, "r_a": r_a, "e": e,
-        "f": scores.demand(d_k, d_a) if enough_answers and d_k is not None else None,
-        "g": scores.revenue(r_k, r_a) if enough_visitors and r_k is not None else None,
+        "f": scores.demand(d_k, d_a) if enough_answers and d_k is not None and d_a is not None else None,
+        "g": scores.revenue(r_k, r_a) if enough_visitors and r_k is not None and r_a is not None else None,
         "h": scores.promotion(e) if e is not None else None,
         "observed_demand": _share(counts.want_either, counts.respondents),
         "observed_buyers": _share(counts.buyers_either, counts.visitors),

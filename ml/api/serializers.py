@@ -11,8 +11,9 @@ from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, MAX_LENGTH, SO
 
 def _limited(limit: Limit) -> serializers.Field:
     """A number field with the one definition's bounds (ml/training_config.py); optional."""
-    field = serializers.IntegerField if limit.kind is int else serializers.FloatField
-    return field(required=False, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
+    if limit.kind is int:
+        return serializers.IntegerField(required=False, min_value=int(limit.low), max_value=int(limit.high))
+    return serializers.FloatField(required=False, min_value=limit.low, max_value=limit.high)
 
 
 class TrainingJobCreateSerializer(serializers.Serializer):
@@ -69,7 +70,7 @@ class TaggingJobSerializer(serializers.ModelSerializer):
 
 
 class CourseSkillSerializer(serializers.ModelSerializer):
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course: "serializers.SlugRelatedField[Course]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = CourseSkill

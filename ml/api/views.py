@@ -9,6 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.request_user import request_user
 from courses.api.views import IDEMPOTENCY_HEADER
 from jobs.services import job_cancel
 from ml import selectors, services
@@ -51,7 +52,7 @@ class TrainingJobViewSet(mixins.CreateModelMixin, _JobViewSet):
         body = TrainingJobCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         job, _created = services.training_job_create(
-            user=request.user,
+            user=request_user(request),
             params=body.validated_data,
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
         )
@@ -72,7 +73,7 @@ class TrainingCorpusViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         body = TrainingCorpusCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         imported = services.corpus_import(
-            name=body.validated_data["name"], upload=body.validated_data["file"], user=request.user
+            name=body.validated_data["name"], upload=body.validated_data["file"], user=request_user(request)
         )
         return Response(TrainingCorpusSerializer(imported).data, status=status.HTTP_201_CREATED)
 
@@ -91,7 +92,8 @@ class TaggingJobViewSet(mixins.CreateModelMixin, _JobViewSet):
         if version is None:
             raise ApplicationError(_("No model version is active; name one."), code="no_active_model")
         job, _created = services.tagging_job_create(
-            version=version, course_ids=[c.pk for c in body.validated_data.get("courses", [])], user=request.user,
+            version=version, course_ids=[c.pk for c in body.validated_data.get("courses", [])],
+            user=request_user(request),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
         )  # fmt: skip
         return Response(TaggingJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -1,3 +1,4 @@
+from django.db.models import Model
 from rest_framework import serializers
 
 from surveys.models import Choice, Question, Response, Survey
@@ -20,7 +21,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 class SurveySerializer(serializers.ModelSerializer):
     questions = QuestionSerializer(many=True, read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    campaign: "serializers.SlugRelatedField[Model]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Survey
@@ -36,7 +37,7 @@ class SurveySubmissionSerializer(serializers.Serializer):
 
 
 class ResponseSerializer(serializers.ModelSerializer):
-    survey = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    survey: "serializers.SlugRelatedField[Survey]" = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Response

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                     "description_zh": desc_zh, "description_en": desc_en,
                     "status": Course.Status.PUBLISHED,
                     # Spread publication dates so "newest" ordering means something.
-                    "published_at": now - timezone.timedelta(days=len(demo.COURSES) - index),
+                    "published_at": now - timedelta(days=len(demo.COURSES) - index),
                 },
             )  # fmt: skip
             course.partners.set([partners[slug] for slug in partner_slugs])

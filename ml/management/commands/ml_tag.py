@@ -26,7 +26,10 @@ class Command(BaseCommand):
             raise CommandError("Unknown course slug.")
         job, _ = services.tagging_job_create(version=version, course_ids=ids, user=None)
         with tqdm(total=100, desc="tagging", unit="%") as bar:
-            job = tagging_job_run(job_id=job.pk, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
+            ran = tagging_job_run(job_id=job.pk, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
+        if ran is None:  # a worker claimed the new job first
+            raise CommandError(f"tagging job {job.pk} was run elsewhere")
+        job = ran
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"tagging {job.status}: {job.error}")
         self.stdout.write(self.style.SUCCESS(f"tagged {job.tagged} courses with {version.name}"))

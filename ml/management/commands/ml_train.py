@@ -59,11 +59,15 @@ class Command(BaseCommand):
         except ApplicationError as error:
             raise CommandError(f"{error.message} {error.extra}") from error
         bar = tqdm(total=100, desc="training", unit="%")
-        job = training_job_run(job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
+        ran = training_job_run(job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n))
         bar.close()
+        if ran is None:  # a worker claimed the new job first
+            raise CommandError(f"training job {job.pk} was run elsewhere")
+        job = ran
         if job.status != JobStatus.SUCCEEDED:
             raise CommandError(f"training {job.status}: {job.error}")
         version = job.model_version
+        assert version is not None  # a succeeded training job has its model version
         self.stdout.write(
             self.style.SUCCESS(f"model version {version.name}{' (active)' if options['activate'] else ''}")
         )
