@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -184,6 +186,12 @@ class EnrollmentAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["learner__username", "learner__email", "course__title_zh", "course__title_en"]
     list_select_related = ["learner", "course"]
+
+
+def yes_no_icon(value: bool) -> str:
+    """A yes/no column's icon. Django's own boolean column writes alt="True"/"False", untranslated."""
+    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
+    return format_html('<img src="{}" alt="{}">', icon, _("yes") if value else _("no"))
 
 
 # Lessons have their own page too: attachments, subtitles and media uploads (courses/media/admin.py).

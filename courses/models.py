@@ -382,7 +382,7 @@ class LessonSubtitle(models.Model):
         constraints = [models.UniqueConstraint(fields=["lesson", "language"], name="subtitle_one_per_language")]
 
     def __str__(self) -> str:
-        return f"{self.lesson} [{self.language}]"
+        return f"{self.lesson} [{self.get_language_display()}]"
 
 
 class MediaJob(Job):

@@ -6,12 +6,11 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from courses.admin import guarded
+from courses.admin import guarded, yes_no_icon
 from platform_site.csv_export import csv_response, local_time
 
 from . import selectors
@@ -112,12 +111,6 @@ class SurveyAdmin(admin.ModelAdmin):
         return format_html('<a href="{0}">{0}</a>', survey.get_absolute_url())
 
 
-def _yes_no(value: bool) -> str:
-    # Django's own boolean column writes alt="True"/"False", untranslated, on every language's page.
-    icon = static(f"admin/img/icon-{'yes' if value else 'no'}.svg")
-    return format_html('<img src="{}" alt="{}">', icon, _("yes") if value else _("no"))
-
-
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "survey", "kind", "dimension", "is_required"]
@@ -126,7 +119,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("required"), ordering="required")
     def is_required(self, question: Question) -> str:
-        return _yes_no(question.required)
+        return yes_no_icon(question.required)
 
 
 @admin.register(Response)
@@ -143,8 +136,8 @@ class ResponseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("wants knowledge content"), ordering="wants_knowledge")
     def knowledge_wanted(self, response: Response) -> str:
-        return _yes_no(response.wants_knowledge)
+        return yes_no_icon(response.wants_knowledge)
 
     @admin.display(description=_("wants art training"), ordering="wants_art")
     def art_wanted(self, response: Response) -> str:
-        return _yes_no(response.wants_art)
+        return yes_no_icon(response.wants_art)

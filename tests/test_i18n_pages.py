@@ -28,6 +28,7 @@ PO_FILE = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSA
 ALLOWED = {
     "API", "CNY", "USD", "CSV", "PDF", "QR", "NPS", "URL", "UTM", "BERT", "MiniLM", "Python", "SQL", "English",
     "ART", "KNOWLEDGE", "JSON", "JSONL", "CPU", "GPU", "ID", "Token",
+    "AAC", "WebVTT", "MP4",  # media formats, named as they are
     "Control", "Command", "Mac",  # key names in Django's Chinese help text for multiple choice
 }  # fmt: skip
 # Fields whose values are data in English or codes by nature, shown as they are on every page.

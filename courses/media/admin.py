@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from jobs.services import job_cancel
 from platform_site.exceptions import ApplicationError
 
+from ..admin import yes_no_icon
 from ..models import Lesson, LessonAttachment, LessonSubtitle, MediaJob
 from . import services
 from .jobs import media_job_create
@@ -100,7 +101,7 @@ class LessonForm(forms.ModelForm):
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
     form = LessonForm
-    list_display = ["__str__", "course", "kind", "is_required", "is_free_preview", "duration_minutes", "has_media"]
+    list_display = ["__str__", "course", "kind", "required", "free_preview", "duration_minutes", "has_media"]
     list_filter = ["kind", "is_required", "is_free_preview", "course"]
     search_fields = ["title_zh", "title_en", "course__title_zh", "course__slug"]
     list_select_related = ["course", "media"]
@@ -111,9 +112,17 @@ class LessonAdmin(admin.ModelAdmin):
     inlines = [AttachmentInline, SubtitleInline, MediaJobInline]
     autocomplete_fields = ["course"]
 
-    @admin.display(boolean=True, description=_("media"))
-    def has_media(self, lesson: Lesson) -> bool:
-        return hasattr(lesson, "media")
+    @admin.display(description=_("media"))
+    def has_media(self, lesson: Lesson) -> str:
+        return yes_no_icon(hasattr(lesson, "media"))
+
+    @admin.display(description=_("required"), ordering="is_required")
+    def required(self, lesson: Lesson) -> str:
+        return yes_no_icon(lesson.is_required)
+
+    @admin.display(description=_("free preview"), ordering="is_free_preview")
+    def free_preview(self, lesson: Lesson) -> str:
+        return yes_no_icon(lesson.is_free_preview)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Lesson | None = None) -> list[str]:
         return ["duration_minutes"] if obj is not None and hasattr(obj, "media") else []

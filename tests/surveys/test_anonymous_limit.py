@@ -88,7 +88,7 @@ def test_a_retry_of_a_stored_answer_is_not_counted_again(settings):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_anonymous_answers_on_redis_store_exactly_the_limit(settings):
-    settings.CACHES = {"default": {"BACKEND": "platform_site.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
     from django.core.cache import cache
 
     cache.clear()
