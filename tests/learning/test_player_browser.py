@@ -53,11 +53,11 @@ def test_play_seek_leave_resume_and_see_progress(browser, live_server, video_cou
     video = page.locator("video")
     assert page.get_by_test_id("watermark").inner_text() == "x*****i"
     page.evaluate("v => { v.muted = true; v.playbackRate = 2; return v.play(); }", video.element_handle())
-    page.wait_for_function("document.querySelector('video').ended", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('video').ended", timeout=20_000)
     # Seek back with the keyboard (← is 5 seconds: to 0:05), then leave the page.
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 5) < 0.6")
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - 5) < 0.6")
     page.goto(f"{live_server.url}/me/")  # pagehide: the beacon carries the last report
 
     assert wait_until(lambda: LessonProgress.objects.filter(lesson=lesson, position_seconds__lt=6).exists())
@@ -66,8 +66,8 @@ def test_play_seek_leave_resume_and_see_progress(browser, live_server, video_cou
     assert page.get_by_test_id("course-progress").inner_text().startswith("50%")
 
     page.goto(f"{live_server.url}{lesson.get_absolute_url()}")
-    page.wait_for_function("document.querySelector('video').readyState >= 1")
-    page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 5) < 0.6")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - 5) < 0.6")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "lesson-player.png", full_page=True)
     page.goto(f"{live_server.url}{course.get_absolute_url()}")
