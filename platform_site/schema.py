@@ -37,6 +37,7 @@ COMMON_ERRORS = {
 }
 NOT_FOUND = error("No such object, or not visible to the caller; or a page past the last.")
 CONFLICT = error("The object's state forbids it (already enrolled, already paid, already ended, ...).")
+UNSUPPORTED = error("The body's content type is not one the operation reads (or a multipart body is malformed).")
 UNAVAILABLE = error("A service the request needs (the task queue) is down; nothing was done: retry later.")
 
 
@@ -55,10 +56,12 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors = dict(COMMON_ERRORS)
-        if "{" in self.path or self._is_list_view():
+        # A write may name an object the caller cannot see (a lesson of a course not bought).
+        if "{" in self.path or self._is_list_view() or self.method not in permissions.SAFE_METHODS:
             errors["404"] = NOT_FOUND
         if self.method not in permissions.SAFE_METHODS:
             errors["409"] = CONFLICT
+            errors["415"] = UNSUPPORTED
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
