@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.request_user import request_user
+from courses.admin import add_field_errors
 from courses.models import Course
 from jobs.services import job_cancel
 from platform_site.exceptions import ApplicationError
@@ -36,12 +37,6 @@ class SkillTermAdmin(admin.ModelAdmin):
     list_display = ["name", "type", "aliases"]
     list_filter = ["type"]
     search_fields = ["name", "aliases"]
-
-
-def _add_field_errors(form: forms.BaseForm, error: ApplicationError) -> None:
-    """Show a service's per-field refusal on the admin form (on the form itself where no field fits)."""
-    for field, errors in error.extra.get("fields", {}).items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _limited(limit: Limit, label: str) -> forms.Field:
@@ -93,7 +88,7 @@ class TrainingJobForm(forms.ModelForm):
         try:
             self.params = validated({**data, "corpora": [corpus.pk for corpus in data.get("corpora", [])]})
         except ApplicationError as error:
-            _add_field_errors(self, error)
+            add_field_errors(self, error)
         return data
 
 
@@ -120,7 +115,7 @@ class TrainingCorpusForm(forms.ModelForm):
         try:
             services.corpus_check(name=data["name"], upload=data["file"])
         except ApplicationError as error:
-            _add_field_errors(self, error)
+            add_field_errors(self, error)
         return data
 
 
