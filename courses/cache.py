@@ -7,6 +7,7 @@ per-entry invalidation, one round trip per hit, and correct across processes whe
 backend is shared (Redis when REDIS_URL is set).
 """
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -48,7 +49,9 @@ def _lookup(key: str) -> tuple[int, Any]:
 
 
 def cached(name: str, variant: str, compute: Callable[[], Any]) -> Any:
-    key = f"catalogue:{name}:{variant}"
+    # A digest of the variant (a URL with any query string a client sends) keeps keys short and
+    # free of characters some backends refuse (memcached: 250 bytes, no spaces or control codes).
+    key = f"catalogue:{name}:{hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()}"
     version, value = _lookup(key)
     if value is None:
         value = compute()

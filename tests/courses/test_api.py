@@ -1,5 +1,8 @@
+import warnings
+
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.base import CacheKeyWarning
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -218,3 +221,14 @@ def test_course_list_is_served_from_cache_until_a_course_changes(api_client, dja
     services.course_archive(course=course)
 
     assert api_client.get(f"{API}/courses/").json()["count"] == 0
+
+
+def test_a_long_query_string_is_cached_under_a_short_key(api_client, course):
+    """Any query a client sends maps to a key every cache backend accepts (memcached: 250 bytes)."""
+    query = "track=knowledge&utm_campaign=" + "长" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        first = api_client.get(f"/api/v1/courses/?{query}")
+        again = api_client.get(f"/api/v1/courses/?{query}")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
