@@ -3,6 +3,7 @@ video with a tone (bilingual subtitles, a PDF handout) as each chosen course's f
 an audio lesson after it."""
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -54,7 +55,7 @@ def _handout(course: Course) -> bytes:
     return bytes(pdf.output())
 
 
-def seed_media(*, log: object = print) -> int:
+def seed_media(*, log: Callable[[str], object] = print) -> int:
     """Give the demo courses their media where they have none yet; return how many lessons got some."""
     done = 0
     with tempfile.TemporaryDirectory(prefix="demo-media-") as folder:

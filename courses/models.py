@@ -2,6 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -288,7 +289,7 @@ class Enrollment(models.Model):
 
 
 # ------------------------------------------------------------------------------ lesson media
-def _protected_storage():  # type: ignore[no-untyped-def]
+def _protected_storage() -> "Storage":
     from .media.storage import protected_storage
 
     return protected_storage()

@@ -64,19 +64,16 @@ class LessonProgressAdmin(admin.ModelAdmin):
         self._check(request)
         stats = selectors.course_stats(course=get_object_or_404(Course, pk=course_id))
         top = max([s.started for s in stats.lessons] + [1])
-        bars = [
-            {
-                "x": 40 + index * (CHART_BAR_WIDTH + 14),
-                "started_h": round(CHART_HEIGHT * s.started / top),
-                "stopped_h": round(CHART_HEIGHT * s.stopped_here / top),
-                "stats": s,
-            }
-            for index, s in enumerate(stats.lessons)
-        ]
-        for bar in bars:
-            bar["started_y"] = 10 + CHART_HEIGHT - bar["started_h"]
-            bar["stopped_y"] = 10 + CHART_HEIGHT - bar["stopped_h"]
-            bar["label_x"] = bar["x"] + CHART_BAR_WIDTH // 2
+        bars = []
+        for index, s in enumerate(stats.lessons):
+            x = 40 + index * (CHART_BAR_WIDTH + 14)
+            started_h = round(CHART_HEIGHT * s.started / top)
+            stopped_h = round(CHART_HEIGHT * s.stopped_here / top)
+            bars.append({
+                "x": x, "label_x": x + CHART_BAR_WIDTH // 2, "stats": s,
+                "started_h": started_h, "started_y": 10 + CHART_HEIGHT - started_h,
+                "stopped_h": stopped_h, "stopped_y": 10 + CHART_HEIGHT - stopped_h,
+            })  # fmt: skip
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -93,7 +90,7 @@ class LessonProgressAdmin(admin.ModelAdmin):
     def course_csv(self, request: HttpRequest, course_id: int) -> HttpResponseBase:
         self._check(request)
         stats = selectors.course_stats(course=get_object_or_404(Course, pk=course_id))
-        rows = [
+        rows: list[list[object]] = [
             [stats.enrolled, stats.started, stats.completed, stats.average_percent],
             [],
             [_("Position"), _("Lesson"), _("Started"), _("Completed"), _("Stopped here")],

@@ -139,7 +139,7 @@ def certificate_issue(*, learner: "User", course: "Course", name: str) -> "Certi
             _("Finish every required lesson first; the certificate comes with the last one."), code="not_complete"
         )
     name = " ".join(name.split())
-    if not 1 <= len(name) <= Certificate._meta.get_field("name").max_length:
+    if not 1 <= len(name) <= (Certificate._meta.get_field("name").max_length or 0):
         raise ApplicationError(_("Enter your name as it should appear (at most 60 characters)."), code="bad_name")
     if existing is not None:  # revoked by a refund, then bought and completed again
         existing.revoked_at = None

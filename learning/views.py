@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.request_user import request_user
 from courses.models import Course, Lesson
 from platform_site.exceptions import ApplicationError
 
@@ -28,7 +29,7 @@ def progress_beacon(request: HttpRequest, lesson_id: int) -> HttpResponse:
         if not isinstance(report, dict):
             raise ValueError(report)
         progress = services.progress_report(
-            learner=request.user,
+            learner=request_user(request),
             lesson=lesson,
             position=float(report.get("position", 0)),
             watched=report.get("watched", []),
@@ -48,7 +49,7 @@ def progress_beacon(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = get_object_or_404(Lesson.objects.select_related("course"), pk=lesson_id)
     try:
-        services.lesson_mark_done(learner=request.user, lesson=lesson)
+        services.lesson_mark_done(learner=request_user(request), lesson=lesson)
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect(lesson)
@@ -60,7 +61,7 @@ def lesson_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def certificate_claim(request: HttpRequest, slug: str) -> HttpResponse:
     course = get_object_or_404(Course, slug=slug)
     try:
-        services.certificate_issue(learner=request.user, course=course, name=request.POST.get("name", ""))
+        services.certificate_issue(learner=request_user(request), course=course, name=request.POST.get("name", ""))
         messages.success(request, _("Congratulations! Your certificate is ready."))
     except ApplicationError as error:
         messages.error(request, error.message)

@@ -31,7 +31,7 @@ CURRENCY_SIGNS = {Currency.CNY: "¥", Currency.USD: "$"}
 
 def money(value: Any, currency: str = CURRENCY) -> str:
     """Return an amount as a manager reads it: the currency's sign, thousands separated, two decimals."""
-    return f"{CURRENCY_SIGNS.get(currency, currency + ' ')}{Decimal(str(value or 0)):,.2f}"
+    return f"{CURRENCY_SIGNS.get(Currency(currency), currency + ' ')}{Decimal(str(value or 0)):,.2f}"
 
 
 def _funnel_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:

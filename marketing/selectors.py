@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 
-from courses.models import Order
+from courses.models import Course, Order
 from surveys.selectors import want_counts_by_campaign
 
 from .models import (
@@ -45,7 +45,7 @@ def tracked_link_campaign_channel(code: str) -> tuple[int, int] | None:
     return (row[0], row[1]) if row else None
 
 
-def running_campaigns(*, course: Any = None) -> list[Campaign]:
+def running_campaigns(*, course: Course | None = None) -> list[Campaign]:
     """Running campaigns, newest first; with `course`, only those promoting it (one query)."""
     campaigns = Campaign.objects.running()
     if course is not None:

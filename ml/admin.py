@@ -1,8 +1,9 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,6 +32,9 @@ from .training_config import (
     validated,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @admin.register(SkillTerm)
 class SkillTermAdmin(admin.ModelAdmin):
@@ -39,10 +43,12 @@ class SkillTermAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases"]
 
 
-def _limited(limit: Limit, label: str) -> forms.Field:
+def _limited(limit: Limit, label: "StrOrPromise") -> forms.Field:
     """A number field with the one definition's bounds and default (ml/training_config.py)."""
-    field = forms.IntegerField if limit.kind is int else forms.FloatField
-    return field(label=label, initial=limit.default, min_value=limit.kind(limit.low), max_value=limit.kind(limit.high))
+    if limit.kind is int:
+        low, high = int(limit.low), int(limit.high)
+        return forms.IntegerField(label=label, initial=limit.default, min_value=low, max_value=high)
+    return forms.FloatField(label=label, initial=limit.default, min_value=limit.low, max_value=limit.high)
 
 
 # The training sources' codes are the API's (ml/training_config.py); the form shows their names.
@@ -171,10 +177,10 @@ class TrainingJobAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return self.readonly_fields if obj else []
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None):  # the admin's own (wide) return type
         return self.readonly_fields if obj else super().get_fields(request, obj)
 
-    def save_model(self, request: HttpRequest, obj: TrainingJob, form: forms.Form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: TrainingJob, form: TrainingJobForm, change: bool) -> None:
         if change:
             return
         job, _created = services.training_job_create(user=request_user(request), params=form.params)
@@ -336,7 +342,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
         version = queryset.get()
         active = ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).first()
         scores_lower = active is not None and (version.metrics.get("f1") or 0) < (active.metrics.get("f1") or 0)
-        if scores_lower and request.POST.get("confirm") != "yes":
+        if active is not None and scores_lower and request.POST.get("confirm") != "yes":
             # Activation re-tags the whole catalogue: a worse model must be a choice, not a slip.
             context = {
                 **self.admin_site.each_context(request),
@@ -346,7 +352,7 @@ class ModelVersionAdmin(admin.ModelAdmin):
                 "active": active,
                 "version_f1": self.f1(version),
                 "active_f1": self.f1(active),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/ml/modelversion/activate_confirm.html", context)
         services.model_version_activate(version=version)

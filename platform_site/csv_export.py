@@ -26,7 +26,7 @@ def local_time(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
+def csv_response(*, filename: str, header: Sequence[object], rows: Iterable[Sequence[Any]]) -> StreamingHttpResponse:
     """Stream `header` and `rows` as a UTF-8 CSV attachment that starts with a byte-order mark."""
     writer = csv.writer(_Echo())
 

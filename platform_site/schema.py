@@ -6,12 +6,14 @@ credentials, no permission, throttled), and operations whose permission lets ano
 read must say so: the schemathesis run in tests/test_api_schema.py holds the API to this.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
+
+Direction = Literal["request", "response"]
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -53,7 +55,7 @@ class AutoSchema(SpectacularAutoSchema):
             auths.append({})
         return auths
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         errors = dict(COMMON_ERRORS)
         # A write may name an object the caller cannot see (a lesson of a course not bought).
@@ -76,7 +78,7 @@ class NullInResponsesExtension(OpenApiSerializerFieldExtension):
     target_class = NullInResponses
     match_subclasses = True
 
-    def map_serializer_field(self, auto_schema: AutoSchema, direction: str) -> dict[str, Any]:
+    def map_serializer_field(self, auto_schema: SpectacularAutoSchema, direction: Direction) -> dict[str, Any]:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         if direction == "response":
             schema["nullable"] = True

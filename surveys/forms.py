@@ -26,9 +26,9 @@ def question_field(question: "Question") -> forms.Field:
         exclusive = [str(choice.pk) for choice in question.choices.all() if choice.exclusive]
         # static/js/survey.js unticks the other boxes when an exclusive one is ticked (and back).
         widget = forms.CheckboxSelectMultiple(attrs={"data-exclusive": " ".join(exclusive)} if exclusive else {})
-        field = forms.MultipleChoiceField(choices=options, widget=widget, **common)
-        field.exclusive = exclusive  # type: ignore[attr-defined]
-        return field
+        multiple = forms.MultipleChoiceField(choices=options, widget=widget, **common)
+        multiple.exclusive = exclusive  # type: ignore[attr-defined]
+        return multiple
     if kind in ("likert", "nps"):
         scale = LIKERT if kind == "likert" else NPS
         field = forms.TypedChoiceField(choices=scale, coerce=int, widget=forms.RadioSelect, **common)

@@ -20,7 +20,7 @@ _TOKEN = re.compile(r"[0-9a-f]{32}")
 def respondent_token(request: HttpRequest) -> tuple[str, bool]:
     """Return this client's respondent token and whether it was just made (so must be sent)."""
     token = request.get_signed_cookie(COOKIE, default="", salt=SALT)
-    if _TOKEN.fullmatch(token):
+    if token and _TOKEN.fullmatch(token):
         return token, False
     return secrets.token_hex(16), True
 

@@ -2,18 +2,21 @@
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
 from .models import Answer, Question, Response, Survey
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def survey_get(*, slug: str) -> Survey | None:
     return Survey.objects.filter(slug=slug).first()
 
 
-def survey_answered(*, survey: Survey, respondent: Any) -> bool:
+def survey_answered(*, survey: Survey, respondent: "User | None") -> bool:
     """Whether this learner has answered already (anonymous visitors never have, as far as we know)."""
     if respondent is None:
         return False

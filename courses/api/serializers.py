@@ -91,7 +91,9 @@ class OrderSerializer(serializers.ModelSerializer):
 class EnrollmentSerializer(serializers.ModelSerializer):
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
     # Null for a free course's enrollment.
-    order = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
+    order: serializers.SlugRelatedField[Order] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Enrollment

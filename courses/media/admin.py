@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.request_user import request_user
 from jobs.services import job_cancel
 from platform_site.exceptions import ApplicationError
 
@@ -69,8 +70,8 @@ class MediaJobInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     ordering = ["-created_at"]
-    fields = ["created_at", "source_name", "status", "progress_percent", "message", "duration_seconds"]
-    readonly_fields = fields
+    readonly_fields = ("created_at", "source_name", "status", "progress_percent", "message", "duration_seconds")
+    fields = readonly_fields
     verbose_name_plural = _("media uploads")
 
     @admin.display(description=_("progress"))
@@ -134,7 +135,7 @@ class LessonAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         upload = form.cleaned_data.get("media_file")
         if upload is not None:
-            media_job_create(lesson=form.instance, upload=upload, created_by=request.user)
+            media_job_create(lesson=form.instance, upload=upload, created_by=request_user(request))
             self.message_user(request, _("The media file is being converted; reload this page to follow it."))
 
 

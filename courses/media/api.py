@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from accounts.request_user import request_user
 from jobs.services import job_cancel
 from platform_site.parsers import FormParser, MultiPartParser
 
@@ -49,7 +50,7 @@ class MediaJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         upload.is_valid(raise_exception=True)
         lesson = get_object_or_404(Lesson, pk=upload.validated_data["lesson"])
         job, created = media_job_create(
-            lesson=lesson, upload=upload.validated_data["file"], created_by=request.user,
+            lesson=lesson, upload=upload.validated_data["file"], created_by=request_user(request),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
         )  # fmt: skip
         return Response(

@@ -122,6 +122,14 @@ def _check_complete(rendition: Rendition, expected: float) -> Rendition:
     return rendition
 
 
+def _offset(on_progress: Callable[[float], None] | None, index: int, parts: int) -> Callable[[float], None] | None:
+    """Report part `index` of `parts` equal parts as its share of the whole."""
+    if on_progress is None:
+        return None
+    report = on_progress
+    return lambda share: report((index + share) / parts)
+
+
 def transcode_video(
     source: Path, workdir: Path, *, info: Probe, on_progress: Callable[[float], None] | None = None,
     timeout: float = 3600,
@@ -138,7 +146,7 @@ def transcode_video(
              "-preset", X264_PRESET, "-crf", X264_CRF, "-pix_fmt", "yuv420p", *audio,
              "-movflags", "+faststart", str(target)],
             duration=info.duration, timeout=timeout,
-            on_progress=(lambda share, i=index: on_progress((i + share) / len(heights))) if on_progress else None,
+            on_progress=_offset(on_progress, index, len(heights)),
         )  # fmt: skip
         out = probe(target)
         renditions.append(

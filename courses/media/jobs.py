@@ -21,7 +21,7 @@ def send_media_task(job_id: int) -> object:
 
 
 def media_job_create(
-    *, lesson: Lesson, upload: UploadedFile, created_by: "User | None", idempotency_key: str = ""
+    *, lesson: Lesson, upload: "UploadedFile[bytes]", created_by: "User | None", idempotency_key: str = ""
 ) -> tuple[MediaJob, bool]:
     """Store the upload (streamed to storage by chunks) and queue its job; return it and whether it is new."""
     if idempotency_key and (
@@ -42,7 +42,7 @@ def _work(job: MediaJob, beat: Heartbeat) -> None:
 
     lesson = Lesson.objects.select_related("course").get(pk=job.lesson_id)
     try:
-        media = services.media_process(lesson=lesson, source_name=job.source.name, on_progress=progress)
+        media = services.media_process(lesson=lesson, source_name=job.source.name or "", on_progress=progress)
     except services.MediaFailed as failure:
         job_finish(job=job, status=JobStatus.FAILED, error=failure.message, error_code=failure.code,
                    error_params=failure.extra)  # fmt: skip

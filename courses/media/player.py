@@ -62,7 +62,7 @@ def mask_account(name: str) -> str:
 
 
 def _subtitle_label(language: str) -> str:
-    return dict(LessonSubtitle.Language.choices).get(language, language)
+    return str(dict(LessonSubtitle.Language.choices).get(language, language))
 
 
 def media_urls(*, lesson: Lesson, user: "User | AnonymousUser") -> dict[str, Any]:

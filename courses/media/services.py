@@ -121,7 +121,9 @@ def media_install(
         lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
         old = LessonMedia.objects.filter(lesson=lesson).first()
         if old is not None:
-            stale = [r.file.name for r in old.renditions.all()] + ([old.poster.name] if old.poster else [])
+            stale = [r.file.name for r in old.renditions.all() if r.file.name]
+            if old.poster.name:
+                stale.append(old.poster.name)
             old.delete()
         media = LessonMedia(lesson=lesson, duration_seconds=duration, source_name=source_name[:255])
         if poster is not None:
@@ -153,7 +155,7 @@ def _delete_files(names: list[str]) -> None:
         storage.delete(name)
 
 
-def upload_save(*, lesson: Lesson, upload: UploadedFile | IO[bytes], name: str = "") -> str:
+def upload_save(*, lesson: Lesson, upload: "UploadedFile[bytes]" | IO[bytes], name: str = "") -> str:
     """Store an uploaded media file for a media job; return its storage name.
 
     Django's upload handlers have already streamed a large upload to a temporary file; storage
@@ -171,7 +173,7 @@ def attachment_kind(filename: str) -> str:
 
 
 def attachment_create(
-    *, lesson: Lesson, upload: UploadedFile, title_zh: str, title_en: str = "", position: int = 0
+    *, lesson: Lesson, upload: "UploadedFile[bytes]", title_zh: str, title_en: str = "", position: int = 0
 ) -> LessonAttachment:
     kind = attachment_kind(upload.name or "")
     attachment = LessonAttachment(
@@ -193,7 +195,7 @@ def subtitle_check(upload: IO[bytes]) -> None:
 
 
 @transaction.atomic
-def subtitle_set(*, lesson: Lesson, language: str, upload: UploadedFile) -> LessonSubtitle:
+def subtitle_set(*, lesson: Lesson, language: str, upload: "UploadedFile[bytes]") -> LessonSubtitle:
     """Set the lesson's subtitles in `language`, replacing earlier ones."""
     subtitle_check(upload)
     subtitle = LessonSubtitle.objects.filter(lesson=lesson, language=language).first()

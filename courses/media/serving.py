@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import Storage
 from django.db.models import Model
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
@@ -124,12 +124,13 @@ class _RangeFile:
 
 def file_response(
     *, storage: Storage, name: str, range_header: str = "", content_type: str = "", download_name: str = ""
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Send a stored file (or the requested byte range of it) without reading it into memory."""
     content_type = content_type or mimetypes.guess_type(name)[0] or "application/octet-stream"
     mode = settings.MEDIA_SERVE_MODE
     if mode == "redirect":
         return HttpResponseRedirect(storage.url(name))
+    response: HttpResponseBase
     if mode in ("x-accel-redirect", "x-sendfile"):
         response = HttpResponse(content_type=content_type)
         if mode == "x-accel-redirect":
@@ -153,8 +154,10 @@ def file_response(
         else:
             first, last = byte_range
             handle.seek(first)
-            response = FileResponse(_RangeFile(handle, last - first + 1), status=206, content_type=content_type)
-            response.block_size = BLOCK_SIZE
+            response = stream = FileResponse(
+                _RangeFile(handle, last - first + 1), status=206, content_type=content_type
+            )
+            stream.block_size = BLOCK_SIZE  # bigger reads than FileResponse's 4 KiB
             response["Content-Range"] = f"bytes {first}-{last}/{size}"
             response["Content-Length"] = str(last - first + 1)
         response["Accept-Ranges"] = "bytes"

@@ -14,11 +14,16 @@ from django.utils.functional import cached_property
 class ProtectedFileSystemStorage(FileSystemStorage):
     """A FileSystemStorage rooted at PROTECTED_MEDIA_ROOT, with no public URL."""
 
+    def __init__(self, location: str | None = None, **kwargs: Any) -> None:
+        self._protected_location = location
+        super().__init__(location=location, **kwargs)
+
     @cached_property
     def base_location(self) -> str:
-        return self._value_or_setting(self._location, settings.PROTECTED_MEDIA_ROOT)
+        return self._value_or_setting(self._protected_location, settings.PROTECTED_MEDIA_ROOT)
 
-    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+    # `setting` is any setting's name (the stubs list only MEDIA_*): this storage also follows its own.
+    def _clear_cached_properties(self, setting: Any, **kwargs: Any) -> None:
         super()._clear_cached_properties(setting, **kwargs)
         if setting == "PROTECTED_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)

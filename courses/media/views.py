@@ -1,7 +1,7 @@
 """Protected media endpoints: the signed file itself, and fresh URLs for a player about to need them."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
@@ -10,7 +10,7 @@ from . import player, serving
 
 
 @require_GET  # HEAD too
-def media_file(request: HttpRequest, token: str) -> HttpResponse:
+def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
     try:
         asset = serving.unsign(token=token, user=request.user)
     except serving.AccessDenied as error:

@@ -1,10 +1,13 @@
 from rest_framework import serializers
 
+from courses.models import Course
 from learning.models import LessonProgress
 
 
 class LessonProgressSerializer(serializers.ModelSerializer):
-    course = serializers.SlugRelatedField(source="lesson.course", slug_field="slug", read_only=True)
+    course: serializers.SlugRelatedField[Course] = serializers.SlugRelatedField(
+        source="lesson.course", slug_field="slug", read_only=True
+    )
     completed = serializers.BooleanField(source="is_completed", read_only=True)
 
     class Meta:

@@ -3,9 +3,9 @@
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,8 @@ from platform_site.exceptions import ApplicationError
 
 from ..models import Campaign, CampaignStats, Channel, TrackedLink
 from ..selectors import campaign_stats
+
+_M = TypeVar("_M", bound=models.Model)
 
 Status = Campaign.Status
 
@@ -140,7 +142,7 @@ def check_channel(*, cost: Decimal | None) -> None:
     field_errors({"cost": [_("The cost cannot be negative.")]} if cost is not None and cost < 0 else {})
 
 
-def _save(obj: Any, names: tuple[str, ...], fields: dict[str, Any]) -> Any:
+def _save(obj: _M, names: tuple[str, ...], fields: dict[str, Any]) -> _M:
     for key, value in fields.items():
         if key in names:
             setattr(obj, key, value)

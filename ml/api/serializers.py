@@ -40,7 +40,9 @@ class TrainingCorpusSerializer(serializers.ModelSerializer):
 
 
 class TrainingJobSerializer(serializers.ModelSerializer):
-    model_version = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    model_version: serializers.SlugRelatedField[ModelVersion] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = TrainingJob
@@ -61,7 +63,9 @@ class TaggingJobCreateSerializer(serializers.Serializer):
 
 
 class TaggingJobSerializer(serializers.ModelSerializer):
-    model_version = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    model_version: serializers.SlugRelatedField[ModelVersion] = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = TaggingJob

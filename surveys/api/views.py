@@ -61,7 +61,9 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         data = {f"q{qid}": value for qid, value in body.validated_data["answers"].items()}
         form = SurveyForm(survey, data={**data, "idempotency_key": key})
         if not form.is_valid():
-            raise ValidationError({name.removeprefix("q"): errors for name, errors in form.errors.items()})
+            raise ValidationError(
+                {name.removeprefix("q"): [str(e) for e in errors] for name, errors in form.errors.items()}
+            )
         stored, created = services.survey_submit(
             survey=survey, respondent=user, answers=form.answers(), idempotency_key=key, respondent_token=token,
             client=client_ip(request), link_code=body.validated_data.get("c", ""),

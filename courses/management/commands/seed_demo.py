@@ -29,8 +29,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def _catalogue(self, options) -> str:
         partners = {}
-        for fields in demo.PARTNERS:
-            partners[fields["slug"]] = Partner.objects.update_or_create(slug=fields["slug"], defaults=fields)[0]
+        for partner in demo.PARTNERS:
+            partners[partner["slug"]] = Partner.objects.update_or_create(slug=partner["slug"], defaults=partner)[0]
 
         now = timezone.now()
         for index, row in enumerate(demo.COURSES):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             )  # fmt: skip
             course.partners.set([partners[slug] for slug in partner_slugs])
             for position, (lesson_zh, lesson_en) in enumerate(lessons, start=1):
-                fields = {
+                fields: dict[str, object] = {
                     "title_zh": lesson_zh,
                     "title_en": lesson_en,
                     "body_zh": demo.lesson_body(title_zh, lesson_zh, position, english=False),
