@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from platform_site.exceptions import ApplicationError
 
-from . import hooks, services
+from . import services
 from .models import Course, Enrollment, Lesson, Order, Partner, Payment
 
 T = TypeVar("T", bound=Model)
@@ -62,6 +62,36 @@ def service_checked_form(check: Callable[[dict], None]) -> type[forms.ModelForm]
     return ServiceCheckedForm
 
 
+class ServiceSavedAdmin(admin.ModelAdmin):
+    """An admin that writes through the app's services, as the API does.
+
+    `service_create(data)` and `service_update(obj, data)` get the form's cleaned data, relations
+    included; the service checks and saves (and fires its hooks). The admin then goes on with the
+    instance it built, because its inlines hang on that one.
+    """
+
+    def service_create(self, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def service_update(self, obj: Any, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Model, form: forms.ModelForm, change: bool) -> None:
+        data = dict(form.cleaned_data)
+        if change:
+            # A fresh copy: the form has already written its values onto `obj`, and a service that
+            # reacts to what changed (a course's text) must see the stored values first.
+            saved = self.service_update(type(obj)._default_manager.get(pk=obj.pk), data)
+        else:
+            saved = self.service_create(data)
+        obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        # The service set the many-to-many fields already; only the inlines remain.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
 def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], HttpResponseBase]) -> Callable:
     """Wrap an extra admin page: admin login, then the model's view permission, as its change list."""
 
@@ -92,7 +122,7 @@ class LessonInline(admin.StackedInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ServiceSavedAdmin):
     list_display = ["title_zh", "title_en", "track", "level", "price", "currency", "status", "published_at"]
     list_filter = ["status", "track", "level", "language", "partners"]
     search_fields = ["title_zh", "title_en", "slug", "description_zh", "description_en"]
@@ -116,12 +146,11 @@ class CourseAdmin(admin.ModelAdmin):
             form.base_fields["slug"].help_text = _("Leave empty to derive it from the English title.")
         return form
 
-    def save_model(self, request: HttpRequest, obj: Course, form: forms.ModelForm, change: bool) -> None:
-        if not obj.slug:
-            obj.slug = services.course_slug_derive(title_en=obj.title_en, title_zh=obj.title_zh)
-        super().save_model(request, obj, form, change)
-        if not change or set(form.changed_data) & set(services.COURSE_TEXT_FIELDS):
-            hooks.course_text_changed([obj.pk])
+    def service_create(self, data: dict[str, Any]) -> Course:
+        return services.course_create(partners=list(data.pop("partners")), **data)
+
+    def service_update(self, obj: Course, data: dict[str, Any]) -> Course:
+        return services.course_update(course=obj, partners=list(data.pop("partners")), **data)
 
     @admin.action(description=_("Publish selected courses"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Course]) -> None:

@@ -1,4 +1,5 @@
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -8,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from courses.admin import apply_service, guarded, service_checked_form
+from courses.admin import ServiceSavedAdmin, apply_service, guarded, service_checked_form
 from platform_site.exceptions import ServiceUnavailable
 from platform_site.queueing import enqueue
 
@@ -28,6 +29,14 @@ from .models import (
 )
 
 
+def _save_through(formset: Any, save: Callable[[Any], object], delete: Callable[..., None], name: str) -> None:
+    """Save an inline's rows through the service: the formset has set their fields, the service checks and saves."""
+    for obj in formset.save(commit=False):
+        save(obj)
+    for obj in formset.deleted_objects:
+        delete(**{name: obj})
+
+
 class CampaignPartnerInline(admin.TabularInline):
     model = CampaignPartner
     formset = PartnerShareFormSet
@@ -37,6 +46,7 @@ class CampaignPartnerInline(admin.TabularInline):
 
 class ChannelInline(admin.TabularInline):
     model = Channel
+    form = service_checked_form(lambda data: services.check_channel(cost=data.get("cost")))
     extra = 0
     show_change_link = True
 
@@ -74,7 +84,7 @@ def _status_action(status: str, label: "_StrOrPromise"):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ServiceSavedAdmin):
     form = service_checked_form(
         lambda data: services.check_campaign(
             starts_at=data.get("starts_at"), ends_at=data.get("ends_at"), budget=data.get("budget")
@@ -86,7 +96,24 @@ class CampaignAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
     filter_horizontal = ["knowledge_courses", "art_courses"]
     inlines = [CampaignPartnerInline, ChannelInline]
-    readonly_fields = ["dashboard_link"]
+    # The status moves by the actions below, through the service's transition table.
+    readonly_fields = ["status", "dashboard_link"]
+
+    def service_create(self, data: dict[str, Any]) -> Campaign:
+        return services.campaign_create(
+            knowledge_courses=data.pop("knowledge_courses"), art_courses=data.pop("art_courses"), **data
+        )
+
+    def service_update(self, obj: Campaign, data: dict[str, Any]) -> Campaign:
+        return services.campaign_update(
+            campaign=obj, knowledge_courses=data.pop("knowledge_courses"), art_courses=data.pop("art_courses"), **data
+        )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is Channel:
+            _save_through(formset, lambda c: services.channel_update(channel=c), services.channel_delete, "channel")
+        else:
+            formset.save()  # the partners' shares: PartnerShareFormSet ran the service's check
 
     def get_urls(self):
         prefix = "marketing_campaign"
@@ -129,16 +156,27 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(ServiceSavedAdmin):
     form = service_checked_form(lambda data: services.check_channel(cost=data.get("cost")))
     list_display = ["name", "campaign", "kind", "cost"]
     list_filter = ["kind", "campaign"]
     list_select_related = ["campaign"]
     inlines = [TrackedLinkInline]
 
+    def service_create(self, data: dict[str, Any]) -> Channel:
+        return services.channel_create(**data)
+
+    def service_update(self, obj: Channel, data: dict[str, Any]) -> Channel:
+        return services.channel_update(channel=obj, **data)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        _save_through(
+            formset, lambda link: services.tracked_link_update(link=link), services.tracked_link_delete, "link"
+        )
+
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(ServiceSavedAdmin):
     form = service_checked_form(
         lambda data: services.check_coupon_fields(
             kind=data.get("kind"),
@@ -151,6 +189,12 @@ class CouponAdmin(admin.ModelAdmin):
     list_filter = ["kind", "campaign"]
     search_fields = ["code"]
     filter_horizontal = ["courses"]
+
+    def service_create(self, data: dict[str, Any]) -> Coupon:
+        return services.coupon_create(courses=data.pop("courses"), **data)
+
+    def service_update(self, obj: Coupon, data: dict[str, Any]) -> Coupon:
+        return services.coupon_update(coupon=obj, courses=data.pop("courses"), **data)
 
 
 @admin.register(CouponRedemption)

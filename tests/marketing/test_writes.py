@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from marketing.models import Campaign, Coupon
-from tests.factories import CampaignFactory, CouponFactory
+from tests.factories import CampaignFactory, CouponFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -71,3 +71,71 @@ def test_an_ended_campaign_is_not_started_again(as_user):
     response = as_user("manager").post(f"{API}/marketing/campaigns/{campaign.slug}/status/running/")
     assert (response.status_code, response.json()["code"]) == (400, "campaign_transition")
     assert Campaign.objects.get(pk=campaign.pk).status == "ended"
+
+
+def _add_form(client, url: str, fields: dict[str, object], rows: dict[str, list[dict[str, object]]]) -> dict:
+    """An admin add form as a manager fills it in: `rows` are the inlines' rows, by model name."""
+    page = client.get(url)
+    data: dict[str, object] = dict(fields)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        mine = rows.get(formset.model._meta.model_name, [])
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = len(mine) if key == "TOTAL_FORMS" else value
+        for index, row in enumerate(mine):
+            data.update({f"{formset.prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+@pytest.fixture
+def superuser_client(client, manager):
+    manager.is_superuser = True
+    manager.save()
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+CAMPAIGN_FIELDS = {
+    "slug": "summer", "name_zh": "夏季联名", "name_en": "Summer", "goal": "reach", "budget": "1000",
+    "starts_at_0": "2026-06-01", "starts_at_1": "00:00:00", "ends_at_0": "2026-07-01", "ends_at_1": "00:00:00",
+    "status": "running",  # read-only on the page: a forged value must not start the campaign
+}  # fmt: skip
+
+
+def test_the_admin_adds_a_campaign_and_its_channels_through_the_services(superuser_client):
+    course = CourseFactory()
+    url = reverse("admin:marketing_campaign_add")
+    rows = {"channel": [{"kind": "joint_event", "name": "公众号", "cost": "50"}]}
+    data = _add_form(superuser_client, url, {**CAMPAIGN_FIELDS, "knowledge_courses": [course.pk]}, rows)
+
+    response = superuser_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    campaign = Campaign.objects.get(slug="summer")
+    assert campaign.status == "draft"
+    assert list(campaign.knowledge_courses.all()) == [course]
+    assert [(c.name, str(c.cost)) for c in campaign.channels.all()] == [("公众号", "50.00")]
+
+
+def test_the_admin_refuses_a_channel_costing_less_than_nothing_at_its_field(superuser_client):
+    url = reverse("admin:marketing_campaign_add")
+    rows = {"channel": [{"kind": "joint_event", "name": "公众号", "cost": "-1"}]}
+
+    response = superuser_client.post(url, _add_form(superuser_client, url, CAMPAIGN_FIELDS, rows))
+
+    assert response.status_code == 200
+    channel_errors = [form.errors for inline in response.context["inline_admin_formsets"]
+                      for form in inline.formset.forms if inline.formset.model._meta.model_name == "channel"]  # fmt: skip
+    assert channel_errors and "cost" in channel_errors[0]
+    assert not Campaign.objects.exists()
+
+
+def test_the_admin_adds_a_coupon_for_chosen_courses_through_the_service(superuser_client):
+    course = CourseFactory()
+    data = {"code": "SUMMER10", "kind": "percent", "value": "10", "courses": [course.pk], "per_learner_cap": "1",
+            "valid_from_0": "2026-06-01", "valid_from_1": "00:00:00",
+            "valid_until_0": "2026-07-01", "valid_until_1": "00:00:00"}  # fmt: skip
+    response = superuser_client.post(reverse("admin:marketing_coupon_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(Coupon.objects.get(code="SUMMER10").courses.all()) == [course]
