@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts.request_user import request_user
@@ -19,10 +21,26 @@ from . import services
 from .jobs import media_job_create
 
 
+class StoredFileInput(forms.FileInput):
+    """A file input that names the file already stored. Protected storage has no public URL, so
+    Django's ClearableFileInput would find no current file and show an empty input, as if none was there.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        field = super().render(name, None, attrs, renderer)
+        if not getattr(value, "name", None):
+            return field
+        return format_html(
+            '<p class="stored-file">{}: <strong>{}</strong></p>{}<span class="help">{}</span>',
+            _("Current file"), Path(value.name).name, field, _("Choose a file only to replace it."),
+        )  # fmt: skip
+
+
 class AttachmentForm(forms.ModelForm):
     class Meta:
         model = LessonAttachment
         fields = ["position", "title_zh", "title_en", "file"]
+        widgets = {"file": StoredFileInput}
 
     def save(self, commit: bool = True) -> LessonAttachment:
         attachment = super().save(commit=False)
@@ -47,6 +65,7 @@ class SubtitleForm(forms.ModelForm):
     class Meta:
         model = LessonSubtitle
         fields = ["language", "file"]
+        widgets = {"file": StoredFileInput}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
