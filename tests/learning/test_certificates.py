@@ -1,6 +1,10 @@
 """A learner who finishes every required lesson gets a certificate anyone can verify; a refund revokes it."""
 
+import io
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from courses import services as course_services
 from courses.models import Enrollment
@@ -9,6 +13,7 @@ from learning import services
 from learning.certificates import render_pdf
 from learning.models import Certificate
 from platform_site.exceptions import ApplicationError
+from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +114,28 @@ def test_the_course_page_offers_the_certificate_once_complete(client, learner, c
     page = client.get(course.get_absolute_url()).content.decode()
 
     assert 'data-testid="certificate-claim"' in page and 'data-testid="state-done"' in page
+
+
+def _logo(colour: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 60), colour).save(buffer, "PNG")
+    return SimpleUploadedFile(f"{colour}.png", buffer.getvalue(), "image/png")
+
+
+def test_the_pdf_carries_each_partners_logo_and_survives_a_broken_one(learner, course, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    knowledge, art = PartnerFactory(), PartnerFactory(kind="art_institution")
+    knowledge.logo.save("k.png", _logo("navy"))
+    art.logo.save("a.png", _logo("orange"))
+    course.partners.set([knowledge, art])
+    Enrollment.objects.create(learner=learner, course=course)
+    finish(learner, course)
+    certificate = services.certificate_issue(learner=learner, course=course, name="王小明")
+    url = f"http://testserver/certificates/{certificate.serial}/"
+
+    both = render_pdf(certificate=certificate, verify_url=url)
+    (tmp_path / art.logo.name).write_bytes(b"not an image")
+    one = render_pdf(certificate=certificate, verify_url=url)
+
+    assert both.count(b"/Subtype /Image") == 3  # the QR code and two logos
+    assert one.count(b"/Subtype /Image") == 2 and one.startswith(b"%PDF")
