@@ -7,6 +7,9 @@
    same gunicorn: requests/s and MB/s. wrk when installed, else a threaded Python client (which
    then shares the CPU with the server and understates both).
 3. Memory: the gunicorn worker's resident size while it streams a 2 GB file whole.
+4. Upload: a manager posts a 2 GB file to the media API (multipart, streamed from the client); the
+   worker's resident size while Django's upload handlers spool it to disk and storage copies it by
+   chunks, the time it takes, and that the stored file has every byte.
 
     .venv/bin/python bench/media.py [--duration 10] [--big-gb 2]
 
@@ -14,6 +17,9 @@ Needs PostgreSQL (BENCH_DATABASE_URL, default a `bench_media` database on 127.0.
 """
 
 import argparse
+import hashlib
+import http.client
+import json
 import os
 import random
 import shutil
@@ -23,9 +29,10 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
-from common import BASE, ROOT, gunicorn, setup_django, wrk
+from common import BASE, PORT, ROOT, gunicorn, setup_django, wrk
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_media")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -184,6 +191,71 @@ def memory_while_streaming(path: str, cookie: str, size: int) -> None:
           f"gunicorn worker RSS {before / 1024:.0f} MiB before, {peak / 1024:.0f} MiB at peak")  # fmt: skip
 
 
+def seed_upload() -> tuple[str, int]:
+    """Return a course manager's API token and a lesson to upload media to."""
+    from django.contrib.auth.models import Permission
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from courses.models import Lesson
+
+    manager, _ = User.objects.get_or_create(username="bench-manager", defaults={"email": "m@example.com"})
+    manager.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses"))
+    token, _ = Token.objects.get_or_create(user=manager)
+    return token.key, Lesson.objects.get(course__slug="bench-media", position=1).pk
+
+
+def memory_while_uploading(token: str, lesson_id: int, size: int) -> None:
+    """Post `size` bytes as one multipart file, generated on the fly (the client holds 1 MiB at a time)."""
+    boundary = "bench-media-boundary"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="lesson"\r\n\r\n{lesson_id}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.mp4"\r\n'
+            "Content-Type: video/mp4\r\n\r\n").encode()  # fmt: skip
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    block = os.urandom(1024 * 1024)
+    digest = hashlib.sha256()
+    peak = [worker_rss_kib()]
+    before = peak[0]
+
+    def body() -> "Iterator[bytes]":
+        yield head
+        sent = 0
+        while sent < size:
+            chunk = block[: min(len(block), size - sent)]
+            digest.update(chunk)
+            sent += len(chunk)
+            if sent % (64 * 1024 * 1024) == 0:
+                peak[0] = max(peak[0], worker_rss_kib())
+            yield chunk
+        yield tail
+
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=600)
+    started = time.perf_counter()
+    connection.request("POST", "/api/v1/media-jobs/", body=body(), headers={
+        "Authorization": f"Token {token}", "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(len(head) + size + len(tail)),
+    })  # fmt: skip
+    response = connection.getresponse()
+    answer = response.read()
+    elapsed = time.perf_counter() - started
+    peak[0] = max(peak[0], worker_rss_kib())
+    assert response.status == 202, (response.status, answer[:500])
+    job = json.loads(answer)
+    from courses.media.storage import protected_storage
+    from courses.models import MediaJob
+
+    stored = MediaJob.objects.get(pk=job["id"]).source
+    with protected_storage().open(stored.name, "rb") as handle:
+        check = hashlib.sha256()
+        while chunk := handle.read(8 * 1024 * 1024):
+            check.update(chunk)
+    intact = "every byte stored" if check.digest() == digest.digest() else "STORED FILE DIFFERS"
+    print(
+        f"upload: {size / 1e9:.1f} GB posted to the media API in {elapsed:.1f} s ({size / 1e6 / elapsed:.0f} MB/s), "
+        f"{intact}; gunicorn worker RSS {before / 1024:.0f} MiB before, {peak[0] / 1024:.0f} MiB at peak"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
@@ -212,6 +284,7 @@ def main() -> None:
                 floor = wrk(["/healthz"], args.duration, args.connections)
                 print(f"  /healthz : {floor['rps']:8.1f} requests/s (no file, no access check)")
             memory_while_streaming(big, cookie, int(args.big_gb * 1024**3))
+            memory_while_uploading(*seed_upload(), int(args.big_gb * 1024**3))
     finally:
         (Path(settings.STATICFILES_DIRS[0]) / "bench-media.mp4").unlink(missing_ok=True)
         shutil.rmtree(env["PROTECTED_MEDIA_ROOT"], ignore_errors=True)
