@@ -63,7 +63,8 @@ def bundle_pairs(*, campaign: Campaign) -> list[BundlePair]:
     Reads `campaign.knowledge_courses` and `campaign.art_courses` (prefetched by
     `selectors.campaign_list`: no query). A pair in two currencies has no bundle price.
     """
-    if campaign.bundle_price is None:
+    bundle_price = campaign.bundle_price
+    if bundle_price is None:
         return []
     pairs = []
     for knowledge in campaign.knowledge_courses.all():
@@ -73,9 +74,9 @@ def bundle_pairs(*, campaign: Campaign) -> list[BundlePair]:
             # Either may be bought first; the other is then priced by the bundle. Take the better order.
             first, second = max(
                 ((knowledge, art), (art, knowledge)),
-                key=lambda p: bundle_discount(bundle_price=campaign.bundle_price, paid=p[0].price, price=p[1].price),
+                key=lambda p: bundle_discount(bundle_price=bundle_price, paid=p[0].price, price=p[1].price),
             )
-            discount = bundle_discount(bundle_price=campaign.bundle_price, paid=first.price, price=second.price)
+            discount = bundle_discount(bundle_price=bundle_price, paid=first.price, price=second.price)
             if discount <= 0:
                 continue
             quote = Quote(
@@ -125,7 +126,7 @@ def bundle_offer(*, learner: "User", course: Course) -> BundleOffer | None:
     for pk, bundle_price, in_knowledge, art_order, art_amount, knowledge_order, knowledge_amount in rows:
         # A course on the knowledge side pairs with an art order, and the other way round.
         paired, amount = (art_order, art_amount) if in_knowledge else (knowledge_order, knowledge_amount)
-        if paired is None:
+        if paired is None or bundle_price is None:  # the query keeps only campaigns with a price
             continue
         discount = bundle_discount(bundle_price=bundle_price, paid=amount, price=course.price)
         if discount > 0 and (best is None or discount > best.discount):
