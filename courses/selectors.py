@@ -51,7 +51,7 @@ def learner_enrollments(*, learner: "User") -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.active()
         .filter(learner=learner)
-        .select_related("course")
+        .select_related("course", "order")  # the order: "my learning" shows what was paid
         .prefetch_related("course__partners")
     )
 

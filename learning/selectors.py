@@ -76,7 +76,10 @@ def course_progress(*, learner: "User | AnonymousUser", course: Course) -> Cours
 def courses_progress(*, learner: "User", course_ids: list[int]) -> dict[int, CourseProgress]:
     """Progress in several courses at once (My learning): two queries."""
     lessons: dict[int, list[Lesson]] = defaultdict(list)
-    for lesson in Lesson.objects.filter(course_id__in=course_ids).order_by("course_id", "position"):
+    # The course comes along: the next lesson's link names its course's slug (else a query per course).
+    for lesson in (
+        Lesson.objects.filter(course_id__in=course_ids).select_related("course").order_by("course_id", "position")
+    ):
         lessons[lesson.course_id].append(lesson)
     rows: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
     for row in LessonProgress.objects.filter(learner=learner, lesson__course_id__in=course_ids).select_related(

@@ -66,7 +66,10 @@ def campaign_offers(*, campaign: Campaign) -> dict[str, Any]:
 
 
 def campaign_list() -> QuerySet[Campaign]:
-    return Campaign.objects.prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses", "channels")
+    # The courses with their partners: the landing page draws a card of each (no query per card).
+    return Campaign.objects.prefetch_related(
+        "partner_shares__partner", "knowledge_courses__partners", "art_courses__partners", "channels"
+    )
 
 
 def _reach(ids: list[int]) -> tuple[dict[int, int], dict[tuple[int, int], int]]:
@@ -189,15 +192,32 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
     return result
 
 
-def referral_summary(*, learner: Any) -> dict[str, Any]:
-    """A learner's referral links and credits: paid orders that came through them (refunds drop out)."""
+@dataclass(frozen=True)
+class ReferralSummary:
+    """A learner's referral links and what they earned: every paid order that came through them.
+
+    The rule is checkout's (`services.checkout`): an order is credited to the learner whose link
+    was its last touch, never to the buyer themselves; a refund takes the credit back.
+    """
+
+    links: list[TrackedLink]
+    credits: list[OrderAttribution]
+    # What the credited orders brought, per currency: [(currency, total)], in currency order.
+    totals: list[tuple[str, Decimal]]
+
+
+def referral_summary(*, learner: Any) -> ReferralSummary:
+    """A learner's referral links and credits: paid orders that came through them (two queries)."""
     links = list(TrackedLink.objects.filter(referrer=learner).select_related("channel__campaign"))
     credits = list(
-        OrderAttribution.objects.filter(referrer=learner, order__status=Order.Status.PAID).select_related(
-            "order__course", "last_campaign"
-        )
+        OrderAttribution.objects.filter(referrer=learner, order__status=Order.Status.PAID)
+        .select_related("order__course", "last_campaign")
+        .order_by("-order__paid_at", "-pk")
     )
-    return {"links": links, "credits": credits}
+    totals: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+    for credit in credits:
+        totals[credit.order.currency] += credit.order.amount
+    return ReferralSummary(links=links, credits=credits, totals=sorted(totals.items()))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from platform_site.exceptions import ApplicationError
 from . import attribution, selectors, services
 from .models import Campaign
 
+BUNDLE_PAIRS_SHOWN = 6  # the best savings; a longer table reads as a price list, not an offer
+
 
 @require_GET
 def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
@@ -53,6 +55,7 @@ def campaign_landing(request: HttpRequest, slug: str) -> HttpResponse:
     share_url = referral or request.build_absolute_uri(reverse("marketing:campaign", args=[campaign.slug]))
     context = {
         "campaign": campaign, "referral_url": referral, "share_url": share_url, "share_qr": qr_svg(share_url),
+        "bundle_pairs": services.bundle_pairs(campaign=campaign)[:BUNDLE_PAIRS_SHOWN],
         **selectors.campaign_offers(campaign=campaign),
     }  # fmt: skip
     return render(request, "marketing/campaign_landing.html", context)

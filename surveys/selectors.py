@@ -4,7 +4,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from .models import Answer, Question, Response, Survey
 
@@ -21,6 +22,26 @@ def survey_answered(*, survey: Survey, respondent: "User | None") -> bool:
     if respondent is None:
         return False
     return Response.objects.filter(survey=survey, respondent=respondent).exists()
+
+
+INVITATIONS_SHOWN = 3  # an invitation, not a list: more would push the learner's courses down
+
+
+def survey_invitations(*, learner: Any, course_id: int | None = None) -> list[Survey]:
+    """Open demand surveys of campaigns that this learner has not answered, soonest closing first:
+    all of them ("my learning"), or those of the campaigns promoting `course_id` (after buying it).
+    One query, whatever the number of surveys or campaigns."""
+    if not getattr(learner, "is_authenticated", False):
+        return []
+    now = timezone.now()
+    surveys = Survey.objects.filter(
+        purpose=Survey.Purpose.DEMAND_RESEARCH, campaign__isnull=False, opens_at__lte=now, closes_at__gt=now
+    ).exclude(Exists(Response.objects.filter(survey=OuterRef("pk"), respondent=learner)))
+    if course_id is not None:
+        # Through the campaign's own course lists (a lazy relation: surveys imports nothing of marketing).
+        on_sides = Q(campaign__knowledge_courses=course_id) | Q(campaign__art_courses=course_id)
+        surveys = surveys.filter(pk__in=Survey.objects.filter(on_sides).values("pk"))
+    return list(surveys.order_by("closes_at", "pk")[:INVITATIONS_SHOWN])
 
 
 def survey_list() -> QuerySet[Survey]:

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from courses.models import Course, Order
+from courses.models import Course, Enrollment, Order
 from tests.factories import manager_group
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 
@@ -32,7 +32,19 @@ def pages() -> dict[str, tuple[str, bool]]:
     client.force_login(learner)
     client.post(reverse("courses:buy", args=[course.slug]), {"checkout_key": "site-walk"})
     order = Order.objects.get(learner=learner, course=course)
+    # "My learning" with all it can show: a course bought with the coupon, a referral link, the survey invitation.
+    bought = Course.objects.published().exclude(price=0).exclude(pk=course.pk).order_by("pk").first()
+    assert bought is not None
+    paid = Order.objects.create(
+        learner=learner, course=bought, list_price=bought.price, discount=bought.price / 5,
+        amount=bought.price - bought.price / 5, currency=bought.currency, status="paid", provider="sandbox",
+    )  # fmt: skip
+    Enrollment.objects.create(learner=learner, course=bought, order=paid)
+    from marketing.models import Campaign
+    from marketing.services import referral_link_for
     from surveys.models import Survey
+
+    referral_link_for(learner=learner, campaign=Campaign.objects.get(slug="spring-knowledge-art"))
 
     survey = Survey.objects.order_by("pk").first()
     return {
@@ -47,6 +59,8 @@ def pages() -> dict[str, tuple[str, bool]]:
         "password-reset": (reverse("password_reset"), False),
         "not-found": ("/no-such-page/", False),
         "my-learning": (reverse("courses:my-learning"), True),
+        "campaign-learner": (reverse("marketing:campaign", args=["spring-knowledge-art"]), True),
+        "course-bought": (bought.get_absolute_url(), True),
         "gateway": (reverse("courses:sandbox-gateway", args=[order.number]), True),
     }
 

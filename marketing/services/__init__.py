@@ -1,7 +1,7 @@
 """Writes of the marketing domain, one module per sub-domain. The public services are re-exported
 here because the admin, pages, API, tasks and tests call them as `services.<name>`."""
 
-from .bundles import BundleOffer, bundle_offer
+from .bundles import BundleOffer, BundlePair, bundle_discount, bundle_offer, bundle_pairs
 from .campaigns import (
     CAMPAIGN_TRANSITIONS,
     campaign_check_ready,
@@ -36,8 +36,11 @@ from .visits import is_bot, learner_attribution_record, referral_link_for, track
 __all__ = [
     "CAMPAIGN_TRANSITIONS",
     "BundleOffer",
+    "BundlePair",
     "MarketingCheckout",
+    "bundle_discount",
     "bundle_offer",
+    "bundle_pairs",
     "campaign_check_ready",
     "campaign_create",
     "campaign_delete",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 
+from courses.hooks import Adjustment, Quote
 from courses.models import Course, Order
 
 from ..models import Campaign
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 KNOWLEDGE_SIDE = Campaign.knowledge_courses.through
 ART_SIDE = Campaign.art_courses.through
+BUNDLE = "bundle"  # the kind of the Adjustment a bundle makes (services.checkout prices with it)
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,68 @@ class BundleOffer:
     campaign_id: int
     paired_order_id: int
     discount: Decimal
+
+
+@dataclass(frozen=True)
+class BundlePair:
+    """One knowledge and one art course of a campaign: bought separately, and as a bundle.
+
+    `together` is what the learner pays in all when buying one at its list price and then the
+    other, priced by the bundle (`second`, the same quote checkout makes for it).
+    """
+
+    knowledge: Course
+    art: Course
+    second: Quote
+    separate: Decimal
+
+    @property
+    def currency(self) -> str:
+        return self.second.currency
+
+    @property
+    def together(self) -> Decimal:
+        return self.separate - self.second.discount
+
+    @property
+    def saving(self) -> Decimal:
+        return self.second.discount
+
+
+def bundle_discount(*, bundle_price: Decimal, paid: Decimal, price: Decimal) -> Decimal:
+    """What the bundle takes off a course of `price` for a learner who paid `paid` for the other side's."""
+    return min(max(price - (bundle_price - paid), Decimal(0)), price)
+
+
+def bundle_pairs(*, campaign: Campaign) -> list[BundlePair]:
+    """The campaign's course pairs that cost less as a bundle, the largest saving first.
+
+    Reads `campaign.knowledge_courses` and `campaign.art_courses` (prefetched by
+    `selectors.campaign_list`: no query). A pair in two currencies has no bundle price.
+    """
+    bundle_price = campaign.bundle_price
+    if bundle_price is None:
+        return []
+    pairs = []
+    for knowledge in campaign.knowledge_courses.all():
+        for art in campaign.art_courses.all():
+            if knowledge.currency != art.currency:
+                continue
+            # Either may be bought first; the other is then priced by the bundle. Take the better order.
+            first, second = max(
+                ((knowledge, art), (art, knowledge)),
+                key=lambda p: bundle_discount(bundle_price=bundle_price, paid=p[0].price, price=p[1].price),
+            )
+            discount = bundle_discount(bundle_price=bundle_price, paid=first.price, price=second.price)
+            if discount <= 0:
+                continue
+            quote = Quote(
+                list_price=second.price,
+                currency=second.currency,
+                adjustments=(Adjustment(kind=BUNDLE, amount=discount, refs={"campaign": campaign.pk}),),
+            )
+            pairs.append(BundlePair(knowledge=knowledge, art=art, second=quote, separate=knowledge.price + art.price))
+    return sorted(pairs, key=lambda pair: (-pair.saving, pair.together, pair.knowledge.pk, pair.art.pk))
 
 
 def _best_paired(paid: QuerySet[Order], side: type[Model]) -> QuerySet[Order]:
@@ -62,9 +126,9 @@ def bundle_offer(*, learner: "User", course: Course) -> BundleOffer | None:
     for pk, bundle_price, in_knowledge, art_order, art_amount, knowledge_order, knowledge_amount in rows:
         # A course on the knowledge side pairs with an art order, and the other way round.
         paired, amount = (art_order, art_amount) if in_knowledge else (knowledge_order, knowledge_amount)
-        if paired is None:
+        if paired is None or bundle_price is None:  # the query keeps only campaigns with a price
             continue
-        discount = min(max(course.price - (bundle_price - amount), Decimal(0)), course.price)
+        discount = bundle_discount(bundle_price=bundle_price, paid=amount, price=course.price)
         if discount > 0 and (best is None or discount > best.discount):
             best = BundleOffer(campaign_id=pk, paired_order_id=paired, discount=discount)
     return best

@@ -13,7 +13,9 @@ register = template.Library()
 def referral_summary(context: dict[str, Any]) -> dict[str, Any]:
     """The learner's referral links and the paid orders they brought (for "my learning")."""
     request = context["request"]
-    return {"request": request, **selectors.referral_summary(learner=request.user)}
+    summary = selectors.referral_summary(learner=request.user)
+    links = [(link, request.build_absolute_uri(link.get_absolute_url())) for link in summary.links]
+    return {"links": links, "credits": summary.credits, "totals": summary.totals}
 
 
 @register.inclusion_tag("marketing/_campaign_links.html")

@@ -39,6 +39,8 @@ class Command(BaseCommand):
                 "ends_at": now + timedelta(days=28),
                 "budget": Decimal("20000"),
                 "goal": "300 笔付费订单",
+                # One knowledge and one art course for 399.00: 59.00 to 129.00 less than the two apart.
+                "bundle_price": Decimal("399.00"),
             },
         )
         campaign.knowledge_courses.set(Course.objects.filter(slug__in=["data-analysis-python", "business-writing"]))
