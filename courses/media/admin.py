@@ -31,7 +31,7 @@ class StoredFileInput(forms.FileInput):
         if not getattr(value, "name", None):
             return field
         return format_html(
-            '<p class="stored-file">{}: <strong>{}</strong></p>{}<span class="help">{}</span>',
+            '<p class="stored-file">{}: <code>{}</code></p>{}<span class="help">{}</span>',
             _("Current file"), Path(value.name).name, field, _("Choose a file only to replace it."),
         )  # fmt: skip
 

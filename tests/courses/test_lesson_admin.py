@@ -43,7 +43,7 @@ def test_a_manager_adds_an_attachment_and_subtitles(client, manager):
     html = page.content.decode()
     assert page.status_code == 200 and "讲义" in html
     # Protected storage has no public URL: the form still names the files stored, not an empty input.
-    assert html.count("当前文件") == 2 and "notes.pdf</strong>" in html and "en.vtt</strong>" in html
+    assert html.count("当前文件") == 2 and "<code>notes.pdf</code>" in html and "<code>en.vtt</code>" in html
 
 
 def test_subtitles_that_are_not_webvtt_are_refused(client, manager):
