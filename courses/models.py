@@ -230,6 +230,31 @@ class Order(models.Model):
         return str(self.number)
 
 
+class OrderAdjustment(models.Model):
+    """One line of an order's price breakdown (a coupon, a bundle price), stored as its quote priced it.
+
+    Like django-oscar's OrderDiscount: the gateway page and the receipt read the breakdown back
+    from here instead of pricing the order again, so they show what the learner agreed to pay.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("order"))
+    kind = models.CharField(_("kind"), max_length=32)
+    # What the learner sees of what grants it: the coupon's code; empty for a bundle price.
+    code = models.CharField(_("code"), max_length=64, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("order adjustment")
+        verbose_name_plural = _("order adjustments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_adjustment_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code} −{self.amount}".replace("  ", " ")
+
+
 class Payment(models.Model):
     """Money received from a gateway for an order; one per order, one per gateway transaction."""
 
