@@ -68,7 +68,8 @@ class LessonSerializer(serializers.ModelSerializer):
 class OrderAdjustmentSerializer(serializers.ModelSerializer):
     """One line of the order's price breakdown: what it takes off the list price and why."""
 
-    label = serializers.SerializerMethodField()
+    # DRF's metaclass takes declared fields off the class, so this does not shadow Field.label.
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta:
         model = OrderAdjustment

@@ -185,3 +185,13 @@ def test_the_api_refuses_an_unknown_coupon_at_its_field(api, course):
     response = api.post(f"{API}/orders/", {"course": course.slug, "coupon": "NOPE1"}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "coupon_unknown" and list(response.json()["extra"]["fields"]) == ["coupon"]
+
+
+def test_the_confirmation_page_is_in_chinese_on_the_chinese_page(learner_client, course):
+    buy(learner_client, course, coupon="SPRING20")
+    learner_client.cookies["django_language"] = "zh-hans"
+
+    page = text(buy(learner_client, course, coupon_remove="1"))
+
+    assert "价格有变" in page and "保留原订单：159.20 CNY" in page and "按新价格支付：199.00 CNY" in page
+    assert not re.search(r"The price|Keep my order|Pay the new price|List price|Total", page)
