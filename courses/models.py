@@ -1,5 +1,6 @@
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -11,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Job
 
+from . import hooks
 from .i18n import Translated
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Currency(models.TextChoices):
@@ -252,7 +257,12 @@ class OrderAdjustment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.code} −{self.amount}".replace("  ", " ")
+        return " ".join(part for part in (str(self.label), self.code, f"−{self.amount}") if part)
+
+    @property
+    def label(self) -> "_StrOrPromise":
+        """The kind's name in the active language ("优惠券", "Coupon"), as extensions registered it."""
+        return hooks.Adjustment(kind=self.kind, amount=self.amount).label
 
 
 class Payment(models.Model):

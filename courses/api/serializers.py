@@ -78,7 +78,7 @@ class OrderAdjustmentSerializer(serializers.ModelSerializer):
 
     def get_label(self, line: OrderAdjustment) -> str:
         """The kind's name in the request's language ("Coupon", "优惠券")."""
-        return str(hooks.Adjustment(kind=line.kind, amount=line.amount).label)
+        return str(line.label)
 
 
 class OrderSerializer(serializers.ModelSerializer):

@@ -195,3 +195,15 @@ def test_the_confirmation_page_is_in_chinese_on_the_chinese_page(learner_client,
 
     assert "价格有变" in page and "保留原订单：159.20 CNY" in page and "按新价格支付：199.00 CNY" in page
     assert not re.search(r"The price|Keep my order|Pay the new price|List price|Total", page)
+
+
+def test_the_order_admin_shows_the_breakdown_by_name(client, learner, course):
+    from tests.factories import ManagerFactory
+
+    order, _ = course_services.order_checkout(learner=learner, course=course, context={"coupon_code": "SPRING20"})
+    client.force_login(ManagerFactory(is_superuser=True))
+    client.cookies["django_language"] = "zh-hans"
+
+    page = text(client.get(reverse("admin:courses_order_change", args=[order.pk])))
+
+    assert "优惠券 SPRING20 39.80" in page and "coupon" not in page.replace("coupon_", "")
