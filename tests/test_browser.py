@@ -185,12 +185,20 @@ def test_continue_to_payment_keeps_the_coupon_and_the_order(browser, live_server
     page.click("form [type=submit]")
     page.wait_for_url(f"**{course.get_absolute_url()}")
 
+    # A refused code is said at the field and stays typed there.
+    page.get_by_test_id("coupon").fill("NOPE1")
+    page.get_by_test_id("apply-coupon").click()
+    page.get_by_test_id("coupon-error").wait_for()
+    assert page.get_by_test_id("coupon-error").inner_text() == "There is no coupon with this code."
+    assert page.get_by_test_id("coupon").input_value() == "NOPE1"
+
     # Apply: the price is previewed in the page (checkout.js swaps the buy box; no order yet).
     page.get_by_test_id("coupon").fill("SPRING20")
     page.get_by_test_id("apply-coupon").click()
     page.wait_for_function("() => document.querySelector('[data-testid=preview] [data-testid=total]') !== null")
     assert page.get_by_test_id("total").inner_text() == "159.20 CNY"
     assert page.get_by_test_id("coupon").input_value() == "SPRING20"
+    assert page.url.endswith(course.get_absolute_url())  # swapped in place, not a page load
     assert not Order.objects.exists()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "course-coupon-preview-en-390.png", full_page=True)
