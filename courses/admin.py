@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from platform_site.exceptions import ApplicationError
 
 from . import services
-from .models import Course, Enrollment, Lesson, Order, Partner, Payment
+from .models import Course, Enrollment, Lesson, Order, OrderAdjustment, Partner, Payment
 
 T = TypeVar("T", bound=Model)
 
@@ -190,6 +190,24 @@ class PaymentInline(admin.StackedInline):
         return False
 
 
+class OrderAdjustmentInline(admin.TabularInline):
+    """The order's price breakdown, as it was priced: read-only."""
+
+    model = OrderAdjustment
+    can_delete = False
+    fields = ("kind_label", "code", "amount")
+    readonly_fields = fields
+    extra = 0
+
+    @admin.display(description=_("kind"))
+    def kind_label(self, line: OrderAdjustment) -> str:
+        """The kind's name in the manager's language, not its code ("优惠券", not "coupon")."""
+        return str(line.label)
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "learner", "course", "amount", "currency", "status", "created_at", "paid_at"]
@@ -197,7 +215,7 @@ class OrderAdmin(ReadOnlyAdmin):
     search_fields = ["number", "learner__username", "learner__email", "course__title_zh", "course__title_en"]
     list_select_related = ["learner", "course"]
     date_hierarchy = "created_at"
-    inlines = [PaymentInline]
+    inlines = [OrderAdjustmentInline, PaymentInline]
     actions = ["refund"]
 
     @admin.action(description=_("Refund selected paid orders"), permissions=["refund"])

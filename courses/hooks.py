@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy as _
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest
+    from django.utils.functional import _StrOrPromise
 
     from accounts.models import User
     from courses.models import Course, Order
@@ -22,13 +25,20 @@ if TYPE_CHECKING:
 class Adjustment:
     """One amount an extension takes off a price, with what it needs to record it later.
 
-    `kind` names it ("coupon", "bundle"); `refs` holds the ids of what grants it (the coupon; the
-    campaign and the paired order), read back by the same extension in order_created.
+    `kind` names it ("coupon", "bundle"); `code` is what the learner sees of what grants it (the
+    coupon's code), stored with the order's breakdown; `refs` holds the ids of what grants it (the
+    coupon; the campaign and the paired order), read back by the same extension in order_created.
     """
 
     kind: str
     amount: Decimal
-    refs: Mapping[str, int] = field(default_factory=dict)
+    code: str = ""
+    refs: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def label(self) -> "_StrOrPromise":
+        """What the breakdown calls this kind of adjustment, in the active language."""
+        return _adjustment_labels.get(self.kind) or _("Discount")
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,38 @@ class Quote:
     def adjustment(self, kind: str) -> Adjustment | None:
         return next((a for a in self.adjustments if a.kind == kind), None)
 
+    def same_terms(self, other: "Quote") -> bool:
+        """Whether `other` prices the same list price with the same adjustments (kind, code, amount)."""
+        return (self.list_price, self.currency, self.adjustments) == (
+            other.list_price,
+            other.currency,
+            other.adjustments,
+        )
+
+    def same_price(self, other: "Quote") -> bool:
+        return (self.total, self.currency) == (other.total, other.currency)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The breakdown as the API shows it: amounts as exact decimal strings."""
+        return {
+            "list_price": str(self.list_price),
+            "adjustments": [
+                {"kind": a.kind, "label": str(a.label), "code": a.code, "amount": str(a.amount)}
+                for a in self.adjustments
+            ],
+            "discount": str(self.discount),
+            "total": str(self.total),
+            "currency": self.currency,
+        }
+
+
+_adjustment_labels: dict[str, "_StrOrPromise"] = {}
+
+
+def register_adjustment_label(kind: str, label: "_StrOrPromise") -> None:
+    """Name a kind of adjustment for price breakdowns (a lazy translation: shown in the page's language)."""
+    _adjustment_labels[kind] = label
+
 
 class CheckoutExtension:
     """Override the steps you take part in; every default does nothing."""
@@ -63,8 +105,15 @@ class CheckoutExtension:
         """Return what this extension needs from the checkout request (form fields, cookies)."""
         return {}
 
-    def adjustments(self, *, learner: "User", course: "Course", context: Mapping[str, Any]) -> tuple[Adjustment, ...]:
-        """Return what this extension takes off the course price (raise to refuse the checkout)."""
+    def adjustments(
+        self, *, learner: "User", course: "Course", context: Mapping[str, Any], order: "Order | None" = None
+    ) -> tuple[Adjustment, ...]:
+        """Return what this extension takes off the course price (raise to refuse the checkout).
+
+        `order` is the learner's pending order of the course when checkout continues it: what it
+        priced (its coupon) still applies unless the context changes it, and what it holds (its
+        coupon use, its bundle pairing) is its own, not taken by someone else.
+        """
         return ()
 
     def order_created(self, *, order: "Order", quote: Quote, context: Mapping[str, Any]) -> None:
@@ -111,12 +160,18 @@ def extensions() -> tuple[CheckoutExtension, ...]:
     return tuple(_extensions)
 
 
-def checkout_quote(*, learner: "User", course: "Course", context: Mapping[str, Any]) -> Quote:
-    """Price `course` for `learner`: its list price less every extension's adjustments."""
+def checkout_quote(
+    *, learner: "User", course: "Course", context: Mapping[str, Any], order: "Order | None" = None
+) -> Quote:
+    """Price `course` for `learner`: its list price less every extension's adjustments.
+
+    With `order` (the pending order checkout continues), the extensions keep what it priced
+    unless the context changes it.
+    """
     adjustments = tuple(
         adjustment
         for extension in _extensions
-        for adjustment in extension.adjustments(learner=learner, course=course, context=context)
+        for adjustment in extension.adjustments(learner=learner, course=course, context=context, order=order)
     )
     return Quote(list_price=course.price, currency=course.currency, adjustments=adjustments)
 
@@ -161,7 +216,7 @@ def course_fields() -> dict[str, Any]:
 
 
 def prefetch_course_fields(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
-    for _, prefetch in _course_fields.values():
+    for _name, prefetch in _course_fields.values():
         queryset = prefetch(queryset)
     return queryset
 

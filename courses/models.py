@@ -1,5 +1,6 @@
 import uuid
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -12,7 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Job
 
+from . import hooks
 from .i18n import Translated
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 class Currency(models.TextChoices):
@@ -229,6 +234,36 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class OrderAdjustment(models.Model):
+    """One line of an order's price breakdown (a coupon, a bundle price), stored as its quote priced it.
+
+    Like django-oscar's OrderDiscount: the gateway page and the receipt read the breakdown back
+    from here instead of pricing the order again, so they show what the learner agreed to pay.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("order"))
+    kind = models.CharField(_("kind"), max_length=32)
+    # What the learner sees of what grants it: the coupon's code; empty for a bundle price.
+    code = models.CharField(_("code"), max_length=64, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("order adjustment")
+        verbose_name_plural = _("order adjustments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_adjustment_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (str(self.label), self.code, f"−{self.amount}") if part)
+
+    @property
+    def label(self) -> "_StrOrPromise":
+        """The kind's name in the active language ("优惠券", "Coupon"), as extensions registered it."""
+        return hooks.Adjustment(kind=self.kind, amount=self.amount).label
 
 
 class Payment(models.Model):

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
+from . import hooks
 from .models import Course, Enrollment, Lesson, Order, Partner
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def learner_enrollments(*, learner: "User") -> QuerySet[Enrollment]:
 
 def order_list(*, user: "User") -> QuerySet[Order]:
     """A learner's own orders; every order for staff who may view them."""
-    orders = Order.objects.select_related("course", "learner")
+    orders = Order.objects.select_related("course", "learner").prefetch_related("adjustments")
     if not user.has_perm("courses.view_order"):
         orders = orders.filter(learner=user)
     return orders
@@ -83,12 +84,27 @@ def pending_order(*, learner: "User | AnonymousUser", course: Course) -> Order |
     """The learner's order of `course` waiting for payment, if any."""
     if not learner.is_authenticated:
         return None
-    return Order.objects.filter(learner=learner, course=course, status=Order.Status.PENDING).first()
+    pending = Order.objects.filter(learner=learner, course=course, status=Order.Status.PENDING)
+    return pending.prefetch_related("adjustments").first()
+
+
+def order_quote(*, order: Order) -> hooks.Quote:
+    """The breakdown an order was priced at, read back from what it stored (one query, none if prefetched).
+
+    An order from before breakdowns were stored shows its discount as one line.
+    """
+    adjustments = tuple(
+        hooks.Adjustment(kind=line.kind, amount=line.amount, code=line.code) for line in order.adjustments.all()
+    )
+    if not adjustments and order.discount:
+        adjustments = (hooks.Adjustment(kind="discount", amount=order.discount),)
+    return hooks.Quote(list_price=order.list_price, currency=order.currency, adjustments=adjustments)
 
 
 def learner_order(*, learner: "User", number: "UUID | str") -> Order | None:
     """One of the learner's own orders by its number (another learner's order is not found)."""
-    return Order.objects.select_related("course").filter(number=number, learner=learner).first()
+    orders = Order.objects.select_related("course").prefetch_related("adjustments")
+    return orders.filter(number=number, learner=learner).first()
 
 
 def learner_recent_orders(*, learner: "User", limit: int = 50) -> QuerySet[Order]:

@@ -4,20 +4,22 @@ import hashlib
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError, Conflict
 from platform_site.queueing import enqueue_on_commit
 
-from . import hooks, tasks
-from .models import Course, Enrollment, Order, Partner, Payment
+from . import hooks, selectors, tasks
+from .models import Course, Enrollment, Order, OrderAdjustment, Partner, Payment
 from .payments import PaymentNotice, PaymentRefused, get_provider
 
 if TYPE_CHECKING:
@@ -142,16 +144,72 @@ def enrollment_create_free(*, learner: "User", course: Course) -> Enrollment:
 
 
 # ------------------------------------------------------------------------------ orders
+class PriceChanged(Conflict):
+    """Checkout would charge another price than the learner saw: show both and let them choose.
+
+    Raised instead of repricing silently: when the learner's pending order would be replaced by
+    one at another total (a new coupon typed, the coupon removed, the course price changed), or
+    when the total the learner confirmed (`confirm_total`) is no longer the price. `extra` holds
+    both breakdowns for the API; sending the new total back as `confirm_total` confirms it.
+    """
+
+    default_code = "price_changed"
+
+    def __init__(self, *, order: Order | None, current: hooks.Quote | None, quote: hooks.Quote) -> None:
+        super().__init__(
+            _("The price has changed: confirm the new price or keep your order."),
+            extra={
+                "order": str(order.number) if order else None,
+                "current": current.as_dict() if current else None,
+                "quote": quote.as_dict(),
+                "confirm_total": str(quote.total),
+            },
+        )
+        self.order, self.current, self.quote = order, current, quote
+
+
+def _check_can_buy(*, learner: "User", course: Course) -> None:
+    if course.is_free:
+        raise ApplicationError(_("This course is free; enroll directly."), code="course_is_free")
+    _check_can_enroll(learner=learner, course=course)
+
+
+def _pending_order(*, learner: "User", course: Course) -> Order | None:
+    pending = Order.objects.filter(learner=learner, course=course, status=Order.Status.PENDING)
+    return pending.prefetch_related("adjustments").first()
+
+
+def checkout_preview(*, learner: "User", course: Course, context: Mapping[str, Any]) -> hooks.Quote:
+    """Return the quote order_checkout would price now (a typed coupon applied), writing nothing.
+
+    Refuses as checkout would (an unknown coupon, a course already bought).
+    """
+    _check_can_buy(learner=learner, course=course)
+    pending = _pending_order(learner=learner, course=course)
+    return hooks.checkout_quote(learner=learner, course=course, context=context, order=pending)
+
+
 def order_checkout(
-    *, learner: "User", course: Course, idempotency_key: str = "", context: Mapping[str, Any] | None = None
+    *,
+    learner: "User",
+    course: Course,
+    idempotency_key: str = "",
+    context: Mapping[str, Any] | None = None,
+    confirm_total: Decimal | None = None,
 ) -> tuple[Order, bool]:
     """Return the learner's pending order for `course`, creating it if needed, and whether it is new.
 
     Safe to call any number of times, in parallel: a retry with the same idempotency key returns
     the order that key created, and the one-open-order constraint turns every racing insert but
     one into a read of the winner. `context` carries what checkout extensions read (a coupon code,
-    campaign touches); a pending order priced differently from what the context now gives is
-    replaced.
+    campaign touches).
+
+    Continuing a pending order keeps its price and its coupon: the extensions price it again on
+    its own terms, changed only by what the context asks (another coupon, none). Checkout never
+    charges a total the learner did not see: if the pending order would be replaced by one at
+    another total, or `confirm_total` (the total the learner confirmed) is not the price now, it
+    raises PriceChanged with both breakdowns; called again with `confirm_total` set to the new
+    total, it replaces the order. A new quote at the same total replaces it without asking.
     """
     context = context or {}
     if idempotency_key:
@@ -162,16 +220,19 @@ def order_checkout(
                     _("This idempotency key was already used for another course."), code="idempotency_key_reused"
                 )
             return existing, False
-    if course.is_free:
-        raise ApplicationError(_("This course is free; enroll directly."), code="course_is_free")
-    _check_can_enroll(learner=learner, course=course)
-    quote = hooks.checkout_quote(learner=learner, course=course, context=context)
-
-    open_order = Order.objects.filter(learner=learner, course=course, status__in=Order.OPEN_STATUSES).first()
-    if open_order and open_order.status == Order.Status.PENDING:
-        if open_order.discount == quote.discount and open_order.list_price == quote.list_price:
-            return open_order, False
-        order_cancel(order=open_order)  # repriced: a new coupon, or none, or a new course price
+    _check_can_buy(learner=learner, course=course)
+    pending = _pending_order(learner=learner, course=course)
+    quote = hooks.checkout_quote(learner=learner, course=course, context=context, order=pending)
+    current = selectors.order_quote(order=pending) if pending else None
+    if current is not None and pending is not None and current.same_terms(quote):
+        return pending, False
+    confirmed = confirm_total is not None and confirm_total == quote.total
+    if confirm_total is not None and not confirmed:
+        raise PriceChanged(order=pending, current=current, quote=quote)
+    if pending is not None and current is not None:
+        if not (confirmed or current.same_price(quote)):
+            raise PriceChanged(order=pending, current=current, quote=quote)
+        order_cancel(order=pending)
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -183,6 +244,10 @@ def order_checkout(
                 currency=quote.currency,
                 provider=get_provider().name,
                 idempotency_key=idempotency_key,
+            )
+            OrderAdjustment.objects.bulk_create(
+                OrderAdjustment(order=order, kind=line.kind, code=line.code, amount=line.amount)
+                for line in quote.adjustments
             )
             for extension in hooks.extensions():
                 extension.order_created(order=order, quote=quote, context=context)
@@ -349,15 +414,31 @@ def order_refund(*, order: Order) -> Order:
 
 
 def order_send_receipt(*, order_id: int) -> bool:
-    """E-mail the receipt of a paid order once; return whether it was sent now."""
+    """E-mail the receipt of a paid order once, with its price breakdown; return whether it was sent now.
+
+    We do not know which language the learner reads, so the receipt says it in each of the
+    site's languages, the default one (Chinese) first.
+    """
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("learner", "course").filter(pk=order_id).first()
+        order = (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("learner", "course")
+            .prefetch_related("adjustments")
+            .filter(pk=order_id)
+            .first()
+        )
         if order is None or order.status != Order.Status.PAID or order.receipt_sent_at:
             return False
+        quote = selectors.order_quote(order=order)
+        subjects, bodies = [], []
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                subjects.append(_("Your receipt for %(course)s") % {"course": order.course.title})
+                context = {"order": order, "quote": quote}
+                bodies.append(render_to_string("courses/email/receipt.txt", context).strip())
         send_mail(
-            subject=_("Your receipt for %(course)s") % {"course": order.course.title},
-            message=_("Order %(number)s: %(amount)s %(currency)s paid. Enjoy the course!")
-            % {"number": order.number, "amount": order.amount, "currency": order.currency},
+            subject=" / ".join(dict.fromkeys(subjects)),
+            message="\n\n----\n\n".join(bodies) + "\n",
             from_email=None,
             recipient_list=[order.learner.email],
         )

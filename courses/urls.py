@@ -10,6 +10,7 @@ urlpatterns = [
     path("courses/<slug:slug>/", views.course_detail, name="detail"),
     path("courses/<slug:slug>/cover/<str:language>.png", views.course_cover, name="cover"),
     path("courses/<slug:slug>/buy/", views.buy, name="buy"),
+    path("courses/<slug:slug>/price/", views.checkout_preview, name="checkout-preview"),
     path("courses/<slug:slug>/lessons/<int:position>/", views.lesson_detail, name="lesson"),
     path("courses/<slug:slug>/lessons/<int:position>/media/", media_views.media_urls, name="lesson-media-urls"),
     path("learn/media/<str:token>/", media_views.media_file, name="media"),

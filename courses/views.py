@@ -1,6 +1,7 @@
 """Learner pages: thin views that validate input, call one service or selector, and render."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +29,7 @@ from .models import Course, Order
 from .payments.sandbox import SandboxProvider
 
 CATALOGUE_PAGE_SIZE = 12
+CENT = Decimal("0.01")
 
 
 def _own_order(request: HttpRequest, number: uuid.UUID) -> Order:
@@ -67,13 +69,28 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/catalogue.html", {"listing": html})
 
 
+def _course_or_404(request: HttpRequest, slug: str) -> Course:
+    try:
+        return selectors.course_detail(slug=slug, user=request.user)
+    except Course.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @require_GET
 @catalogue_cache.public_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        course = selectors.course_detail(slug=slug, user=request.user)
-    except Course.DoesNotExist as exc:
-        raise Http404 from exc
+    return _course_page(request, _course_or_404(request, slug))
+
+
+def _course_page(
+    request: HttpRequest,
+    course: Course,
+    *,
+    preview: hooks.Quote | None = None,
+    coupon_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The course page; after "apply" it shows the previewed price, or the coupon's error at its field."""
     enrolled = selectors.enrolled_course_ids(user=request.user)
     lessons = [
         (lesson, selectors.lesson_is_unlocked(lesson=lesson, user=request.user, enrolled=enrolled))
@@ -85,10 +102,44 @@ def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "lessons": lessons,
         "is_enrolled": course.pk in enrolled,
         "pending_order": pending,
+        "pending_quote": selectors.order_quote(order=pending) if pending else None,
+        "preview": preview,
+        "coupon": request.POST.get("coupon", "").strip()[:32],
+        "coupon_error": coupon_error,
         # One key per rendered page: a double-submitted "buy" form opens one order.
         "checkout_key": uuid.uuid4().hex if request.user.is_authenticated else "",
     }
-    return render(request, "courses/course_detail.html", context)
+    return render(request, "courses/course_detail.html", context, status=status)
+
+
+def _coupon_error(error: ApplicationError) -> str:
+    """The message of a refusal that belongs at the coupon field, else ""."""
+    fields = error.extra.get("fields") or {}
+    return str(fields["coupon"][0]) if fields.get("coupon") else ""
+
+
+def _confirm_total(request: HttpRequest) -> Decimal | None:
+    try:
+        return Decimal(request.POST["confirm_total"]).quantize(CENT)
+    except (KeyError, ArithmeticError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def checkout_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show on the course page what the learner would pay with the coupon typed (no order is made)."""
+    course = _course_or_404(request, slug)
+    try:
+        quote = services.checkout_preview(
+            learner=request_user(request), course=course, context=hooks.checkout_context(request)
+        )
+    except ApplicationError as error:
+        if coupon_error := _coupon_error(error):
+            return _course_page(request, course, coupon_error=coupon_error, status=400)
+        messages.error(request, error.message)
+        return redirect(course)
+    return _course_page(request, course, preview=quote)
 
 
 @login_required
@@ -104,10 +155,25 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("You are enrolled. Enjoy the course!"))
             return redirect(course)
         order, _created = services.order_checkout(
-            learner=request_user(request), course=course, idempotency_key=key, context=hooks.checkout_context(request)
+            learner=request_user(request),
+            course=course,
+            idempotency_key=key,
+            context=hooks.checkout_context(request),
+            confirm_total=_confirm_total(request),
         )
         return redirect(services.payment_start(order=order))
+    except services.PriceChanged as change:
+        context = {
+            "course": course,
+            "change": change,
+            "coupon": request.POST.get("coupon", "").strip()[:32],
+            "coupon_remove": bool(request.POST.get("coupon_remove")),
+            "checkout_key": uuid.uuid4().hex,
+        }
+        return render(request, "courses/checkout_confirm.html", context)
     except ApplicationError as error:
+        if coupon_error := _coupon_error(error):
+            return _course_page(request, _course_or_404(request, slug), coupon_error=coupon_error, status=400)
         messages.error(request, error.message)
         return redirect(course)
 
@@ -115,7 +181,7 @@ def buy(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def order_pay(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
-    """Go on to pay a pending order, after its price is checked again (a coupon may have run out)."""
+    """Go on to pay a pending order as priced, after its price is checked again (a coupon may have run out)."""
     order = _own_order(request, number)
     try:
         return redirect(services.payment_start(order=order))
@@ -189,7 +255,8 @@ def sandbox_gateway(request: HttpRequest, number: uuid.UUID) -> HttpResponse:
             provider = SandboxProvider()
             return redirect(provider.return_url(provider.charge(order)))
         return redirect(order.course)
-    return render(request, "courses/sandbox_gateway.html", {"order": order})
+    context = {"order": order, "quote": selectors.order_quote(order=order)}
+    return render(request, "courses/sandbox_gateway.html", context)
 
 
 @require_GET

@@ -14,6 +14,9 @@ class MarketingConfig(AppConfig):
 
         from .selectors import tracked_link_campaign_channel
         from .services import MarketingCheckout
+        from .services.checkout import BUNDLE, COUPON
 
         hooks.register(MarketingCheckout())
+        hooks.register_adjustment_label(COUPON, _("Coupon"))
+        hooks.register_adjustment_label(BUNDLE, _("Bundle price"))
         survey_hooks.register_link_resolver(tracked_link_campaign_channel)

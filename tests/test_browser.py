@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,66 @@ def test_survey_answered_from_a_tracked_link_shows_on_the_results_page(browser, 
     assert "多一些周末课程" in manager.content()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     manager.screenshot(path=SCREENSHOTS / "survey-results.png", full_page=True)
+
+
+def test_continue_to_payment_keeps_the_coupon_and_the_order(browser, live_server):
+    from tests.factories import CouponFactory, UserFactory
+
+    course = CourseFactory(slug="ink-wash", title_zh="水墨入门", title_en="Ink wash basics", price="199.00")
+    CouponFactory(code="SPRING20", per_learner_cap=1)
+    UserFactory(username="mei", password="a-long-pass-phrase")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    from django.urls import reverse
+
+    page.goto(f"{live_server.url}{reverse('switch-language', args=['en'])}?next={reverse('login')}")
+    page.goto(f"{live_server.url}{reverse('login')}?next={course.get_absolute_url()}")
+    page.fill("#id_username", "mei")
+    page.fill("#id_password", "a-long-pass-phrase")
+    page.click("form [type=submit]")
+    page.wait_for_url(f"**{course.get_absolute_url()}")
+
+    # A refused code is said at the field and stays typed there.
+    page.get_by_test_id("coupon").fill("NOPE1")
+    page.get_by_test_id("apply-coupon").click()
+    page.get_by_test_id("coupon-error").wait_for()
+    assert page.get_by_test_id("coupon-error").inner_text() == "There is no coupon with this code."
+    assert page.get_by_test_id("coupon").input_value() == "NOPE1"
+
+    # Apply: the price is previewed in the page (checkout.js swaps the buy box; no order yet).
+    page.get_by_test_id("coupon").fill("SPRING20")
+    page.get_by_test_id("apply-coupon").click()
+    page.wait_for_function("() => document.querySelector('[data-testid=preview] [data-testid=total]') !== null")
+    assert page.get_by_test_id("total").inner_text() == "159.20 CNY"
+    assert page.get_by_test_id("coupon").input_value() == "SPRING20"
+    assert page.url.endswith(course.get_absolute_url())  # swapped in place, not a page load
+    assert not Order.objects.exists()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "course-coupon-preview-en-390.png", full_page=True)
+
+    page.get_by_test_id("buy").click()
+    page.wait_for_url("**/pay/sandbox/**")
+    first_url = page.url
+    assert page.get_by_test_id("gateway-course").inner_text() == "Ink wash basics"
+    assert page.get_by_test_id("total").inner_text() == "159.20 CNY"
+
+    page.get_by_test_id("back").click()
+    page.wait_for_url(f"**{course.get_absolute_url()}")
+    assert page.get_by_test_id("order-breakdown").get_by_test_id("total").inner_text() == "159.20 CNY"
+    page.get_by_test_id("buy").click()  # "Continue to payment", the coupon field left empty
+    page.wait_for_url("**/pay/sandbox/**")
+
+    assert page.url == first_url
+    assert page.get_by_test_id("total").inner_text() == "159.20 CNY"
+    assert list(Order.objects.values_list("status", "amount")) == [("pending", Decimal("159.20"))]
+    page.screenshot(path=SCREENSHOTS / "gateway-en-390.png", full_page=True)
+
+    # Dropping the coupon is a change of price: both totals are shown, and keeping the order keeps it.
+    page.get_by_test_id("back").click()
+    page.wait_for_url(f"**{course.get_absolute_url()}")
+    page.get_by_test_id("remove-coupon").click()
+    page.get_by_test_id("price-changed").wait_for()
+    page.screenshot(path=SCREENSHOTS / "checkout-price-changed-en-390.png", full_page=True)
+    assert page.get_by_test_id("keep-order").inner_text() == "Keep my order: 159.20 CNY"
+    page.get_by_test_id("keep-order").click()
+    page.wait_for_url("**/pay/sandbox/**")
+    assert page.url == first_url

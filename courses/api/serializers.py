@@ -1,8 +1,10 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from courses import hooks, selectors
-from courses.models import Course, Enrollment, Lesson, Order, Partner
+from courses.models import Course, Enrollment, Lesson, Order, OrderAdjustment, Partner
 from platform_site.schema import NullInResponses
 
 
@@ -63,21 +65,63 @@ class LessonSerializer(serializers.ModelSerializer):
         return data
 
 
+class OrderAdjustmentSerializer(serializers.ModelSerializer):
+    """One line of the order's price breakdown: what it takes off the list price and why."""
+
+    # DRF's metaclass takes declared fields off the class, so this does not shadow Field.label.
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+
+    class Meta:
+        model = OrderAdjustment
+        fields = ["kind", "label", "code", "amount"]
+        read_only_fields = fields
+
+    def get_label(self, line: OrderAdjustment) -> str:
+        """The kind's name in the request's language ("Coupon", "优惠券")."""
+        return str(line.label)
+
+
 class OrderSerializer(serializers.ModelSerializer):
     """Orders are read-only but for the course a learner asks to buy; amount, status and
     learner come from the server, whatever a client sends."""
 
     course = serializers.SlugRelatedField(slug_field="slug", queryset=Course.objects.all())
-    coupon = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=32)
+    coupon = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text="A coupon code. Left out or blank, a pending order of the course keeps its coupon.",
+    )
+    remove_coupon = serializers.BooleanField(
+        write_only=True, required=False, default=False, help_text="Drop the coupon of the pending order of the course."
+    )
+    confirm_total = serializers.DecimalField(
+        write_only=True,
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal(0),
+        help_text=(
+            "The total the learner agreed to: the order is (re)priced only at this total. When continuing "
+            "a pending order would change its total, the answer is 409 `price_changed` with both "
+            "breakdowns in `extra` (`current`, `quote`) and the new total in `extra.confirm_total`: "
+            "send it back here to confirm, or pay the pending order as it is."
+        ),
+    )
+    adjustments = OrderAdjustmentSerializer(many=True, read_only=True)
     payment_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Order
         fields = [
-            "number", "course", "coupon", "list_price", "discount", "amount", "currency", "status", "provider",
-            "payment_url", "created_at", "paid_at", "refunded_at", "cancelled_at",
+            "number", "course", "coupon", "remove_coupon", "confirm_total", "list_price", "adjustments",
+            "discount", "amount", "currency", "status", "provider", "payment_url", "created_at", "paid_at",
+            "refunded_at", "cancelled_at",
         ]  # fmt: skip
-        read_only_fields = [field for field in fields if field not in ("course", "coupon")]
+        read_only_fields = [
+            field for field in fields if field not in ("course", "coupon", "remove_coupon", "confirm_total")
+        ]
 
     def get_payment_url(self, order: Order) -> str | None:
         """Where to go on with payment: POST there to check the price and get the gateway's URL."""

@@ -124,16 +124,32 @@ class OrderViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retrie
     def get_queryset(self) -> QuerySet[Order]:
         return selectors.order_list(user=request_user(self.request))
 
-    @extend_schema(parameters=[IDEMPOTENCY_HEADER], responses={201: OrderSerializer, 200: OrderSerializer})
+    @extend_schema(
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: OrderSerializer, 200: OrderSerializer},
+        description=(
+            "Open (or continue) the learner's order of a course. A pending order keeps its price and "
+            "coupon (200) unless `coupon` or `remove_coupon` changes them. A change of total is never "
+            "silent: it is refused with 409 `price_changed`, `extra` holding the pending order's "
+            "breakdown (`current`), the new one (`quote`) and `confirm_total`; repeat the request with "
+            "`confirm_total` to replace the order at that total (201), or pay the pending order as it is."
+        ),
+    )
     def create(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        context = {**hooks.checkout_context(request), "coupon_code": serializer.validated_data.get("coupon", "")}
+        data = serializer.validated_data
+        context = {
+            **hooks.checkout_context(request),
+            "coupon_code": data.get("coupon", ""),
+            "coupon_remove": data.get("remove_coupon", False),
+        }
         order, created = services.order_checkout(
             learner=request_user(request),
-            course=serializer.validated_data["course"],
+            course=data["course"],
             idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
             context=context,
+            confirm_total=data.get("confirm_total"),
         )
         return Response(
             self.get_serializer(order).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK

@@ -94,17 +94,19 @@ def _best_paired(paid: QuerySet[Order], side: type[Model]) -> QuerySet[Order]:
     return paid.filter(course_id__in=courses).order_by("-amount", "pk")
 
 
-def bundle_offer(*, learner: "User", course: Course) -> BundleOffer | None:
+def bundle_offer(*, learner: "User", course: Course, order: Order | None = None) -> BundleOffer | None:
     """Return the best bundle price the learner gets for `course`, if any: one query.
 
     A running campaign with a bundle price sells one knowledge and one art course together for
     it: with a paid order for a course of one side (not yet part of a bundle), the course of the
     other side costs the bundle price less what was paid. Each candidate campaign comes with its
     best paired order from subqueries, so the cost does not grow with the running campaigns.
+    `order` is the pending order being continued: the paid order it is paired with stays free for it.
     """
-    paid = Order.objects.filter(
-        learner=learner, status=Order.Status.PAID, bundle_as_first__isnull=True, bundle_as_second__isnull=True
-    )
+    unpaired = Q(bundle_as_first__isnull=True)
+    if order is not None:
+        unpaired |= Q(bundle_as_first__second_order=order)
+    paid = Order.objects.filter(unpaired, learner=learner, status=Order.Status.PAID, bundle_as_second__isnull=True)
     from_art, from_knowledge = _best_paired(paid, ART_SIDE), _best_paired(paid, KNOWLEDGE_SIDE)
     rows = (
         Campaign.objects.running()

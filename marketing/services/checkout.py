@@ -48,14 +48,26 @@ class MarketingCheckout(CheckoutExtension):
     """Plugs coupons and campaign attribution into the courses order flow."""
 
     def context_from_request(self, request: "HttpRequest") -> Mapping[str, Any]:
-        return {"coupon_code": request.POST.get("coupon", "").strip(), "touches": read_touches(request)}
+        return {
+            "coupon_code": request.POST.get("coupon", "").strip(),
+            # The learner asked to drop the coupon of the pending order they continue.
+            "coupon_remove": bool(request.POST.get("coupon_remove")),
+            "touches": read_touches(request),
+        }
 
-    def adjustments(self, *, learner: "User", course: Course, context: Mapping[str, Any]) -> tuple[Adjustment, ...]:
-        # No stacking: a coupon the learner typed wins; otherwise a bundle price applies by itself.
-        if code := context.get("coupon_code"):
-            coupon, discount = coupon_discount(code=code, learner=learner, course=course)
-            return (Adjustment(kind=COUPON, amount=discount, refs={"coupon": coupon.pk}),)
-        offer = bundle_offer(learner=learner, course=course)
+    def adjustments(
+        self, *, learner: "User", course: Course, context: Mapping[str, Any], order: Order | None = None
+    ) -> tuple[Adjustment, ...]:
+        # No stacking: a coupon the learner typed wins, then the coupon of the pending order being
+        # continued (unless removed); otherwise a bundle price applies by itself.
+        code = context.get("coupon_code") or ""
+        if not code and order is not None and not context.get("coupon_remove"):
+            held = CouponRedemption.objects.filter(order=order).values_list("coupon__code", flat=True).first()
+            code = held or ""
+        if code:
+            coupon, discount = coupon_discount(code=code, learner=learner, course=course, order=order)
+            return (Adjustment(kind=COUPON, amount=discount, code=coupon.code, refs={"coupon": coupon.pk}),)
+        offer = bundle_offer(learner=learner, course=course, order=order)
         if offer is None:
             return ()
         refs = {"campaign": offer.campaign_id, "paired_order": offer.paired_order_id}

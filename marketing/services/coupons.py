@@ -77,30 +77,41 @@ def _coupon_applies(coupon: Coupon, course: Course) -> bool:
     return True
 
 
-def _check_coupon(coupon: Coupon, *, learner: "User", course: Course, now: datetime) -> None:
+def _refuse(message: str, code: str) -> ApplicationError:
+    """A refusal of the coupon the learner typed, shown at the coupon field (the API's `extra.fields`)."""
+    return ApplicationError(message, code=code, extra={"fields": {"coupon": [message]}})
+
+
+def _check_coupon(
+    coupon: Coupon, *, learner: "User", course: Course, now: datetime, order: Order | None = None
+) -> None:
+    """Refuse a coupon that does not apply now; the uses `order` holds are its own, not counted against it."""
     if not coupon.valid_from <= now < coupon.valid_until:
-        raise ApplicationError(_("This coupon has expired or is not valid yet."), code="coupon_expired")
+        raise _refuse(_("This coupon has expired or is not valid yet."), "coupon_expired")
     if coupon.campaign is not None and coupon.campaign.status != Campaign.Status.RUNNING:
-        raise ApplicationError(_("This coupon's campaign is not running."), code="coupon_expired")
+        raise _refuse(_("This coupon's campaign is not running."), "coupon_expired")
     if not _coupon_applies(coupon, course):
-        raise ApplicationError(_("This coupon does not apply to this course."), code="coupon_not_applicable")
+        raise _refuse(_("This coupon does not apply to this course."), "coupon_not_applicable")
     redeemed = coupon.redemptions.filter(status=CouponRedemption.Status.REDEEMED)
+    if order is not None:
+        redeemed = redeemed.exclude(order=order)
     if coupon.total_cap is not None and redeemed.count() >= coupon.total_cap:
-        raise ApplicationError(_("This coupon has been used up."), code="coupon_used_up")
+        raise _refuse(_("This coupon has been used up."), "coupon_used_up")
     if redeemed.filter(learner=learner).count() >= coupon.per_learner_cap:
-        raise ApplicationError(_("You have already used this coupon."), code="coupon_used_up")
+        raise _refuse(_("You have already used this coupon."), "coupon_used_up")
 
 
 def coupon_discount(
-    *, code: str, learner: "User", course: Course, now: datetime | None = None
+    *, code: str, learner: "User", course: Course, now: datetime | None = None, order: Order | None = None
 ) -> tuple[Coupon, Decimal]:
-    """Return the coupon named `code` and what it takes off `course` now, or refuse with a reason."""
+    """Return the coupon named `code` and what it takes off `course` now, or refuse with a reason.
+
+    `order` is the pending order being continued: the coupon use it holds does not count against it.
+    """
     coupon = Coupon.objects.select_related("campaign").filter(code__iexact=code.strip()).first()
     if coupon is None:
-        raise ApplicationError(
-            _("There is no coupon with this code."), code="coupon_unknown", extra={"field": "coupon"}
-        )
-    _check_coupon(coupon, learner=learner, course=course, now=now or timezone.now())
+        raise _refuse(_("There is no coupon with this code."), "coupon_unknown")
+    _check_coupon(coupon, learner=learner, course=course, now=now or timezone.now(), order=order)
     if coupon.kind == Coupon.Kind.PERCENT:
         off = (course.price * coupon.value / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     else:

@@ -89,16 +89,6 @@ def test_cancelled_order_gives_its_coupon_use_back(learner, other_learner):
     assert CouponRedemption.objects.filter(status="redeemed").count() == 1
 
 
-def test_buying_again_without_the_coupon_reprices_the_pending_order(client, learner):
-    course = CourseFactory(price=Decimal("100.00"))
-    client.force_login(learner)
-    client.post(reverse("courses:buy", args=[course.slug]), {"checkout_key": "a", "coupon": CouponFactory().code})
-    client.post(reverse("courses:buy", args=[course.slug]), {"checkout_key": "b", "coupon": ""})
-
-    amounts = dict(Order.objects.values_list("status", "amount"))
-    assert amounts == {"cancelled": Decimal("80.00"), "pending": Decimal("100.00")}
-
-
 def test_the_page_says_why_a_coupon_is_refused(client, learner):
     course = CourseFactory()
     client.force_login(learner)
