@@ -14,7 +14,7 @@ from ..models import (
     CouponRedemption,
     OrderAttribution,
 )
-from .bundles import bundle_offer
+from .bundles import BUNDLE, bundle_offer
 from .campaigns import campaign_stats_refresh
 from .coupons import coupon_discount, coupon_redeem, coupon_release, coupons_release
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-COUPON, BUNDLE = "coupon", "bundle"
+COUPON = "coupon"  # the kind of the Adjustment a coupon makes (BUNDLE: a bundle's)
 
 
 def _stats_refresh_after_commit(*, order: Order) -> None:
