@@ -14,7 +14,8 @@ class MarketingConfig(AppConfig):
 
         from .selectors import tracked_link_campaign_channel
         from .services import MarketingCheckout
-        from .services.checkout import BUNDLE, COUPON
+        from .services.bundles import BUNDLE
+        from .services.checkout import COUPON
 
         hooks.register(MarketingCheckout())
         hooks.register_adjustment_label(COUPON, _("Coupon"))
