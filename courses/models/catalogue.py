@@ -131,7 +131,7 @@ class Course(models.Model):
         """The uploaded cover, else the co-branded one drawn for the active language."""
         if self.cover:
             return self.cover.url
-        from .covers import cover_key  # Pillow is needed only where a cover is shown
+        from ..covers import cover_key  # Pillow is needed only where a cover is shown
 
         return f"{reverse('courses:cover', args=[self.slug, get_language() or 'zh-hans'])}?v={cover_key(self)}"
 
