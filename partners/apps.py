@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    """Partner members and roles and the partner workspace at /partner/ (built on `courses` and `marketing`)."""
+
+    name = "partners"
+    verbose_name = _("Partners")
