@@ -160,9 +160,7 @@ def _lock_member(*, actor: Membership, membership: Membership) -> tuple[Membersh
 
 
 def _refuse_last_owner() -> Conflict:
-    return Conflict(
-        _("A partner keeps at least one owner: make another member owner first."), code="last_owner"
-    )
+    return Conflict(_("A partner keeps at least one owner: make another member owner first."), code="last_owner")
 
 
 @transaction.atomic

@@ -70,9 +70,8 @@ def _render(
 @require_GET
 @workspace()
 def home(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _render(
-        request, membership, "home", "partners/home.html", {"headline": selectors.partner_headline(membership=membership)}
-    )
+    headline = selectors.partner_headline(membership=membership)
+    return _render(request, membership, "home", "partners/home.html", {"headline": headline})
 
 
 @require_POST
@@ -256,8 +255,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             membership = services.invitation_accept(token=token, user=request_user(request))
         except ApplicationError as error:
-            status = 403 if isinstance(error, NotPermitted) else 409 if error.code == "invitation_used" else 400
-            return render(request, "partners/invitation.html", {"error": error, "invitation": invitation}, status=status)
+            context = {"error": error, "invitation": invitation}
+            return render(request, "partners/invitation.html", context, status=error.status_code)
         request.session[SESSION_KEY] = str(membership.partner_id)
         messages.success(request, _("Welcome to %(partner)s's workspace.") % {"partner": membership.partner.name})
         return redirect("partners:home")

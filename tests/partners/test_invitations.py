@@ -25,7 +25,9 @@ def link_token(invitation) -> str:
     return body.split(path, 1)[1].split("/", 1)[0]
 
 
-def test_invitation_is_mailed_to_the_address_with_a_link_that_makes_the_member(owner_a, django_capture_on_commit_callbacks):
+def test_invitation_is_mailed_to_the_address_with_a_link_that_makes_the_member(
+    owner_a, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         invitation = invite(owner_a)
     assert len(callbacks) == 1  # the mail is queued once the invitation is stored
@@ -75,7 +77,7 @@ def test_expired_invitation_is_refused(owner_a, settings):
     "tamper",
     [
         lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # the signature
-        lambda token: "999999" + token[token.index(":"):],  # another invitation's id
+        lambda token: "999999" + token[token.index(":") :],  # another invitation's id
         lambda token: "not-a-token",
     ],
 )
