@@ -42,6 +42,7 @@ def manager_group() -> Group:
             ("surveys", "0002_content_types_moved"),
             ("ml", "0002_ml_permissions"),
             ("learning", "0002_learning_permissions"),
+            ("partners", "0002_partners_permissions"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS

@@ -239,3 +239,25 @@ def test_every_workspace_page_in_chinese_shows_no_english(client, owner_a, partn
             found[name] = sorted(words)
 
     assert found == {}
+
+
+def test_course_managers_name_a_partners_first_owner_in_the_admin(client, manager, partner_a):
+    user = UserFactory()
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("admin:partners_membership_add"), {"partner": partner_a.pk, "user": user.pk, "role": "owner"}
+    )
+
+    assert response.status_code == 302
+    assert Membership.objects.get(user=user).role == "owner"
+
+
+def test_the_admin_refuses_demoting_the_last_owner_at_the_role_field(client, manager, owner_a):
+    client.force_login(manager)
+
+    response = client.post(reverse("admin:partners_membership_change", args=[owner_a.pk]), {"role": "analyst"})
+
+    assert response.status_code == 200
+    assert "role" in response.context["adminform"].form.errors
+    assert Membership.objects.get(pk=owner_a.pk).role == "owner"
