@@ -168,15 +168,20 @@ def campaign_partner_figures(*, campaign: Campaign, partner: Partner) -> dict[st
     stats = getattr(campaign, "stats", None)
     data: dict[str, Any] = stats.data if stats is not None else {}
     share = next((s for s in campaign.partner_shares.all() if s.partner_id == partner.pk), None)
-    split = next((s for s in data.get("split", []) if s.get("partner") == partner.slug), None)
+    amounts = {row.get("partner"): row.get("amount") for row in data.get("split", [])}
     return {
         "campaign": campaign,
         "figures": data,
         "computed_at": stats.computed_at if stats is not None else None,
         "side": share.get_side_display() if share else "",
         "share_percent": share.share_percent if share else None,
-        "amount": split["amount"] if split else None,
-    }
+        "amount": amounts.get(partner.slug),
+        "split": [
+            {"name": s.partner.name, "side": s.get_side_display(), "share_percent": s.share_percent,
+             "amount": amounts.get(s.partner.slug, "0.00")}
+            for s in campaign.partner_shares.all()
+        ],
+    }  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ headline

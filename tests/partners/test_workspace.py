@@ -261,3 +261,20 @@ def test_the_admin_refuses_demoting_the_last_owner_at_the_role_field(client, man
     assert response.status_code == 200
     assert "role" in response.context["adminform"].form.errors
     assert Membership.objects.get(pk=owner_a.pk).role == "owner"
+
+
+def test_my_learning_leads_a_member_into_each_workspace(client, owner_a, partner_b):
+    MembershipFactory(partner=partner_b, user=owner_a.user, role="analyst")
+    client.force_login(owner_a.user)
+
+    page = client.get(reverse("courses:my-learning")).content.decode()
+    client.post(reverse("partners:switch"), {"partner": str(partner_b.pk)})
+
+    assert owner_a.partner.name_zh in page and partner_b.name_zh in page
+    assert client.get(reverse("partners:home")).context["partner"] == partner_b
+
+
+def test_my_learning_of_a_learner_shows_no_workspace(client, learner):
+    client.force_login(learner)
+
+    assert 'data-testid="partner-workspaces"' not in client.get(reverse("courses:my-learning")).content.decode()
