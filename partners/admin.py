@@ -9,7 +9,7 @@ from courses.admin import ServiceSavedAdmin, add_field_errors
 from platform_site.exceptions import ApplicationError
 
 from . import services
-from .models import Invitation, Membership
+from .models import AgreementEvent, Invitation, Membership
 
 
 class MembershipForm(forms.ModelForm):
@@ -54,4 +54,22 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ("partner", "email", "role", "invited_by", "created_at", "sent_at", "accepted_at", "accepted_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(admin.ModelAdmin):
+    """The agreement trail is written by acceptances and changes of terms only: read-only here."""
+
+    list_display = ("campaign", "kind", "partner", "user", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("campaign", "partner", "user")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AgreementEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AgreementEvent | None = None) -> bool:
         return False

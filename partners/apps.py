@@ -7,3 +7,10 @@ class PartnersConfig(AppConfig):
 
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from marketing import hooks
+
+        from .agreements import check_campaign_agreed
+
+        hooks.register_start_check(check_campaign_agreed)

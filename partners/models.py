@@ -88,3 +88,44 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.partner} ({self.get_role_display()})"
+
+
+class AgreementEvent(models.Model):
+    """One line of a joint campaign's agreement trail: a side accepted its terms, or the terms changed.
+
+    A side has agreed when it accepted the terms as they are now (the same digest): any change of
+    the terms after an acceptance asks both sides again, without touching the old rows.
+    """
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("Terms accepted")
+        TERMS_CHANGED = "terms_changed", _("Terms changed")
+
+    campaign = models.ForeignKey(
+        "marketing.Campaign", on_delete=models.CASCADE, related_name="agreement_events", verbose_name=_("campaign")
+    )
+    # The side that accepted; empty on a change of terms (the platform's).
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("partner")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    digest = models.CharField(_("terms digest"), max_length=64)
+    terms = models.JSONField(_("terms"), default=dict)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)  # field -> [before, after]
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.get_kind_display()} · {self.created_at:%Y-%m-%d %H:%M}"

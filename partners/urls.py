@@ -15,6 +15,7 @@ urlpatterns = [
     path("enrollments/", views.enrollment_list, name="enrollments"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/accept/", views.campaign_accept, name="campaign-accept"),
     path("members/", views.member_list, name="members"),
     path("members/<int:pk>/role/", views.member_set_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),

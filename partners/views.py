@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError, NotPermitted
 
-from . import selectors, services
+from . import agreements, selectors, services
 from .forms import CourseForm, InviteForm, RoleForm, add_service_errors
 from .models import Membership
 from .roles import Action
@@ -172,7 +172,25 @@ def campaign_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
     if campaign is None:
         raise Http404
     row = selectors.campaign_partner_figures(campaign=campaign, partner=membership.partner)
-    return _render(request, membership, "campaigns", "partners/campaign_detail.html", {"row": row})
+    agreement = agreements.agreement_state(campaign=campaign)
+    context = {"row": row, "agreement": agreement, "own_side": agreement.side_of(membership.partner)}
+    return _render(request, membership, "campaigns", "partners/campaign_detail.html", context)
+
+
+@require_POST
+@workspace(Action.ACCEPT_TERMS)
+def campaign_accept(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    campaign = selectors.partner_campaign(partner=membership.partner, pk=pk)
+    if campaign is None:
+        raise Http404
+    try:
+        agreements.campaign_terms_accept(actor=membership, campaign=campaign, digest=request.POST.get("digest", ""))
+        messages.success(request, _("You accepted the campaign's terms for your side."))
+    except NotPermitted:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("partners:campaign", pk=campaign.pk)
 
 
 # ------------------------------------------------------------------------------ members

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from courses.models import Course, Enrollment, Order
 from marketing.services import campaign_stats_refresh
-from partners.models import Membership
+from partners.models import AgreementEvent, Membership
 from partners.views import SESSION_KEY
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, UserFactory
 
@@ -104,6 +104,7 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
         "delete course": ("delete", reverse("partners:course-edit", args=[course_b.pk]), None),
         "delete member": ("delete", reverse("partners:member-remove", args=[member_b.pk]), None),
         "switch to b": ("post", reverse("partners:switch"), {"partner": str(partner_b.pk)}),
+        "accept b's campaign": ("post", reverse("partners:campaign-accept", args=[campaign_b.pk]), {"digest": "x"}),
         "guessed order ids": ("get", reverse("partners:order", args=[order_b.pk + 1000]), None),
     }  # fmt: skip
     successes = {}
@@ -114,6 +115,7 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
 
     assert successes == {}
     assert b_state(world) == before
+    assert not AgreementEvent.objects.filter(campaign=campaign_b).exists()
     for page in ("home", "courses", "orders", "enrollments", "campaigns", "members"):
         response = client.get(reverse(f"partners:{page}"))
         html = response.content.decode()
@@ -154,8 +156,8 @@ FORBIDDEN = {
     "owner": [],
     "manager": ["members", "invite"],
     "instructor": ["course-create", "course-edit", "save-course", "orders", "order", "campaigns", "campaign",
-                   "members", "invite"],
-    "analyst": ["course-create", "course-edit", "save-course", "members", "invite", "member-role"],
+                   "accept-terms", "members", "invite"],
+    "analyst": ["course-create", "course-edit", "save-course", "accept-terms", "members", "invite", "member-role"],
 }  # fmt: skip
 
 
@@ -171,6 +173,7 @@ def own_attempts(world, membership) -> dict[str, tuple[str, str, dict | None]]:
         "order": ("get", reverse("partners:order", args=[order.pk]), None),
         "campaigns": ("get", reverse("partners:campaigns"), None),
         "campaign": ("get", reverse("partners:campaign", args=[campaign.pk]), None),
+        "accept-terms": ("post", reverse("partners:campaign-accept", args=[campaign.pk]), {"digest": "x"}),
         "members": ("get", reverse("partners:members"), None),
         "invite": ("post", reverse("partners:members"), {"email": "new@example.com", "role": "analyst"}),
         "member-role": ("post", reverse("partners:member-role", args=[membership.pk]), {f"m{membership.pk}-role": "owner"}),
