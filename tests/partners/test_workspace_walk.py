@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment, Order
 from marketing.services import campaign_stats_refresh
-from partners import services
+from partners import agreements, services
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 from tests.test_site_walk import AXE, WCAG_AA, WIDTHS
@@ -43,6 +43,9 @@ def workspace() -> tuple[dict[str, str], str]:
     campaign.partner_shares.filter(side="art").update(partner=school)
     campaign.partner_shares.filter(side="knowledge").update(partner=platform)
     campaign_stats_refresh()
+    platform_manager = MembershipFactory(partner=platform, user=UserFactory(username="mind-manager"), role="manager")
+    digest = agreements.agreement_state(campaign=campaign).digest
+    agreements.campaign_terms_accept(actor=platform_manager, campaign=campaign, digest=digest)
     actor = school.memberships.get(role="owner")
     services.membership_invite(actor=actor, email="new-teacher@example.com", role="instructor", base_url="http://x/")
     token = services.invitation_token(invitation=school.invitations.get())
