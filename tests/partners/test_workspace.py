@@ -278,3 +278,19 @@ def test_my_learning_of_a_learner_shows_no_workspace(client, learner):
     client.force_login(learner)
 
     assert 'data-testid="partner-workspaces"' not in client.get(reverse("courses:my-learning")).content.decode()
+
+
+def test_the_demo_seats_an_art_schools_owner_and_manager(client):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", password="a-long-pass-phrase", verbosity=0)
+    call_command("seed_demo_partners", password="a-long-pass-phrase", verbosity=0)
+    call_command("seed_demo_partners", password="a-long-pass-phrase", verbosity=0)  # twice: the same seats
+
+    assert client.login(username="art-owner", password="a-long-pass-phrase")
+    art = Membership.objects.get(user__username="art-owner", role="owner").partner
+    client.post(reverse("partners:switch"), {"partner": str(art.pk)})
+    assert client.get(reverse("partners:members")).status_code == 200
+    assert Membership.objects.filter(user=User.objects.get(username="art-owner")).count() == 2
