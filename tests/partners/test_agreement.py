@@ -187,3 +187,12 @@ def test_accepting_another_partners_campaign_is_a_404(client, campaign, owner_a)
 
     assert response.status_code == 404
     assert not AgreementEvent.objects.exists()
+
+
+def test_course_managers_read_the_trail_in_the_admin(client, manager, campaign):
+    accept(side_manager(campaign, "knowledge"), campaign)
+    client.force_login(manager)
+
+    assert client.get(reverse("admin:partners_agreementevent_changelist")).status_code == 200
+    event = AgreementEvent.objects.get()
+    assert client.get(reverse("admin:partners_agreementevent_change", args=[event.pk])).status_code == 200
