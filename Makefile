@@ -27,6 +27,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_campaigns
+	$(BIN)/python manage.py seed_demo_partners
 	$(BIN)/python manage.py seed_demo_ml
 	scripts/run-local
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("marketing.urls")),
     path("", include("surveys.urls")),
+    path("partner/", include("partners.urls")),
     path("accounts/", include("accounts.urls")),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),

@@ -42,6 +42,8 @@ def manager_group() -> Group:
             ("surveys", "0002_content_types_moved"),
             ("ml", "0002_ml_permissions"),
             ("learning", "0002_learning_permissions"),
+            ("partners", "0002_partners_permissions"),
+            ("partners", "0004_agreement_permissions"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
@@ -191,3 +193,12 @@ class SurveyFactory(factory.django.DjangoModelFactory):
         Choice.objects.create(question=art, position=1, label_zh="想", label_en="Yes", shows_want=True)
         Choice.objects.create(question=art, position=2, label_zh="不想", label_en="No")
         Question.objects.create(survey=self, position=3, text_zh="建议", kind="text", required=False)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Membership"
+
+    partner = factory.SubFactory(PartnerFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "owner"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course
 from platform_site.exceptions import ApplicationError
 
+from .. import hooks
 from ..models import Campaign, CampaignStats, Channel, TrackedLink
 from ..selectors import campaign_stats
 
@@ -119,6 +120,8 @@ def campaign_set_status(*, campaign: Campaign, status: str) -> Campaign:
         )
     if status in (Status.SCHEDULED, Status.RUNNING):
         campaign_check_ready(campaign=campaign)
+    if status == Status.RUNNING:
+        hooks.check_start(campaign=campaign)  # the partners' agreement on its terms, among others
     campaign.status = status
     campaign.save(update_fields=["status"])
     return campaign

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "courses",
     "learning",
     "marketing",
+    "partners",
     "surveys",
     "ml",
 ]
@@ -190,6 +191,8 @@ PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HO
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "courses:my-learning"
 LOGOUT_REDIRECT_URL = "home"
+# How long a partner's invitation link stays good (seconds; a week by default).
+PARTNER_INVITATION_MAX_AGE = env.int("PARTNER_INVITATION_MAX_AGE", default=7 * 24 * 3600)
 
 # ------------------------------------------------------------------------------ i18n
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,75 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from courses.admin import ServiceSavedAdmin, add_field_errors
+from platform_site.exceptions import ApplicationError
+
+from . import services
+from .models import AgreementEvent, Invitation, Membership
+
+
+class MembershipForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        partner = data.get("partner") or (self.instance.partner if self.instance.pk else None)
+        user = data.get("user") or (self.instance.user if self.instance.pk else None)
+        if partner is not None and user is not None:
+            try:
+                services.check_membership_grant(partner_id=partner.pk, user=user, role=data.get("role", ""))
+            except ApplicationError as error:
+                add_field_errors(self, error)
+        return data
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceSavedAdmin):
+    form = MembershipForm
+    list_display = ("user", "partner", "role", "created_at")
+    list_filter = ("role", "partner")
+    search_fields = ("user__username", "user__email", "partner__name_zh", "partner__name_en")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "partner")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Membership | None = None) -> tuple[str, ...]:
+        return ("partner", "user") if obj else ()
+
+    def service_create(self, data: dict[str, Any]) -> Model:
+        return services.membership_grant(partner_id=data["partner"].pk, user=data["user"], role=data["role"])
+
+    def service_update(self, obj: Membership, data: dict[str, Any]) -> Model:
+        return services.membership_grant(partner_id=obj.partner_id, user=obj.user, role=data["role"])
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are the owners' to send from the workspace; the admin shows them."""
+
+    list_display = ("email", "partner", "role", "created_at", "sent_at", "accepted_at")
+    list_filter = ("role", "partner")
+    search_fields = ("email", "partner__name_zh")
+    readonly_fields = ("partner", "email", "role", "invited_by", "created_at", "sent_at", "accepted_at", "accepted_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(admin.ModelAdmin):
+    """The agreement trail is written by acceptances and changes of terms only: read-only here."""
+
+    list_display = ("campaign", "kind", "partner", "user", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("campaign", "partner", "user")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AgreementEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AgreementEvent | None = None) -> bool:
+        return False

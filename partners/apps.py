@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    """Partner members and roles and the partner workspace at /partner/ (built on `courses` and `marketing`)."""
+
+    name = "partners"
+    verbose_name = _("Partners")
+
+    def ready(self) -> None:
+        from marketing import hooks
+
+        from .agreements import check_campaign_agreed
+
+        hooks.register_start_check(check_campaign_agreed)

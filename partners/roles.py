@@ -1,0 +1,39 @@
+"""What each member role may do in its partner's workspace: the one table every check reads."""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    INSTRUCTOR = "instructor", _("Instructor")
+    ANALYST = "analyst", _("Analyst")
+
+
+class Action(StrEnum):
+    VIEW_COURSES = "view_courses"
+    EDIT_COURSES = "edit_courses"  # create and edit the partner's courses
+    VIEW_ORDERS = "view_orders"
+    VIEW_ENROLLMENTS = "view_enrollments"
+    VIEW_CAMPAIGNS = "view_campaigns"
+    MANAGE_MEMBERS = "manage_members"  # see, invite, remove members and change their roles
+    ACCEPT_TERMS = "accept_terms"  # accept a joint campaign's terms for the partner's side
+
+
+_READ_ALL = frozenset({Action.VIEW_COURSES, Action.VIEW_ORDERS, Action.VIEW_ENROLLMENTS, Action.VIEW_CAMPAIGNS})
+
+# Owners manage the members and may do all a manager does; managers run the courses and
+# campaigns; instructors see the courses and who is enrolled, not the money; analysts read figures.
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.OWNER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS},
+    Role.MANAGER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS},
+    Role.INSTRUCTOR: frozenset({Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS}),
+    Role.ANALYST: _READ_ALL,
+}
+
+
+def role_may(role: str, action: Action) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

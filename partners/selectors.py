@@ -1,0 +1,212 @@
+"""Reads of the partners domain. Every workspace read takes the partner and returns only its rows;
+learners' contact data leaves here masked."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from courses.models import Course, Enrollment, Order, Partner
+from marketing.models import Campaign
+from marketing.selectors import campaign_list
+
+from .models import Invitation, Membership
+from .roles import Action
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# ------------------------------------------------------------------------------ memberships
+def user_memberships(*, user: "User") -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("partner").order_by("partner__name_zh", "pk")
+
+
+def membership_current(*, user: "User", partner_id: Any = None) -> Membership | None:
+    """The membership a user works in: the partner chosen in the session, else their first one."""
+    memberships = list(user_memberships(user=user))
+    chosen = next((m for m in memberships if str(m.partner_id) == str(partner_id)), None)
+    return chosen or (memberships[0] if memberships else None)
+
+
+def partner_members(*, partner: Partner) -> QuerySet[Membership]:
+    return Membership.objects.filter(partner=partner).select_related("user").order_by("role", "user__username")
+
+
+def partner_member(*, partner: Partner, pk: int) -> Membership | None:
+    return Membership.objects.filter(partner=partner, pk=pk).select_related("user").first()
+
+
+def partner_open_invitations(*, partner: Partner) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(partner=partner, accepted_at__isnull=True).order_by("-created_at")
+
+
+# ------------------------------------------------------------------------------ masking
+def mask_email(email: str) -> str:
+    """`wang@example.com` -> `w***@example.com`: enough to tell learners apart, not to write to them."""
+    local, at, domain = email.partition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_name(user: "User") -> str:
+    """The learner's initial: the first letter of their name, else of their user name."""
+    name = (user.get_full_name() or user.username).strip()
+    return f"{name[:1].upper()}." if name else "?"
+
+
+@dataclass(frozen=True)
+class LearnerContact:
+    initial: str
+    email: str
+
+
+def learner_contact(user: "User") -> LearnerContact:
+    return LearnerContact(initial=mask_name(user), email=mask_email(user.email))
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    pk: int
+    number: str
+    course: Course
+    learner: LearnerContact
+    amount: Decimal
+    discount: Decimal
+    currency: str
+    status: str
+    status_display: str
+    created_at: Any
+    paid_at: Any
+    refunded_at: Any
+
+
+@dataclass(frozen=True)
+class EnrollmentRow:
+    pk: int
+    course: Course
+    learner: LearnerContact
+    status_display: str
+    created_at: Any
+
+
+def order_rows(orders: Iterable[Order]) -> list[OrderRow]:
+    return [
+        OrderRow(
+            pk=o.pk, number=str(o.number), course=o.course, learner=learner_contact(o.learner), amount=o.amount,
+            discount=o.discount, currency=o.currency, status=o.status, status_display=o.get_status_display(),
+            created_at=o.created_at, paid_at=o.paid_at, refunded_at=o.refunded_at,
+        )
+        for o in orders
+    ]  # fmt: skip
+
+
+def enrollment_rows(enrollments: Iterable[Enrollment]) -> list[EnrollmentRow]:
+    return [
+        EnrollmentRow(
+            pk=e.pk, course=e.course, learner=learner_contact(e.learner), status_display=e.get_status_display(),
+            created_at=e.created_at,
+        )
+        for e in enrollments
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ the partner's objects
+def partner_courses(*, partner: Partner) -> QuerySet[Course]:
+    return (
+        Course.objects.filter(partners=partner)
+        .annotate(
+            lesson_count=Count("lessons", distinct=True),
+            active_enrollments=Count(
+                "enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE), distinct=True
+            ),
+        )
+        .prefetch_related("partners")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def partner_course(*, partner: Partner, pk: int) -> Course | None:
+    return Course.objects.filter(partners=partner, pk=pk).first()
+
+
+def partner_orders(*, partner: Partner) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(course__partners=partner)
+        .select_related("course", "learner")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def partner_order(*, partner: Partner, pk: int) -> OrderRow | None:
+    order = partner_orders(partner=partner).filter(pk=pk).first()
+    return order_rows([order])[0] if order else None
+
+
+def partner_enrollments(*, partner: Partner) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(course__partners=partner)
+        .select_related("course", "learner")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def partner_campaigns(*, partner: Partner) -> QuerySet[Campaign]:
+    """The joint campaigns the partner has a side in, with their latest figures (marketing's rows)."""
+    return campaign_list().filter(partner_shares__partner=partner).select_related("stats").order_by("-starts_at")
+
+
+def partner_campaign(*, partner: Partner, pk: int) -> Campaign | None:
+    return partner_campaigns(partner=partner).filter(pk=pk).first()
+
+
+def campaign_partner_figures(*, campaign: Campaign, partner: Partner) -> dict[str, Any]:
+    """The campaign's latest figures, with this partner's side, share and part of the revenue."""
+    stats = getattr(campaign, "stats", None)
+    data: dict[str, Any] = stats.data if stats is not None else {}
+    share = next((s for s in campaign.partner_shares.all() if s.partner_id == partner.pk), None)
+    amounts = {row.get("partner"): row.get("amount") for row in data.get("split", [])}
+    return {
+        "campaign": campaign,
+        "figures": data,
+        "computed_at": stats.computed_at if stats is not None else None,
+        "side": share.get_side_display() if share else "",
+        "share_percent": share.share_percent if share else None,
+        "amount": amounts.get(partner.slug),
+        "split": [
+            {"name": s.partner.name, "side": s.get_side_display(), "share_percent": s.share_percent,
+             "amount": amounts.get(s.partner.slug, "0.00")}
+            for s in campaign.partner_shares.all()
+        ],
+    }  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ headline
+def partner_headline(*, membership: Membership) -> dict[str, Any]:
+    """The home page's figures, only those the member's role may read (a few aggregate queries)."""
+    partner = membership.partner
+    figures: dict[str, Any] = {}
+    if membership.may(Action.VIEW_COURSES):
+        counts = Course.objects.filter(partners=partner).aggregate(
+            total=Count("pk"), published=Count("pk", filter=Q(status=Course.Status.PUBLISHED))
+        )
+        figures["courses"], figures["published"] = counts["total"], counts["published"]
+    if membership.may(Action.VIEW_ENROLLMENTS):
+        figures["learners"] = (
+            Enrollment.objects.active().filter(course__partners=partner).values("learner").distinct().count()
+        )
+    if membership.may(Action.VIEW_ORDERS):
+        sales = (
+            Order.objects.filter(course__partners=partner, status=Order.Status.PAID)
+            .values("currency")
+            .annotate(n=Count("pk"), total=Sum("amount"))
+            .order_by("currency")
+        )
+        figures["sales"] = list(sales)
+        figures["paid_orders"] = sum(row["n"] for row in figures["sales"])
+    if membership.may(Action.VIEW_CAMPAIGNS):
+        figures["running_campaigns"] = Campaign.objects.running().filter(partner_shares__partner=partner).count()
+    return figures

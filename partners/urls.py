@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partners"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("switch/", views.switch, name="switch"),
+    path("courses/", views.course_list, name="courses"),
+    path("courses/new/", views.course_create, name="course-create"),
+    path("courses/<int:pk>/edit/", views.course_edit, name="course-edit"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/<int:pk>/", views.order_detail, name="order"),
+    path("enrollments/", views.enrollment_list, name="enrollments"),
+    path("campaigns/", views.campaign_list, name="campaigns"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/accept/", views.campaign_accept, name="campaign-accept"),
+    path("members/", views.member_list, name="members"),
+    path("members/<int:pk>/role/", views.member_set_role, name="member-role"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+]

@@ -1,0 +1,281 @@
+"""The partner workspace: thin views, each scoped to the member's current partner.
+
+Every page resolves the current membership first (the partner chosen in the session, one of the
+user's own), refuses with 403 what the role may not do, and looks objects up among that
+partner's rows only, so another partner's object is a 404 whatever its id.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.request_user import request_user
+from platform_site.exceptions import ApplicationError, NotPermitted
+
+from . import agreements, selectors, services
+from .forms import CourseForm, InviteForm, RoleForm, add_service_errors
+from .models import Membership
+from .roles import Action
+
+SESSION_KEY = "partners.current"
+PAGE_SIZE = 50
+
+View = Callable[..., HttpResponse]
+
+
+def workspace(action: Action | None = None) -> Callable[[View], View]:
+    """Give the view the current membership; 403 without one, or when its role may not `action`."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = selectors.membership_current(
+                user=request_user(request), partner_id=request.session.get(SESSION_KEY)
+            )
+            if membership is None or (action is not None and not membership.may(action)):
+                raise PermissionDenied
+            try:
+                return view(request, membership, *args, **kwargs)
+            except NotPermitted as error:
+                raise PermissionDenied from error
+
+        return wrapped
+
+    return decorator
+
+
+def _render(
+    request: HttpRequest, membership: Membership, section: str, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    base = {
+        "membership": membership,
+        "partner": membership.partner,
+        "memberships": selectors.user_memberships(user=membership.user),
+        "allowed": {action.value for action in Action if membership.may(action)},
+        "section": section,
+    }
+    return render(request, template, {**base, **context})
+
+
+@require_GET
+@workspace()
+def home(request: HttpRequest, membership: Membership) -> HttpResponse:
+    headline = selectors.partner_headline(membership=membership)
+    return _render(request, membership, "home", "partners/home.html", {"headline": headline})
+
+
+@require_POST
+@login_required
+def switch(request: HttpRequest) -> HttpResponse:
+    chosen = request.POST.get("partner", "")
+    if not any(str(m.partner_id) == chosen for m in selectors.user_memberships(user=request_user(request))):
+        raise Http404
+    request.session[SESSION_KEY] = chosen
+    return redirect("partners:home")
+
+
+# ------------------------------------------------------------------------------ courses
+@require_GET
+@workspace(Action.VIEW_COURSES)
+def course_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    courses = selectors.partner_courses(partner=membership.partner)
+    return _render(request, membership, "courses", "partners/courses.html", {"courses": courses})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace(Action.EDIT_COURSES)
+def course_create(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_course_create(actor=membership, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The course was created as a draft."))
+            return redirect("partners:courses")
+    return _render(request, membership, "courses", "partners/course_form.html", {"form": form, "course": None})
+
+
+@require_http_methods(["GET", "POST"])
+@workspace(Action.EDIT_COURSES)
+def course_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    course = selectors.partner_course(partner=membership.partner, pk=pk)
+    if course is None:
+        raise Http404
+    # The form writes its values onto the instance it holds; the service gets the stored course.
+    form = CourseForm(request.POST or None, instance=selectors.partner_course(partner=membership.partner, pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_course_update(actor=membership, course=course, **form.cleaned_data)
+        except ApplicationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The course was saved."))
+            return redirect("partners:courses")
+    return _render(request, membership, "courses", "partners/course_form.html", {"form": form, "course": course})
+
+
+# ------------------------------------------------------------------------------ sales
+@require_GET
+@workspace(Action.VIEW_ORDERS)
+def order_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    page = Paginator(selectors.partner_orders(partner=membership.partner), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "orders": selectors.order_rows(page.object_list)}
+    return _render(request, membership, "orders", "partners/orders.html", context)
+
+
+@require_GET
+@workspace(Action.VIEW_ORDERS)
+def order_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    order = selectors.partner_order(partner=membership.partner, pk=pk)
+    if order is None:
+        raise Http404
+    return _render(request, membership, "orders", "partners/order_detail.html", {"order": order})
+
+
+@require_GET
+@workspace(Action.VIEW_ENROLLMENTS)
+def enrollment_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    enrollments = selectors.partner_enrollments(partner=membership.partner)
+    page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "enrollments": selectors.enrollment_rows(page.object_list)}
+    return _render(request, membership, "enrollments", "partners/enrollments.html", context)
+
+
+# ------------------------------------------------------------------------------ campaigns
+@require_GET
+@workspace(Action.VIEW_CAMPAIGNS)
+def campaign_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    partner = membership.partner
+    rows = [
+        selectors.campaign_partner_figures(campaign=campaign, partner=partner)
+        for campaign in selectors.partner_campaigns(partner=partner)
+    ]
+    return _render(request, membership, "campaigns", "partners/campaigns.html", {"rows": rows})
+
+
+@require_GET
+@workspace(Action.VIEW_CAMPAIGNS)
+def campaign_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    campaign = selectors.partner_campaign(partner=membership.partner, pk=pk)
+    if campaign is None:
+        raise Http404
+    row = selectors.campaign_partner_figures(campaign=campaign, partner=membership.partner)
+    agreement = agreements.agreement_state(campaign=campaign)
+    context = {"row": row, "agreement": agreement, "own_side": agreement.side_of(membership.partner)}
+    return _render(request, membership, "campaigns", "partners/campaign_detail.html", context)
+
+
+@require_POST
+@workspace(Action.ACCEPT_TERMS)
+def campaign_accept(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    campaign = selectors.partner_campaign(partner=membership.partner, pk=pk)
+    if campaign is None:
+        raise Http404
+    try:
+        agreements.campaign_terms_accept(actor=membership, campaign=campaign, digest=request.POST.get("digest", ""))
+        messages.success(request, _("You accepted the campaign's terms for your side."))
+    except NotPermitted:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("partners:campaign", pk=campaign.pk)
+
+
+# ------------------------------------------------------------------------------ members
+@require_http_methods(["GET", "POST"])
+@workspace(Action.MANAGE_MEMBERS)
+def member_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_invite(
+                actor=membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ApplicationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The invitation is on its way to %(email)s.") % form.cleaned_data)
+            return redirect("partners:members")
+    partner = membership.partner
+    context = {
+        "form": form,
+        "members": [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}"))
+                    for m in selectors.partner_members(partner=partner)],
+        "invitations": selectors.partner_open_invitations(partner=partner),
+    }  # fmt: skip
+    return _render(request, membership, "members", "partners/members.html", context)
+
+
+def _member(membership: Membership, pk: int) -> Membership:
+    member = selectors.partner_member(partner=membership.partner, pk=pk)
+    if member is None:
+        raise Http404
+    return member
+
+
+@require_POST
+@workspace(Action.MANAGE_MEMBERS)
+def member_set_role(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    member = _member(membership, pk)
+    form = RoleForm(request.POST, prefix=f"m{member.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles."))
+        return redirect("partners:members")
+    try:
+        services.membership_set_role(actor=membership, membership=member, role=form.cleaned_data["role"])
+        messages.success(request, _("The role was changed."))
+    except NotPermitted:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("partners:members")
+
+
+@require_POST
+@workspace(Action.MANAGE_MEMBERS)
+def member_remove(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    member = _member(membership, pk)
+    try:
+        services.membership_remove(actor=membership, membership=member)
+        messages.success(request, _("The member was removed."))
+    except NotPermitted:
+        raise
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("partners:home" if member.pk == membership.pk else "partners:members")
+
+
+# ------------------------------------------------------------------------------ invitations
+@require_http_methods(["GET", "POST"])
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of an invitation e-mail: shows whom it invites, and accepts it for the signed-in user."""
+    try:
+        invitation = services.invitation_from_token(token=token)
+    except ApplicationError as error:
+        return render(request, "partners/invitation.html", {"error": error}, status=400)
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(token=token, user=request_user(request))
+        except ApplicationError as error:
+            context = {"error": error, "invitation": invitation}
+            return render(request, "partners/invitation.html", context, status=error.status_code)
+        request.session[SESSION_KEY] = str(membership.partner_id)
+        messages.success(request, _("Welcome to %(partner)s's workspace.") % {"partner": membership.partner.name})
+        return redirect("partners:home")
+    return render(request, "partners/invitation.html", {"invitation": invitation})

@@ -1,0 +1,197 @@
+"""The isolation matrix: a member of partner A, in each role, against partner B's objects.
+
+Every read, change and delete of B's courses, orders, enrollments, campaigns and members, by
+guessing ids, by forging the session or the switcher, must fail (403 or 404) and change nothing;
+what a role may not do is refused with 403 on its own partner's objects too.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Course, Enrollment, Order
+from marketing.services import campaign_stats_refresh
+from partners.models import AgreementEvent, Membership
+from partners.views import SESSION_KEY
+from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["owner", "manager", "instructor", "analyst"]
+REFUSED = {403, 404, 405}
+
+
+def paid_order(course, learner):
+    order = OrderFactory(course=course, learner=learner, status=Order.Status.PAID, paid_at=timezone.now())
+    Enrollment.objects.create(course=course, learner=learner, order=order)
+    return order
+
+
+@pytest.fixture
+def world(partner_a, partner_b, owner_a, owner_b):
+    """Each partner with a course, a paid order and its enrollment, a campaign and two members."""
+    course_a = CourseFactory(title_zh="墨韵课程", title_en="Ink course", partners=[partner_a])
+    course_b = CourseFactory(title_zh="秘密课程", title_en="Secret course", partners=[partner_b])
+    learner_b = UserFactory(username="learner-b", email="zhao@b-secret.cn")
+    order_a = paid_order(course_a, UserFactory(email="li@a-school.cn"))
+    order_b = paid_order(course_b, learner_b)
+    campaigns = {}
+    for name, partner in (("a", partner_a), ("b", partner_b)):
+        campaign = CampaignFactory(name_zh=f"活动-{name}", name_en=f"Campaign {name.upper()}")
+        campaign.partner_shares.filter(side="knowledge").update(partner=partner)
+        campaigns[name] = campaign
+    campaign_stats_refresh()
+    member_b = MembershipFactory(partner=partner_b, user=UserFactory(username="analyst-b"), role="analyst")
+    return {
+        "course_a": course_a, "course_b": course_b, "order_a": order_a, "order_b": order_b,
+        "campaign_a": campaigns["a"], "campaign_b": campaigns["b"], "member_b": member_b, "owner_b": owner_b,
+    }  # fmt: skip
+
+
+def member_client(partner, role) -> tuple[Client, Membership]:
+    membership = (
+        Membership.objects.get(partner=partner, role="owner")
+        if role == "owner"
+        else MembershipFactory(partner=partner, role=role)
+    )
+    client = Client()
+    client.force_login(membership.user)
+    return client, membership
+
+
+def b_state(world) -> tuple:
+    """What an attack on B could change."""
+    course = Course.objects.get(pk=world["course_b"].pk)
+    members = tuple(
+        Membership.objects.filter(partner=world["owner_b"].partner).order_by("pk").values_list("pk", "role")
+    )
+    return course.title_zh, course.price, course.status, members
+
+
+B_SECRETS = (
+    "秘密课程",
+    "Secret course",
+    "b-secret",
+    "zhao",
+    "活动-b",
+    "Campaign B",
+    "analyst-b",
+    "owner-b",
+    "知识实验室",
+)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
+    client, _membership = member_client(partner_a, role)
+    before = b_state(world)
+    course_b, order_b, campaign_b = world["course_b"], world["order_b"], world["campaign_b"]
+    member_b, owner_b = world["member_b"], world["owner_b"]
+    edit = {"title_zh": "被改了", "description_zh": "x", "track": "art", "level": "beginner", "language": "zh",
+            "price": "1.00", "currency": "CNY"}  # fmt: skip
+    attempts = {
+        "read course": ("get", reverse("partners:course-edit", args=[course_b.pk]), None),
+        "read order": ("get", reverse("partners:order", args=[order_b.pk]), None),
+        "read campaign": ("get", reverse("partners:campaign", args=[campaign_b.pk]), None),
+        "change course": ("post", reverse("partners:course-edit", args=[course_b.pk]), edit),
+        "change member role": ("post", reverse("partners:member-role", args=[member_b.pk]), {f"m{member_b.pk}-role": "owner"}),
+        "demote b's owner": ("post", reverse("partners:member-role", args=[owner_b.pk]), {f"m{owner_b.pk}-role": "analyst"}),
+        "remove member": ("post", reverse("partners:member-remove", args=[member_b.pk]), {}),
+        "remove b's owner": ("post", reverse("partners:member-remove", args=[owner_b.pk]), {}),
+        "delete course": ("delete", reverse("partners:course-edit", args=[course_b.pk]), None),
+        "delete member": ("delete", reverse("partners:member-remove", args=[member_b.pk]), None),
+        "switch to b": ("post", reverse("partners:switch"), {"partner": str(partner_b.pk)}),
+        "accept b's campaign": ("post", reverse("partners:campaign-accept", args=[campaign_b.pk]), {"digest": "x"}),
+        "guessed order ids": ("get", reverse("partners:order", args=[order_b.pk + 1000]), None),
+    }  # fmt: skip
+    successes = {}
+    for name, (method, url, data) in attempts.items():
+        response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+        if response.status_code not in REFUSED:
+            successes[name] = response.status_code
+
+    assert successes == {}
+    assert b_state(world) == before
+    assert not AgreementEvent.objects.filter(campaign=campaign_b).exists()
+    for page in ("home", "courses", "orders", "enrollments", "campaigns", "members"):
+        response = client.get(reverse(f"partners:{page}"))
+        html = response.content.decode()
+        leaked = [secret for secret in B_SECRETS if secret in html]
+        assert leaked == [], (page, leaked)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_forged_session_partner_falls_back_to_the_members_own(world, partner_a, partner_b, role):
+    client, _membership = member_client(partner_a, role)
+    session = client.session
+    session[SESSION_KEY] = str(partner_b.pk)
+    session.save()
+
+    response = client.get(reverse("partners:home"))
+
+    assert response.status_code == 200
+    assert partner_a.name_zh in response.content.decode()
+    assert partner_b.name_zh not in response.content.decode()
+
+
+def test_a_user_without_a_membership_is_refused_everywhere(world, client):
+    client.force_login(UserFactory())
+    pages = ["home", "courses", "course-create", "orders", "enrollments", "campaigns", "members"]
+
+    assert {page: client.get(reverse(f"partners:{page}")).status_code for page in pages} == dict.fromkeys(pages, 403)
+
+
+def test_a_visitor_is_sent_to_log_in(client):
+    response = client.get(reverse("partners:home"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# What each role may not do, on its own partner's objects: refused with 403.
+FORBIDDEN = {
+    "owner": [],
+    "manager": ["members", "invite"],
+    "instructor": ["course-create", "course-edit", "save-course", "orders", "order", "campaigns", "campaign",
+                   "accept-terms", "members", "invite"],
+    "analyst": ["course-create", "course-edit", "save-course", "accept-terms", "members", "invite", "member-role"],
+}  # fmt: skip
+
+
+def own_attempts(world, membership) -> dict[str, tuple[str, str, dict | None]]:
+    course, order, campaign = world["course_a"], world["order_a"], world["campaign_a"]
+    edit = {"title_zh": "新标题", "description_zh": "介绍", "track": "art", "level": "beginner", "language": "zh",
+            "price": "99.00", "currency": "CNY"}  # fmt: skip
+    return {
+        "course-create": ("get", reverse("partners:course-create"), None),
+        "course-edit": ("get", reverse("partners:course-edit", args=[course.pk]), None),
+        "save-course": ("post", reverse("partners:course-edit", args=[course.pk]), edit),
+        "orders": ("get", reverse("partners:orders"), None),
+        "order": ("get", reverse("partners:order", args=[order.pk]), None),
+        "campaigns": ("get", reverse("partners:campaigns"), None),
+        "campaign": ("get", reverse("partners:campaign", args=[campaign.pk]), None),
+        "accept-terms": ("post", reverse("partners:campaign-accept", args=[campaign.pk]), {"digest": "x"}),
+        "members": ("get", reverse("partners:members"), None),
+        "invite": ("post", reverse("partners:members"), {"email": "new@example.com", "role": "analyst"}),
+        "member-role": ("post", reverse("partners:member-role", args=[membership.pk]), {f"m{membership.pk}-role": "owner"}),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_does_what_the_table_allows_and_is_refused_the_rest_with_403(world, partner_a, role):
+    client, membership = member_client(partner_a, role)
+    results = {}
+    for name, (method, url, data) in own_attempts(world, membership).items():
+        response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+        results[name] = response.status_code
+
+    refused = sorted(name for name, code in results.items() if code == 403)
+    expected = sorted(FORBIDDEN[role] + (["member-role"] if role in ("manager", "instructor") else []))
+    assert refused == sorted(set(expected))
+    assert all(code in (200, 302) for name, code in results.items() if name not in refused), results
+    changed = Course.objects.get(pk=world["course_a"].pk)
+    assert (changed.title_zh == "新标题") is (role in ("owner", "manager"))
+    assert changed.price == (Decimal("99.00") if role in ("owner", "manager") else world["course_a"].price)
