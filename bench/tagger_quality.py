@@ -12,14 +12,15 @@ Run by hand, on a database of its own (it adds a model version and lexicon terms
     DATABASE_URL=postgres://.../scratch .venv/bin/python bench/tagger_quality.py           # full
     .venv/bin/python bench/tagger_quality.py --rows 400 --dev-rows 200 -- --epochs 1      # reduced
 
-`--rows N` trains on the first N rows of the training part and `--dev-rows M` scores the first M
-held-out rows (written to temporary files in the shared shape); arguments after `--` go to
+`--rows N` trains on N rows of the training part and `--dev-rows M` scores M held-out rows (drawn
+with a fixed seed, written to temporary files in the shared shape); arguments after `--` go to
 `ml_train` as they are (`--epochs 1`, `--learning-rate 1e-4`, `--lexicon off`, ...).
 """
 
 import argparse
 import json
 import os
+import random
 import shlex
 from io import StringIO
 
@@ -28,6 +29,15 @@ from common import SHARED
 # The data README's anchor: the lexicon tagger made of the training rows' skills.
 LEXICON_ANCHOR = {"precision": 0.444, "recall": 0.904, "f1": 0.596}
 OTHER_CATALOGUES = ("edx_2021.csv",)  # coursera_2023 has no domain: no track to score
+
+
+def sample(records: list, size: int) -> list:
+    """`size` of the records, drawn with a fixed seed, in file order (the file is sorted by domain:
+    its first rows are all art); all of them for 0."""
+    if not size or size >= len(records):
+        return records
+    chosen = set(random.Random(13).sample(range(len(records)), size))
+    return [record for index, record in enumerate(records) if index in chosen]
 
 
 def main() -> None:
@@ -48,8 +58,8 @@ def main() -> None:
     source = SHARED / "coursera_2021.csv"
     if args.rows or args.dev_rows:
         train, dev = split_by_id(read_records(source))
-        train_file = records_to_csv(train[: args.rows or None], "train")
-        dev_file = records_to_csv(dev[: args.dev_rows or None], "dev")
+        train_file = records_to_csv(sample(train, args.rows), "train")
+        dev_file = records_to_csv(sample(dev, args.dev_rows), "dev")
         train_split: list[str] = []
         dev_split: list[str] = []
     else:  # the user's commands word for word
@@ -72,13 +82,14 @@ def main() -> None:
     for label, path, split, titles in scored:
         flags = [*split, *(["--titles"] if titles else [])]
         results.append((label, json.loads(run("ml_evaluate", "--data", str(path), *flags, "--json"))))
-    print(f"\n{'':28} {'rows':>5} {'P':>6} {'R':>6} {'F1':>6} {'track acc':>10}")
+    print(f"\n{'':28} {'rows':>5} {'P':>6} {'R':>6} {'F1':>6} {'track acc':>10} {'knowledge':>10} {'art':>6}")
     anchor = LEXICON_ANCHOR
     print(f"{'lexicon anchor (data README)':28} {'':>5} {anchor['precision']:6.3f} {anchor['recall']:6.3f} "
           f"{anchor['f1']:6.3f}")  # fmt: skip
     for label, found in results:
         print(f"{label:28} {found['rows']:5} {found['precision']:6.3f} {found['recall']:6.3f} {found['f1']:6.3f} "
-              f"{found['track_accuracy']:10.3f}")  # fmt: skip
+              f"{found['track_accuracy']:10.3f} {found['track_accuracy_per_type']['KNOWLEDGE']:10.3f} "
+              f"{found['track_accuracy_per_type']['ART']:6.3f}")  # fmt: skip
     if train_file != source:  # the reduced protocol's temporary files
         train_file.unlink()
         dev_file.unlink()

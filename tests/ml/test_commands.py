@@ -67,7 +67,7 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     # spans (Python twice, data analysis, watercolor twice). Measured: P 0.75, R 0.6, F1 0.67,
     # both tracks right.
     result = json.loads(evaluation.getvalue())
-    assert set(result) == {"precision", "recall", "f1", "track_accuracy", "per_type", "rows"}
+    assert set(result) == {"precision", "recall", "f1", "track_accuracy", "track_accuracy_per_type", "per_type", "rows"}
     assert result["rows"] == 2
     assert result["f1"] >= 0.4 and result["track_accuracy"] >= 0.5, result
     p, r = result["precision"], result["recall"]

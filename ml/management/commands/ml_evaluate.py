@@ -77,4 +77,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {'overall':10} P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}"
         )
-        self.stdout.write(f"  track accuracy {result['track_accuracy']:.3f}")
+        per_track = ", ".join(f"{kind} {value:.3f}" for kind, value in result["track_accuracy_per_type"].items())
+        self.stdout.write(f"  track accuracy {result['track_accuracy']:.3f} ({per_track})")
