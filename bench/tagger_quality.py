@@ -3,9 +3,10 @@
 Trains with `manage.py ml_train` (the same service and job as the admin and the API; the file's
 skills go into the managers' lexicon unless `--lexicon off`) on 80% of
 `../shared/data/courses/coursera_2021.csv` (split by id), and scores with `manage.py
-ml_evaluate` (the data README's silver spans and metrics) on the held-out 20%, full texts and
-bare titles, and on the bare titles of other catalogues (track accuracy on a catalogue not
-trained on). Every figure it prints is one a user gets from those two commands; it prints them.
+ml_evaluate` (the data README's silver spans and metrics) on the held-out 20%, full texts (also
+without the lexicon: the model alone) and bare titles, and on the bare titles of other catalogues
+(track accuracy on a catalogue not trained on). Every figure it prints is one a user gets from
+those two commands; it prints them.
 
 Run by hand, on a database of its own (it adds a model version and lexicon terms):
 
@@ -74,6 +75,7 @@ def main() -> None:
 
     print(run("ml_train", "--data", str(train_file), *train_split, "--activate", *extra))
     scored = [
+        ("held-out rows, no lexicon", dev_file, [*dev_split, "--lexicon", "none"], False),
         ("held-out rows", dev_file, dev_split, False),
         ("held-out titles", dev_file, dev_split, True),
         *((f"{name} titles", SHARED / name, [], True) for name in args.other or OTHER_CATALOGUES),
