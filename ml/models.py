@@ -64,8 +64,8 @@ class SkillTerm(models.Model):
         TrainingCorpus, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms",
         verbose_name=_("proposed by corpus"),
     )  # fmt: skip
-    # Where a proposal came from when no imported corpus holds it (a file of `ml_train --data`).
-    origin = models.CharField(_("proposed by file"), max_length=200, blank=True)
+    # Where a proposal came from: the corpus's name (kept once it is deleted) or a file of `ml_train --data`.
+    origin = models.CharField(_("proposed by"), max_length=200, blank=True)
     # How often the file that proposed it names it: a reviewer's first sign of a stray tag.
     occurrences = models.PositiveIntegerField(_("times named"), default=0)
 

@@ -145,7 +145,7 @@ def corpus_import(*, name: str, upload: "UploadedFile[bytes]", user: "User | Non
     try:
         with transaction.atomic():
             imported.save()
-            lexicon_propose(proposals=proposals, corpus=imported)
+            lexicon_propose(proposals=proposals, corpus=imported, origin=name)  # kept if the corpus goes
     except IntegrityError:  # the same name, imported at the same moment
         imported.file.delete(save=False)
         raise ApplicationError(

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='skillterm',
             name='origin',
-            field=models.CharField(blank=True, max_length=200, verbose_name='proposed by file'),
+            field=models.CharField(blank=True, max_length=200, verbose_name='proposed by'),
         ),
         migrations.AddField(
             model_name='skillterm',
