@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import FilteredSelectMultiple
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +25,7 @@ from .training_config import (
     BATCH_SIZE,
     EPOCHS,
     LEARNING_RATE,
+    PATIENCE,
     SOURCES,
     Limit,
     TrainingParams,
@@ -38,9 +39,28 @@ if TYPE_CHECKING:
 
 @admin.register(SkillTerm)
 class SkillTermAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "aliases"]
-    list_filter = ["type"]
+    """The lexicon, and the review of the terms imported corpora propose (filter by status)."""
+
+    list_display = ["name", "type", "status", "aliases", "occurrences", "corpus", "origin"]
+    list_filter = ["status", "type", "corpus"]
+    list_select_related = ["corpus"]
     search_fields = ["name", "aliases"]
+    readonly_fields = ["corpus", "origin", "occurrences"]
+    actions = ["accept", "reject"]
+
+    @admin.action(description=_("Put selected terms in use"), permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[SkillTerm]) -> None:
+        changed = services.lexicon_review(
+            term_ids=queryset.values_list("pk", flat=True), status=SkillTerm.Status.ACTIVE
+        )
+        self.message_user(request, ngettext("%d term put in use.", "%d terms put in use.", changed) % changed)
+
+    @admin.action(description=_("Reject selected terms"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[SkillTerm]) -> None:
+        changed = services.lexicon_review(
+            term_ids=queryset.values_list("pk", flat=True), status=SkillTerm.Status.REJECTED
+        )
+        self.message_user(request, ngettext("%d term rejected.", "%d terms rejected.", changed) % changed)
 
 
 def _limited(limit: Limit, label: "StrOrPromise") -> forms.Field:
@@ -70,6 +90,8 @@ class TrainingJobForm(forms.ModelForm):
     epochs = _limited(EPOCHS, _("epochs"))
     learning_rate = _limited(LEARNING_RATE, _("learning rate"))
     batch_size = _limited(BATCH_SIZE, _("batch size"))
+    patience = _limited(PATIENCE, _("early-stopping patience"))
+    patience.help_text = _("Epochs without a better dev F1 before training stops.")
     sources = forms.MultipleChoiceField(label=_("training data"), initial=list(SOURCES),
                                         choices=[(s, SOURCE_LABELS.get(s, s)) for s in SOURCES],
                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
@@ -127,9 +149,32 @@ class TrainingCorpusForm(forms.ModelForm):
 
 @admin.register(TrainingCorpus)
 class TrainingCorpusAdmin(admin.ModelAdmin):
-    list_display = ["name", "examples", "spans", "uploaded_by", "created_at"]
+    list_display = ["name", "examples", "spans", "proposed_terms", "uploaded_by", "created_at"]
     readonly_fields = ["name", "file", "examples", "spans", "uploaded_by", "created_at"]
     search_fields = ["name"]
+    actions = ["accept_terms"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingCorpus]:
+        waiting = Count("terms", filter=Q(terms__status=SkillTerm.Status.PROPOSED))
+        return super().get_queryset(request).annotate(waiting_terms=waiting)
+
+    @admin.display(description=_("terms awaiting review"), ordering="waiting_terms")
+    def proposed_terms(self, imported: TrainingCorpus) -> str:
+        count = getattr(imported, "waiting_terms", 0)
+        if not count:
+            return "0"
+        url = reverse("admin:ml_skillterm_changelist")
+        query = f"?corpus__id__exact={imported.pk}&status__exact={SkillTerm.Status.PROPOSED}"
+        return format_html('<a href="{}{}">{}</a>', url, query, count)
+
+    def has_accept_terms_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("ml.change_skillterm")
+
+    @admin.action(description=_("Put the terms these corpora propose in use"), permissions=["accept_terms"])
+    def accept_terms(self, request: HttpRequest, queryset: QuerySet[TrainingCorpus]) -> None:
+        waiting = SkillTerm.objects.proposed().filter(corpus__in=queryset).values_list("pk", flat=True)
+        changed = services.lexicon_review(term_ids=waiting, status=SkillTerm.Status.ACTIVE)
+        self.message_user(request, ngettext("%d term put in use.", "%d terms put in use.", changed) % changed)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -171,7 +216,9 @@ class TrainingJobAdmin(admin.ModelAdmin):
     ) -> type[forms.ModelForm]:
         if obj is None:
             kwargs["form"] = TrainingJobForm
-            kwargs["fields"] = ["base_model", "epochs", "learning_rate", "batch_size", "sources", "corpora", "activate"]
+            kwargs["fields"] = [
+                "base_model", "epochs", "learning_rate", "batch_size", "patience", "sources", "corpora", "activate",
+            ]  # fmt: skip
         return super().get_form(request, obj, change, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

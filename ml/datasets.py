@@ -125,15 +125,48 @@ def lexicon_examples(texts: Iterable[str], terms: dict[str, str]) -> Iterator[Ex
             yield Example(text, tuple(spans))
 
 
-def lexicon_of(records: Iterable[Record]) -> dict[str, str]:
+@dataclass(frozen=True)
+class TermProposal:
+    """A lexicon term a training file names: its most used spelling, the type it has most often
+    there, and how many times the file names it."""
+
+    name: str
+    type: str
+    occurrences: int
+
+
+# The lexicon's column (ml.models.SkillTerm.name): a longer "skill" is a sentence, not a term.
+TERM_MAX_LENGTH = 100
+
+
+def _proposals(named: Iterable[tuple[str, str]]) -> list[TermProposal]:
+    """One proposal per term (any case) of these (term, type) pairs, most named first."""
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for term, kind in named:
+        term = " ".join(term.split())
+        if term and len(term) <= TERM_MAX_LENGTH:
+            types[term.lower()][kind] += 1
+            spellings[term.lower()][term] += 1
+    proposals = [
+        TermProposal(spellings[key].most_common(1)[0][0], counts.most_common(1)[0][0], counts.total())
+        for key, counts in types.items()
+    ]
+    return sorted(proposals, key=lambda p: (-p.occurrences, p.name.lower()))
+
+
+def record_proposals(records: Iterable[Record]) -> list[TermProposal]:
     """Every skill of the knowledge/art records, typed by the track it appears under most often
     (the data README's lexicon anchor)."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for record in records:
-        if record.track:
-            for skill in record.skills:
-                votes[skill.lower()][record.track] += 1
-    return {skill: counts.most_common(1)[0][0] for skill, counts in votes.items()}
+    return _proposals((skill, record.track) for record in records if record.track for skill in record.skills)
+
+
+def term_proposals(path: Path) -> list[TermProposal]:
+    """The lexicon terms a training file proposes: a CSV's skills (`record_proposals`), a JSONL
+    file's gold spans (typed as they are labelled most)."""
+    if path.suffix == ".jsonl":
+        return _proposals((e.text[s.start : s.end], s.type) for e in read_jsonl(path) for s in e.spans)
+    return record_proposals(read_records(path))
 
 
 def split_by_id(records: list[Record], dev_share: float = 0.2, seed: int = 13) -> tuple[list[Record], list[Record]]:

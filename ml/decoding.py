@@ -7,7 +7,9 @@ Three rules on top of reading each token's most likely label:
 - spans the model finds outside every term are kept as the model drew them (with a lexicon in
   use, only when it is sure: the lexicon already names the usual skills);
 - a text with no span at all still gets its single most likely one (low confidence), so that
-  every course — a bare title included — has a track.
+  every course — a bare title included — has a track: the lexicon term the model leans to most
+  where the text names any (its edges, and the type the lexicon gives it: the track its corpus
+  has it under most), else the model's likeliest token.
 """
 
 from bisect import bisect_left
@@ -105,9 +107,12 @@ def decode(
     """
     kept: list[Span] = []
     by_term: dict[str, list[tuple[Span, float, str]]] = defaultdict(list)
+    likeliest_term: Span | None = None
     for term in terms or ():
         probability, kind = _term_score(scores, term)
         by_term[text[term.start : term.end].lower()].append((term, probability, kind))
+        if likeliest_term is None or probability > likeliest_term.confidence:
+            likeliest_term = Span(term.start, term.end, term.type, probability)
     for occurrences in by_term.values():
         mean = sum(probability for _, probability, _ in occurrences) / len(occurrences)
         if mean >= TERM_THRESHOLD:
@@ -117,6 +122,10 @@ def decode(
         span for span in argmax_spans(scores)
         if span.confidence >= floor and not any(span.start < k.end and k.start < span.end for k in kept)
     ]  # fmt: skip
-    if not spans and at_least_one and (guess := _best_guess(scores)) is not None:
+    # Measured with a 3-epoch model of 400 coursera_2021 rows on training rows it never saw: skill
+    # F1 on bare titles 0.566 -> 0.721 (300 rows), the art track found on 26% of art titles, not 15%
+    # (54 rows), while knowledge ones kept 99.2% (was 100%). The model's type instead of the
+    # lexicon's found art on none more.
+    if not spans and at_least_one and (guess := likeliest_term or _best_guess(scores)) is not None:
         spans = [guess]
     return sorted(spans)

@@ -14,25 +14,6 @@ class EntityType(models.TextChoices):
     ART = "ART", _("Art skill")
 
 
-class SkillTerm(models.Model):
-    """The managers' skill lexicon: labels course texts by distant supervision."""
-
-    name = models.CharField(_("skill"), max_length=100, unique=True)
-    type = models.CharField(_("type"), max_length=16, choices=EntityType.choices)
-    aliases = models.TextField(_("aliases"), blank=True, help_text=_("Other names, Chinese or English, one a line."))
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("skill term")
-        verbose_name_plural = _("skill lexicon")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def names(self) -> list[str]:
-        return [self.name, *(line.strip() for line in self.aliases.splitlines() if line.strip())]
-
-
 class TrainingCorpus(models.Model):
     """A file of training examples a manager imported: CSV in the shape of the shared course
     records (silver spans: each row's own skills in its text) or JSONL with explicit character
@@ -54,6 +35,53 @@ class TrainingCorpus(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SkillTermQuerySet(models.QuerySet["SkillTerm"]):
+    def active(self) -> "SkillTermQuerySet":
+        return self.filter(status=SkillTerm.Status.ACTIVE)
+
+    def proposed(self) -> "SkillTermQuerySet":
+        return self.filter(status=SkillTerm.Status.PROPOSED)
+
+
+class SkillTerm(models.Model):
+    """The managers' skill lexicon: labels course texts by distant supervision, and gives the
+    tagger the terms it judges. Only active terms are used; an imported corpus proposes terms
+    (its skills, its gold spans) that a manager accepts or rejects."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("In use")
+        PROPOSED = "proposed", _("Proposed")
+        REJECTED = "rejected", _("Rejected")
+
+    name = models.CharField(_("skill"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=16, choices=EntityType.choices)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=_("Other names, Chinese or English, one a line."))
+    # A term a manager types in is in use at once; one a corpus proposes waits for a review.
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    corpus = models.ForeignKey(
+        TrainingCorpus, on_delete=models.SET_NULL, null=True, blank=True, related_name="terms",
+        verbose_name=_("proposed by corpus"),
+    )  # fmt: skip
+    # Where a proposal came from: the corpus's name (kept once it is deleted) or a file of `ml_train --data`.
+    origin = models.CharField(_("proposed by"), max_length=200, blank=True)
+    # How often the file that proposed it names it: a reviewer's first sign of a stray tag.
+    occurrences = models.PositiveIntegerField(_("times named"), default=0)
+
+    objects = SkillTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill term")
+        verbose_name_plural = _("skill lexicon")
+        indexes = [models.Index(fields=["status", "type"], name="skill_term_status_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def names(self) -> list[str]:
+        return [self.name, *(line.strip() for line in self.aliases.splitlines() if line.strip())]
 
 
 class MlJob(Job):

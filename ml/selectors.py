@@ -64,12 +64,17 @@ def course_skill_names(*, course: "Course", language: str) -> list[tuple[str, st
     return [(row.text.strip(), row.type) for row in distinct_skills(rows)]
 
 
+def lexicon_terms() -> dict[str, str]:
+    """The terms the platform uses (every name and alias of each active term) -> their type."""
+    return {name: term.type for term in SkillTerm.objects.active() for name in term.names()}
+
+
 def skill_names(value: str) -> set[str]:
     """`value` and, where the managers' lexicon has it as a name or an alias, every other name of
     that skill (so "数据分析" also finds "data analysis"); lower-cased."""
     wanted = value.strip().lower()
     names = {wanted}
-    for term in SkillTerm.objects.filter(Q(name__iexact=wanted) | Q(aliases__icontains=wanted)):
+    for term in SkillTerm.objects.active().filter(Q(name__iexact=wanted) | Q(aliases__icontains=wanted)):
         if wanted in (candidates := {name.lower() for name in term.names()}):
             names |= candidates
     return names

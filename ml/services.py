@@ -11,6 +11,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from courses.models import Course
 from jobs.services import job_create
 from platform_site.exceptions import ApplicationError
 
-from . import corpus, datasets
+from . import corpus, datasets, selectors
 from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
 from .spans import LABELS, Example, Span
 from .training_config import validated
@@ -46,10 +47,6 @@ def course_texts(course: Course) -> dict[str, str]:
     return texts
 
 
-def lexicon_terms() -> dict[str, str]:
-    return {name: term.type for term in SkillTerm.objects.all() for name in term.names()}
-
-
 def training_examples(
     *, sources: Iterable[str], files: Iterable[Path] = (), corpora: Iterable[int] = ()
 ) -> tuple[list[Example], dict[str, int]]:
@@ -61,7 +58,7 @@ def training_examples(
         if source == "corpus":
             found = corpus.build()
         elif source == "lexicon":
-            terms = lexicon_terms()
+            terms = selectors.lexicon_terms()
             texts = [t for c in Course.objects.published() for t in course_texts(c).values()]
             found = list(datasets.lexicon_examples(texts, terms)) if terms else []
         elif source == "reviewed":
@@ -133,9 +130,13 @@ def corpus_check(*, name: str, upload: "UploadedFile[bytes]") -> list[Example]:
 
 
 def corpus_import(*, name: str, upload: "UploadedFile[bytes]", user: "User | None") -> TrainingCorpus:
-    """Check an uploaded corpus (`corpus_check`) and store it; nothing is stored when it is refused."""
+    """Check an uploaded corpus (`corpus_check`) and store it, with the lexicon terms it proposes
+    (`lexicon_propose`: a manager reviews them); nothing is stored when it is refused."""
     suffix = Path(upload.name or "").suffix.lower()
     examples = corpus_check(name=name, upload=upload)
+    upload.seek(0)
+    with _local_copy(upload, suffix) as path:
+        proposals = datasets.term_proposals(path)
     upload.seek(0)
     imported = TrainingCorpus(
         name=name, examples=len(examples), spans=sum(len(e.spans) for e in examples), uploaded_by=user
@@ -144,12 +145,86 @@ def corpus_import(*, name: str, upload: "UploadedFile[bytes]", user: "User | Non
     try:
         with transaction.atomic():
             imported.save()
+            lexicon_propose(proposals=proposals, corpus=imported, origin=name)  # kept if the corpus goes
     except IntegrityError:  # the same name, imported at the same moment
         imported.file.delete(save=False)
         raise ApplicationError(
             _("Invalid corpus."), code="invalid", extra={"fields": {"name": [_("A corpus of this name exists.")]}}
         ) from None
     return imported
+
+
+# ------------------------------------------------------------------------------ the lexicon
+@dataclass(frozen=True)
+class LexiconChange:
+    """What a file's proposals did to the lexicon: terms new to it (proposed, or in use when
+    accepted), proposals now in use, and those left as they were (a name or alias it has already,
+    in use or rejected by a manager)."""
+
+    created: int
+    accepted: int
+    kept: int
+
+
+# Rows per INSERT: a corpus proposes thousands of terms.
+TERM_BATCH = 1000
+
+
+@transaction.atomic
+def lexicon_propose(
+    *,
+    proposals: Iterable[datasets.TermProposal],
+    corpus: TrainingCorpus | None = None,
+    origin: str = "",
+    accept: bool = False,
+) -> LexiconChange:
+    """Add the terms a training file proposes to the lexicon, waiting for a manager's review (or
+    in use at once with `accept`: the command line's `ml_train --data`). A name the lexicon has
+    already, as a name or an alias and in any case, is left as it is, except that `accept` puts a
+    proposed one in use: a manager's terms and rejections stand."""
+    by_name: dict[str, SkillTerm] = {}
+    for term in SkillTerm.objects.all():
+        for name in term.names():
+            by_name.setdefault(name.lower(), term)
+    status = SkillTerm.Status.ACTIVE if accept else SkillTerm.Status.PROPOSED
+    new: dict[str, SkillTerm] = {}
+    to_accept: set[int] = set()
+    kept = 0
+    for proposal in proposals:
+        key = proposal.name.lower()
+        if key in new:
+            continue
+        existing = by_name.get(key)
+        if existing is None:
+            new[key] = SkillTerm(
+                name=proposal.name, type=proposal.type, status=status, corpus=corpus, origin=origin[:200],
+                occurrences=proposal.occurrences,
+            )  # fmt: skip
+        elif accept and existing.status == SkillTerm.Status.PROPOSED:
+            to_accept.add(existing.pk)
+        else:
+            kept += 1
+    # A name another import added since the read above is skipped, not an error.
+    before = SkillTerm.objects.count()
+    SkillTerm.objects.bulk_create(new.values(), batch_size=TERM_BATCH, ignore_conflicts=True)
+    created = SkillTerm.objects.count() - before
+    accepted = SkillTerm.objects.filter(pk__in=to_accept).update(status=SkillTerm.Status.ACTIVE)
+    if accept:
+        transaction.on_commit(catalogue_changed)  # the skill filter reads the lexicon's names
+    return LexiconChange(created=created, accepted=accepted, kept=kept)
+
+
+TERM_DECISIONS = (SkillTerm.Status.ACTIVE, SkillTerm.Status.REJECTED)
+
+
+def lexicon_review(*, term_ids: Iterable[int], status: str) -> int:
+    """Put terms in use or reject them (a manager's bulk review of proposals); return how many
+    changed. The tagger uses them from the next tagging job on."""
+    if status not in TERM_DECISIONS:
+        raise ValueError(f"{status} is not a lexicon decision")
+    changed = SkillTerm.objects.filter(pk__in=list(term_ids)).exclude(status=status).update(status=status)
+    transaction.on_commit(catalogue_changed)
+    return changed
 
 
 def reviewed_examples() -> list[Example]:

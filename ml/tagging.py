@@ -6,7 +6,7 @@ from collections.abc import Callable
 from courses.cache import catalogue_changed
 from courses.models import Course
 from jobs.services import Heartbeat, JobCancelled, job_finish, job_run
-from ml import services
+from ml import selectors, services
 from ml.inference import Tagger, tagger_for
 from ml.models import JobStatus, TaggingJob
 from ml.spans import Lexicon
@@ -24,7 +24,7 @@ def _tag(job: TaggingJob, beat: Heartbeat, on_progress: Callable[[float], None] 
     if job.course_ids:
         courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
     ids = list(courses.values_list("pk", flat=True))
-    lexicon = Lexicon(services.lexicon_terms())  # the model judges its terms, they give the edges
+    lexicon = Lexicon(selectors.lexicon_terms())  # the model judges its terms, they give the edges
     tagger: Tagger | None = None
     for begin in range(0, len(ids), TAGGING_BATCH):
         if beat(begin / len(ids)):

@@ -26,12 +26,15 @@ EPOCHS = Limit(int, 1, 100, 6)
 LEARNING_RATE = Limit(float, 1e-7, 1e-2, 5e-5)
 BATCH_SIZE = Limit(int, 1, 512, 16)
 MAX_LENGTH = Limit(int, 16, 512, 256)
+# Early stopping: epochs without a better dev F1 (on the job's dev split) before training stops.
+PATIENCE = Limit(int, 1, 100, 2)
 # What clients may set, by name (the names of TrainConfig's fields).
 LIMITS: dict[str, Limit] = {
     "epochs": EPOCHS,
     "learning_rate": LEARNING_RATE,
     "batch_size": BATCH_SIZE,
     "max_length": MAX_LENGTH,
+    "patience": PATIENCE,
 }
 SOURCES = ("corpus", "lexicon", "reviewed")
 # The base model of TrainConfig when none is named: the offline package (ml/training/loading.py).
@@ -46,6 +49,7 @@ class TrainingParams(TypedDict):
     learning_rate: float
     batch_size: int
     max_length: int
+    patience: int
     sources: list[str]
     corpora: list[int]
     activate: bool
@@ -68,6 +72,7 @@ class TrainConfigArgs(TypedDict):
     learning_rate: float
     batch_size: int
     max_length: int
+    patience: int
 
 
 def train_config_kwargs(params: TrainingParams) -> TrainConfigArgs:
@@ -78,6 +83,8 @@ def train_config_kwargs(params: TrainingParams) -> TrainConfigArgs:
         learning_rate=params["learning_rate"],
         batch_size=params["batch_size"],
         max_length=params["max_length"],
+        # Jobs queued before patience was a parameter ran with the default.
+        patience=params.get("patience", int(PATIENCE.default)),
     )
 
 
@@ -127,6 +134,7 @@ def validated(params: "Mapping[str, object]") -> TrainingParams:
         learning_rate=float(numbers["learning_rate"]),
         batch_size=int(numbers["batch_size"]),
         max_length=int(numbers["max_length"]),
+        patience=int(numbers["patience"]),
         sources=sources,
         corpora=corpora,
         activate=bool(params.get("activate", False)),

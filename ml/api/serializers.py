@@ -6,7 +6,7 @@ from rest_framework import serializers
 from courses.models import Course
 from ml import selectors
 from ml.models import CourseSkill, ModelVersion, TaggingJob, TrainingCorpus, TrainingJob
-from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, MAX_LENGTH, SOURCES, Limit
+from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, MAX_LENGTH, PATIENCE, SOURCES, Limit
 
 
 def _limited(limit: Limit) -> serializers.Field:
@@ -23,6 +23,7 @@ class TrainingJobCreateSerializer(serializers.Serializer):
     learning_rate = _limited(LEARNING_RATE)
     batch_size = _limited(BATCH_SIZE)
     max_length = _limited(MAX_LENGTH)
+    patience = _limited(PATIENCE)
     sources = serializers.ListField(child=serializers.ChoiceField(choices=SOURCES), required=False, allow_empty=False)
     corpora = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, max_length=50)
     activate = serializers.BooleanField(required=False)

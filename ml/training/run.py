@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import torch
 from django.db import transaction
@@ -24,16 +25,22 @@ from .train import EpochReport, TrainConfig, TrainingCancelled, train
 DEV_SHARE = 0.2
 
 
+# What the command line watches: each step's progress, each epoch's row of dev metrics.
+OnProgress = Callable[[float], None]
+OnEpoch = Callable[[dict[str, Any]], None]
+
+
 def training_job_run(
-    *, job_id: int, files: Iterable[Path] = (), on_progress: Callable[[float], None] | None = None
+    *, job_id: int, files: Iterable[Path] = (), on_progress: OnProgress | None = None, on_epoch: OnEpoch | None = None
 ) -> TrainingJob | None:
     """Run a queued training job to a terminal state: succeeded, failed or cancelled. `files`: more
-    training files on this machine (the command line's); `on_progress` sees each step's progress."""
+    training files on this machine (the command line's); `on_progress` sees each step's progress,
+    `on_epoch` each epoch's row of the job's metrics (epoch, loss, dev scores)."""
 
     def work(job: TrainingJob, beat: Heartbeat) -> None:
         workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=services.cache_dir()))
         try:
-            _train(job, beat, workdir, files, on_progress)
+            _train(job, beat, workdir, files, on_progress, on_epoch)
         except TrainingCancelled:
             raise JobCancelled from None
         finally:
@@ -52,7 +59,12 @@ def _free_accelerator_memory() -> None:
 
 
 def _train(
-    job: TrainingJob, beat: Heartbeat, workdir: Path, files: Iterable[Path], on_progress: Callable[[float], None] | None
+    job: TrainingJob,
+    beat: Heartbeat,
+    workdir: Path,
+    files: Iterable[Path],
+    on_progress: OnProgress | None,
+    on_epoch: OnEpoch | None,
 ) -> None:
     """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
     params = job.params
@@ -71,9 +83,11 @@ def _train(
     TrainingJob.objects.filter(pk=job.pk).update(dataset=summary)
     history: list[dict[str, object]] = []
 
-    def on_epoch(report: EpochReport) -> None:
+    def epoch_done(report: EpochReport) -> None:
         history.append({"epoch": report.epoch, "loss": round(report.loss, 4), **report.metrics})
         beat(report.progress, epoch=report.epoch, metrics=history)
+        if on_epoch:
+            on_epoch(history[-1])
 
     def on_step(progress: float) -> None:
         beat(progress)
@@ -81,7 +95,7 @@ def _train(
             on_progress(progress)
 
     result = train(
-        train_set, dev_set, config, workdir, on_epoch=on_epoch, on_step=on_step, should_stop=lambda: beat.stopped
+        train_set, dev_set, config, workdir, on_epoch=epoch_done, on_step=on_step, should_stop=lambda: beat.stopped
     )
     if beat(force=True):  # cancelled during the last evaluation, or lost: no version
         raise TrainingCancelled
@@ -93,6 +107,10 @@ def _train(
             **result.metrics,
             "best_epoch": result.best_epoch,
             "epochs_run": result.epochs_run,
+            # Early stopping on the dev split: the recipe and where it stopped, kept with the version.
+            "stopped_early": result.epochs_run < config.epochs,
+            "recipe": {**train_config_kwargs(params), "dev_share": DEV_SHARE, "seed": config.seed},
+            "examples": {"train": len(train_set), "dev": len(dev_set)},
             "samples_per_second": result.samples_per_second,
             "peak_memory_mb": result.peak_memory_mb,
         },

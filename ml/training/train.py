@@ -25,7 +25,7 @@ from transformers import DataCollatorForTokenClassification, get_linear_schedule
 
 from ml.evaluation import Scores
 from ml.spans import ENTITY_TYPES, LABELS, Example
-from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, LIMITS, MAX_LENGTH, OFFLINE_DEFAULT
+from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, LIMITS, MAX_LENGTH, OFFLINE_DEFAULT, PATIENCE
 
 from .align import IGNORE_INDEX, encode
 from .loading import load_for_training, load_tokenizer
@@ -46,14 +46,13 @@ class TrainConfig:
     warmup_ratio: float = 0.1
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
-    patience: int = 2  # epochs without a better dev F1 before stopping
+    patience: int = int(PATIENCE.default)
     seed: int = 13
 
     def __post_init__(self) -> None:
         checks = {
             **{name: limit.admits(getattr(self, name)) for name, limit in LIMITS.items()},
             "warmup_ratio": 0 <= self.warmup_ratio < 1,
-            "patience": self.patience >= 1,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:

@@ -128,6 +128,21 @@ def test_a_text_without_any_span_gets_its_likeliest_one_whole_words():
     assert decode("", TokenScores([], [])) == []
 
 
+def test_a_text_without_any_span_but_with_lexicon_terms_gets_the_likeliest_term_as_the_lexicon_types_it():
+    text = "Drawing for data people"
+    offsets = [(0, 7), (8, 11), (12, 16), (17, 23)]
+    # (P(O), P(B-KNOWLEDGE), P(I-KNOWLEDGE), P(B-ART), P(I-ART)) of each word: the model leans to
+    # "Drawing" (typing it wrong) more than to "data", but believes in neither; its likeliest token
+    # ("people") is no term.
+    rows = [[0.7, 0.3, 0, 0, 0], [1, 0, 0, 0, 0], [0.9, 0.1, 0, 0, 0], [0.6, 0.4, 0, 0, 0]]
+    terms = find_terms(text, {"drawing": "ART", "data": "KNOWLEDGE"})
+
+    (guess,) = decode(text, TokenScores(offsets, rows), terms)
+
+    assert (text[guess.start : guess.end], guess.type) == ("Drawing", "ART")
+    assert guess.confidence == pytest.approx(0.3)
+
+
 def test_terms_match_on_word_boundaries_longest_first():
     text = "Python programming, not pythonic; 数据分析 and data analysis"
     spans = find_terms(text, {"python": "KNOWLEDGE", "python programming": "KNOWLEDGE", "数据分析": "KNOWLEDGE",

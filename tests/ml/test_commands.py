@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from ml.models import ModelVersion
+from ml.models import ModelVersion, SkillTerm
 from tests.factories import CourseFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,16 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     assert version.metrics["epochs_run"] == 3 and 1 <= version.metrics["best_epoch"] <= 3
     best = max(job.metrics, key=lambda row: row["f1"])
     assert (best["epoch"], best["f1"]) == (version.metrics["best_epoch"], version.metrics["f1"])
-    printed = [line for line in out.getvalue().splitlines() if line.strip().startswith("epoch ")]
-    assert len(printed) == 3 and f"F1 {best['f1']}" in printed[best["epoch"] - 1]
+    # A table of dev metrics per epoch as they come, then the version's scores and its recipe.
+    lines = out.getvalue().splitlines()
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["epoch", "loss"])
+    table = [line.split() for line in lines[header + 1 : header + 4]]
+    assert [row[0] for row in table] == ["1", "2", "3"] and table[best["epoch"] - 1][4] == f"{best['f1']:.3f}"
+    assert f"version scores (dev, epoch {best['epoch']} of 3, all epochs run)" in out.getvalue()
+    assert version.metrics["recipe"]["patience"] == 2 and version.metrics["stopped_early"] is False
+    # The gold file's span went into the lexicon, in use (`--lexicon accept`, the default).
+    assert "lexicon from gold.jsonl: 1 new terms in use" in out.getvalue()
+    assert SkillTerm.objects.get().name == "watercolor"
 
     # Tagging stored spans that are slices of the course's text.
     text = f"{course.title_zh}\n{course.description_zh}"
@@ -59,7 +67,7 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     # spans (Python twice, data analysis, watercolor twice). Measured: P 0.75, R 0.6, F1 0.67,
     # both tracks right.
     result = json.loads(evaluation.getvalue())
-    assert set(result) == {"precision", "recall", "f1", "track_accuracy", "per_type", "rows"}
+    assert set(result) == {"precision", "recall", "f1", "track_accuracy", "track_accuracy_per_type", "per_type", "rows"}
     assert result["rows"] == 2
     assert result["f1"] >= 0.4 and result["track_accuracy"] >= 0.5, result
     p, r = result["precision"], result["recall"]

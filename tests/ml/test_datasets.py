@@ -32,7 +32,8 @@ def test_the_lexicon_anchor_types_a_skill_by_its_commonest_domain():
         datasets.Record("b", "", "", ("Watercolour",), "knowledge"),
         datasets.Record("c", "", "", ("Watercolour",), "art"),
     ]
-    assert datasets.lexicon_of([*rows, OTHER]) == {"watercolour": "ART"}
+    proposals = datasets.record_proposals([*rows, OTHER])
+    assert proposals == [datasets.TermProposal("Watercolour", "ART", 3)]  # its commonest spelling
 
 
 @pytest.mark.parametrize(

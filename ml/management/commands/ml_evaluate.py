@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ml import selectors
-from ml.datasets import lexicon_of, read_records, split_by_id
+from ml.datasets import read_records, split_by_id
 from ml.evaluation import score
-from ml.services import lexicon_terms
 from ml.spans import Lexicon
 
 BATCH = 256
@@ -30,10 +29,14 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--lexicon",
-            choices=["managers", "train", "none"],
+            choices=["managers", "none"],
             default="managers",
-            help="terms the tagger judges: the managers' lexicon, the skills of the file's training part "
-            "(with --split dev), or none",
+            help="terms the tagger judges: the managers' lexicon (what tagging jobs use), or none",
+        )
+        parser.add_argument(
+            "--titles",
+            action="store_true",
+            help="tag each row's bare title instead of title + description (a new catalogue's short titles)",
         )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -46,15 +49,15 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError("No such model version (and none is active).")
         records = read_records(options["data"])
-        terms = lexicon_terms() if options["lexicon"] == "managers" else {}
+        terms = selectors.lexicon_terms() if options["lexicon"] == "managers" else {}
         if options["split"] == "dev":
-            train_part, records = split_by_id(records)
-            if options["lexicon"] == "train":
-                terms = lexicon_of(train_part)
-        elif options["lexicon"] == "train":
-            raise CommandError("--lexicon train needs --split dev: the terms must come from rows not scored.")
+            _train_part, records = split_by_id(records)
         lexicon = Lexicon(terms)
-        rows = [(record, example) for record in records if (example := record.silver(strict=True)) is not None]
+        rows = [
+            (record, example)
+            for record in records
+            if (example := record.silver(title_only=options["titles"], strict=True)) is not None
+        ]
         tagger = tagger_for(version)
         predicted = []
         for begin in tqdm(range(0, len(rows), BATCH), desc="tagging", disable=options["json"]):
@@ -63,7 +66,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result))
             return
-        self.stdout.write(f"{version.name} on {options['data']} ({options['split']}): {result['rows']} rows")
+        self.stdout.write(
+            f"{version.name} on {options['data']} ({options['split']}{', titles' if options['titles'] else ''}): "
+            f"{result['rows']} rows, {len(lexicon)} lexicon terms"
+        )
         for kind, values in result["per_type"].items():
             self.stdout.write(
                 f"  {kind:10} P {values['precision']:.3f}  R {values['recall']:.3f}  F1 {values['f1']:.3f}"
@@ -71,4 +77,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  {'overall':10} P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}"
         )
-        self.stdout.write(f"  track accuracy {result['track_accuracy']:.3f}")
+        per_track = ", ".join(f"{kind} {value:.3f}" for kind, value in result["track_accuracy_per_type"].items())
+        self.stdout.write(f"  track accuracy {result['track_accuracy']:.3f} ({per_track})")
