@@ -1,15 +1,20 @@
 """Reads of the ml domain."""
 
+from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
-from .models import CourseSkill, ModelVersion, SkillTerm
+from courses.models import Course
+from platform_site.exceptions import ApplicationError
 
-if TYPE_CHECKING:
-    from courses.models import Course
+from . import corpus, datasets
+from .files import local_copy
+from .models import CourseSkill, ModelVersion, SkillTerm, TrainingCorpus
+from .spans import Example, Span
 
 # Skills the model is less sure of than this (the best guess on a bare title, say) still give the
 # course its track and wait for the managers' review, but learners and API clients do not see them
@@ -93,3 +98,78 @@ def model_version(*, name: str = "") -> ModelVersion | None:
     """The version called `name`, or the active one when no name is given."""
     versions = ModelVersion.objects.all()
     return versions.filter(name=name).first() if name else versions.filter(is_active=True).first()
+
+
+# ------------------------------------------------------------------------------ training data
+def course_texts(course: Course) -> dict[str, str]:
+    texts = {"zh": f"{course.title_zh}\n{course.description_zh}"}
+    if course.title_en or course.description_en:
+        texts["en"] = f"{course.title_en}\n{course.description_en}"
+    return texts
+
+
+def training_examples(
+    *, sources: Iterable[str], files: Iterable[Path] = (), corpora: Iterable[int] = ()
+) -> tuple[list[Example], dict[str, int]]:
+    """Gather examples from the named sources, files and imported corpora (ids); return them and a
+    count per source."""
+    examples: list[Example] = []
+    summary: dict[str, int] = {}
+    for source in sources:
+        if source == "corpus":
+            found = corpus.build()
+        elif source == "lexicon":
+            terms = lexicon_terms()
+            texts = [t for c in Course.objects.published() for t in course_texts(c).values()]
+            found = list(datasets.lexicon_examples(texts, terms)) if terms else []
+        elif source == "reviewed":
+            found = reviewed_examples()
+        else:
+            raise ApplicationError(_("Unknown data source %(name)s.") % {"name": source}, code="unknown_source")
+        summary[source] = len(found)
+        examples += found
+    for path in files:
+        found = datasets.read_file(Path(path))
+        summary[str(path)] = len(found)
+        examples += found
+    chosen = TrainingCorpus.objects.filter(pk__in=list(corpora))
+    if missing := set(corpora) - {imported.pk for imported in chosen}:
+        raise ApplicationError(_("Imported corpora %(ids)s no longer exist.") % {"ids": sorted(missing)}, code="gone")
+    for imported in chosen:
+        with imported.file.open("rb") as stream, local_copy(stream, Path(imported.file.name or "").suffix) as path:
+            found = datasets.read_file(path)
+        summary[f"corpus {imported.name}"] = len(found)
+        examples += found
+    return examples, summary
+
+
+def reviewed_examples() -> list[Example]:
+    """Course texts whose every predicted span a manager reviewed, as gold: accepted and corrected
+    spans are skills, the rest of the text (rejected spans included) is not.
+
+    A text with a span still pending is left out, since training on it would teach that nothing is
+    there; so is one whose reviewed spans no longer match the course text (edited since). Where
+    several model versions were reviewed on one text, the latest complete review counts."""
+    pending = CourseSkill.Review.PENDING
+    reviewed_courses = CourseSkill.objects.exclude(review=pending).values("course_id")
+    by_review: dict[tuple[int, str, int], list[CourseSkill]] = defaultdict(list)
+    for skill in CourseSkill.objects.filter(course_id__in=reviewed_courses).order_by("model_version_id", "start"):
+        by_review[(skill.course_id, skill.language, skill.model_version_id)].append(skill)
+    courses = Course.objects.in_bulk({course_id for course_id, _, _ in by_review})
+    latest: dict[tuple[int, str], Example] = {}
+    for (course_id, language, _version), skills in by_review.items():  # by version: later ones replace
+        text = course_texts(courses[course_id]).get(language)
+        if text is None or any(s.review == pending or not s.matches(text) for s in skills):
+            continue
+        kept = [s for s in skills if s.review in (CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED)]
+        latest[(course_id, language)] = Example(text, tuple(Span(s.start, s.end, s.type) for s in _disjoint(kept)))
+    return list(latest.values())
+
+
+def _disjoint(skills: list[CourseSkill]) -> list[CourseSkill]:
+    """Skills sorted by start, without any that overlaps one before it (a span is one label each)."""
+    kept: list[CourseSkill] = []
+    for skill in sorted(skills, key=lambda s: (s.start, -s.end)):
+        if not kept or skill.start >= kept[-1].end:
+            kept.append(skill)
+    return kept

@@ -9,13 +9,11 @@ import logging
 import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -26,7 +24,8 @@ from courses.models import Course
 from jobs.services import job_create
 from platform_site.exceptions import ApplicationError
 
-from . import corpus, datasets, selectors
+from . import datasets, selectors
+from .files import cache_dir, local_copy
 from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
 from .spans import LABELS, Example, Span
 from .training_config import validated
@@ -39,65 +38,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-# ------------------------------------------------------------------------------ training data
-def course_texts(course: Course) -> dict[str, str]:
-    texts = {"zh": f"{course.title_zh}\n{course.description_zh}"}
-    if course.title_en or course.description_en:
-        texts["en"] = f"{course.title_en}\n{course.description_en}"
-    return texts
-
-
-def training_examples(
-    *, sources: Iterable[str], files: Iterable[Path] = (), corpora: Iterable[int] = ()
-) -> tuple[list[Example], dict[str, int]]:
-    """Gather examples from the named sources, files and imported corpora (ids); return them and a
-    count per source."""
-    examples: list[Example] = []
-    summary: dict[str, int] = {}
-    for source in sources:
-        if source == "corpus":
-            found = corpus.build()
-        elif source == "lexicon":
-            terms = selectors.lexicon_terms()
-            texts = [t for c in Course.objects.published() for t in course_texts(c).values()]
-            found = list(datasets.lexicon_examples(texts, terms)) if terms else []
-        elif source == "reviewed":
-            found = reviewed_examples()
-        else:
-            raise ApplicationError(_("Unknown data source %(name)s.") % {"name": source}, code="unknown_source")
-        summary[source] = len(found)
-        examples += found
-    for path in files:
-        found = datasets.read_file(Path(path))
-        summary[str(path)] = len(found)
-        examples += found
-    chosen = TrainingCorpus.objects.filter(pk__in=list(corpora))
-    if missing := set(corpora) - {imported.pk for imported in chosen}:
-        raise ApplicationError(_("Imported corpora %(ids)s no longer exist.") % {"ids": sorted(missing)}, code="gone")
-    for imported in chosen:
-        with imported.file.open("rb") as stream, _local_copy(stream, Path(imported.file.name or "").suffix) as path:
-            found = datasets.read_file(path)
-        summary[f"corpus {imported.name}"] = len(found)
-        examples += found
-    return examples, summary
-
-
+# ------------------------------------------------------------------------------ corpora
 # Imported corpora: the readers' formats, and a size that a web request may carry.
 CORPUS_SUFFIXES = (".csv", ".jsonl")
 CORPUS_MAX_BYTES = 50 * 2**20
-
-
-@contextmanager
-def _local_copy(stream: "File[bytes]", suffix: str) -> Iterator[Path]:
-    """A temporary file with the stream's bytes (the readers take paths; storage gives streams)."""
-    descriptor, name = tempfile.mkstemp(suffix=suffix, dir=cache_dir())
-    try:
-        with open(descriptor, "wb") as handle:
-            for chunk in stream.chunks():  # uploads and storage files alike
-                handle.write(chunk)
-        yield Path(name)
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def corpus_check(*, name: str, upload: "UploadedFile[bytes]") -> list[Example]:
@@ -114,7 +58,7 @@ def corpus_check(*, name: str, upload: "UploadedFile[bytes]") -> list[Example]:
     elif (upload.size or 0) > CORPUS_MAX_BYTES:
         errors["file"] = [_("The file is larger than %(mb)s MB.") % {"mb": CORPUS_MAX_BYTES // 2**20}]
     else:
-        with _local_copy(upload, suffix) as path:
+        with local_copy(upload, suffix) as path:
             try:
                 examples = datasets.read_file(path)
             except (ValueError, KeyError, TypeError, csv.Error) as error:  # bad JSON/span/row, no column, encoding
@@ -135,7 +79,7 @@ def corpus_import(*, name: str, upload: "UploadedFile[bytes]", user: "User | Non
     suffix = Path(upload.name or "").suffix.lower()
     examples = corpus_check(name=name, upload=upload)
     upload.seek(0)
-    with _local_copy(upload, suffix) as path:
+    with local_copy(upload, suffix) as path:
         proposals = datasets.term_proposals(path)
     upload.seek(0)
     imported = TrainingCorpus(
@@ -227,38 +171,6 @@ def lexicon_review(*, term_ids: Iterable[int], status: str) -> int:
     return changed
 
 
-def reviewed_examples() -> list[Example]:
-    """Course texts whose every predicted span a manager reviewed, as gold: accepted and corrected
-    spans are skills, the rest of the text (rejected spans included) is not.
-
-    A text with a span still pending is left out, since training on it would teach that nothing is
-    there; so is one whose reviewed spans no longer match the course text (edited since). Where
-    several model versions were reviewed on one text, the latest complete review counts."""
-    pending = CourseSkill.Review.PENDING
-    reviewed_courses = CourseSkill.objects.exclude(review=pending).values("course_id")
-    by_review: dict[tuple[int, str, int], list[CourseSkill]] = defaultdict(list)
-    for skill in CourseSkill.objects.filter(course_id__in=reviewed_courses).order_by("model_version_id", "start"):
-        by_review[(skill.course_id, skill.language, skill.model_version_id)].append(skill)
-    courses = Course.objects.in_bulk({course_id for course_id, _, _ in by_review})
-    latest: dict[tuple[int, str], Example] = {}
-    for (course_id, language, _version), skills in by_review.items():  # by version: later ones replace
-        text = course_texts(courses[course_id]).get(language)
-        if text is None or any(s.review == pending or not s.matches(text) for s in skills):
-            continue
-        kept = [s for s in skills if s.review in (CourseSkill.Review.ACCEPTED, CourseSkill.Review.CORRECTED)]
-        latest[(course_id, language)] = Example(text, tuple(Span(s.start, s.end, s.type) for s in _disjoint(kept)))
-    return list(latest.values())
-
-
-def _disjoint(skills: list[CourseSkill]) -> list[CourseSkill]:
-    """Skills sorted by start, without any that overlaps one before it (a span is one label each)."""
-    kept: list[CourseSkill] = []
-    for skill in sorted(skills, key=lambda s: (s.start, -s.end)):
-        if not kept or skill.start >= kept[-1].end:
-            kept.append(skill)
-    return kept
-
-
 # ------------------------------------------------------------------------------ training jobs
 def training_job_create(
     *, user: "User | None", params: Mapping[str, object], idempotency_key: str = ""
@@ -270,13 +182,6 @@ def training_job_create(
         model=TrainingJob, send=tasks.train_model_task.delay, created_by=user, idempotency_key=idempotency_key,
         params=validated(params),
     )  # fmt: skip
-
-
-def cache_dir() -> Path:
-    """This machine's folder for unpacked model versions, checkpoints and temporary copies."""
-    path = Path(settings.ML_CACHE_DIR)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 # ------------------------------------------------------------------------------ versions and tagging
@@ -378,7 +283,7 @@ def course_skills_review(*, skill_ids: Iterable[int], review: str) -> int:
 def course_skill_correct(*, skill: CourseSkill, start: int, end: int, type: str) -> CourseSkill:
     """Correct a predicted span (its offsets and type; the text follows the offsets): a correction
     is gold. Retires the cached course pages, like a review."""
-    text = course_texts(skill.course).get(skill.language, "")
+    text = selectors.course_texts(skill.course).get(skill.language, "")
     if not 0 <= start < end <= len(text):
         raise ApplicationError(_("The span lies outside the course text."), code="invalid")
     skill.start, skill.end, skill.type = start, end, type

@@ -32,7 +32,7 @@ def _tag(job: TaggingJob, beat: Heartbeat, on_progress: Callable[[float], None] 
         tagger = tagger or tagger_for(job.model_version)  # loaded once there is something to tag
         batch = list(Course.objects.filter(pk__in=ids[begin : begin + TAGGING_BATCH]))
         texts = [
-            (course, language, text) for course in batch for language, text in services.course_texts(course).items()
+            (course, language, text) for course in batch for language, text in selectors.course_texts(course).items()
         ]
         found = tagger.tag([text for _, _, text in texts], lexicon)
         services.course_skills_store(version=job.model_version, courses=batch, texts=texts, found=found)

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jobs.services import Heartbeat, JobCancelled, job_finish, job_run
-from ml import corpus, services
+from ml import corpus, selectors, services
+from ml.files import cache_dir
 from ml.models import JobStatus, TrainingJob
 from ml.training_config import train_config_kwargs
 from platform_site.exceptions import ApplicationError
@@ -38,7 +39,7 @@ def training_job_run(
     `on_epoch` each epoch's row of the job's metrics (epoch, loss, dev scores)."""
 
     def work(job: TrainingJob, beat: Heartbeat) -> None:
-        workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=services.cache_dir()))
+        workdir = Path(tempfile.mkdtemp(prefix=f"train-{job.pk}-", dir=cache_dir()))
         try:
             _train(job, beat, workdir, files, on_progress, on_epoch)
         except TrainingCancelled:
@@ -68,7 +69,7 @@ def _train(
 ) -> None:
     """Fine-tune on the job's data and save the model version; raise TrainingCancelled to stop."""
     params = job.params
-    examples, summary = services.training_examples(
+    examples, summary = selectors.training_examples(
         sources=params["sources"], files=files, corpora=params.get("corpora", [])
     )
     config = TrainConfig(**train_config_kwargs(params))

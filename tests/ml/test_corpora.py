@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from ml import services
+from ml import selectors, services
 from ml.models import TrainingCorpus, TrainingJob
 from ml.spans import Example, Span
 
@@ -93,7 +93,7 @@ def test_a_training_job_names_imported_corpora_and_reads_them(as_user, manager):
     assert created.status_code == 202
     assert TrainingJob.objects.get().params["corpora"] == [imported.pk]
 
-    examples, summary = services.training_examples(sources=[], corpora=[imported.pk])
+    examples, summary = selectors.training_examples(sources=[], corpora=[imported.pk])
     assert examples[1] == Example("Learn SQL", (Span(6, 9, "KNOWLEDGE"),))
     assert summary == {"corpus gold": 2}
 
@@ -109,4 +109,4 @@ def test_a_deleted_corpus_takes_its_file_along_and_a_job_that_named_it_fails(
         imported.delete()
     assert not Path(path).exists()
     with translation.override("en"), pytest.raises(ApplicationError, match="no longer exist"):
-        services.training_examples(sources=[], corpora=[pk])
+        selectors.training_examples(sources=[], corpora=[pk])

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from ml import corpus, services
+from ml import corpus, selectors, services
 from ml.models import CourseSkill, JobStatus, ModelVersion, TaggingJob
 from ml.spans import Example, Span
 from ml.tagging import tagging_job_run
@@ -19,7 +19,7 @@ def _version(name: str) -> ModelVersion:
 
 
 def _skill(course, version, start, end, review=PENDING, type_="ART"):
-    text = services.course_texts(course)["zh"]
+    text = selectors.course_texts(course)["zh"]
     return CourseSkill.objects.create(course=course, model_version=version, start=start, end=end,
                                       text=text[start:end], type=type_, confidence=0.8, review=review)  # fmt: skip
 
@@ -63,7 +63,7 @@ def test_only_wholly_reviewed_texts_that_still_match_become_gold():
     edited.title_zh = "篆刻"
     edited.save()
 
-    assert services.reviewed_examples() == [
+    assert selectors.reviewed_examples() == [
         Example("水彩与素描\n", (Span(0, 2, "ART"), Span(3, 5, "ART"))),
     ]
 
