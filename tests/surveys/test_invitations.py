@@ -71,7 +71,7 @@ def test_my_learning_invites_and_its_queries_do_not_grow_with_surveys(
     client.force_login(learner)
     # session, user, enrollments (with their orders), partners, lessons and progress (learning),
     # survey invitations, referral links and credits (marketing: 2), orders
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         page = client.get(reverse("courses:my-learning")).content.decode()
     assert created[0].get_absolute_url() in page
     assert page.count('data-testid="survey-invitation"') == min(surveys, selectors.INVITATIONS_SHOWN)
