@@ -169,9 +169,18 @@ def courses_with_review_figures(queryset: QuerySet[Course]) -> QuerySet[Course]:
     )
 
 
-def review_refusal(*, learner: "User | AnonymousUser", course: Course) -> NotPermitted | None:
-    """Why the learner may not review `course` yet (an error to raise or show), or None if they may."""
-    if not learner.is_authenticated or not Enrollment.objects.active().filter(learner=learner, course=course).exists():
+def review_refusal(
+    *, learner: "User | AnonymousUser", course: Course, enrolled: bool | None = None
+) -> NotPermitted | None:
+    """Why the learner may not review `course` yet (an error to raise or show), or None if they may.
+
+    `enrolled`, when the caller already knows it (the course page), saves the query that checks it.
+    """
+    if enrolled is None:
+        enrolled = (
+            learner.is_authenticated and Enrollment.objects.active().filter(learner=learner, course=course).exists()
+        )
+    if not enrolled:
         return NotPermitted(_("Only learners enrolled in the course can review it."), code="not_enrolled")
     if course_progress(learner=learner, course=course).percent < settings.REVIEW_MIN_PROGRESS:
         return NotPermitted(

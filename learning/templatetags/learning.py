@@ -63,8 +63,9 @@ def review_figures(course: Course, empty: bool = False) -> dict[str, Any]:
 
 
 @register.inclusion_tag("learning/_course_reviews.html", takes_context=True)
-def course_reviews(context: dict[str, Any], course: Course) -> dict[str, Any]:
-    """The course page's reviews: the list (sorted, paginated), my review and its form when I may write one."""
+def course_reviews(context: dict[str, Any], course: Course, enrolled: bool) -> dict[str, Any]:
+    """The course page's reviews: the list (sorted, paginated), my review and its form when I may write one
+    (`enrolled`: whether the page's learner is, as the page already knows)."""
     from django.core.paginator import Paginator
 
     from learning.forms import ReviewForm
@@ -76,8 +77,10 @@ def course_reviews(context: dict[str, Any], course: Course) -> dict[str, Any]:
         request.GET.get("reviews_page")
     )
     user = request.user
-    own = selectors.review_of(learner=user, course=course)
-    refusal = selectors.review_refusal(learner=user, course=course) if user.is_authenticated else None
+    own = selectors.review_of(learner=user, course=course) if enrolled else None  # refunded: not shown
+    refusal = (
+        selectors.review_refusal(learner=user, course=course, enrolled=enrolled) if user.is_authenticated else None
+    )
     form = None
     if user.is_authenticated and refusal is None:
         form = ReviewForm(initial={"rating": own.rating, "text": own.text} if own else None)
