@@ -212,6 +212,15 @@ def test_managers_hide_reported_reviews_in_the_admin_with_a_reason(client, cours
     assert reports.status_code == 200
     review.refresh_from_db()
     assert review.is_hidden and review.hidden_reason == "辱骂"
+    client.post(reverse("admin:learning_review_changelist"), {"action": "unhide", "_selected_action": [review.pk]})
+    review.refresh_from_db()
+    assert not review.is_hidden and review.hidden_reason == "辱骂"
+
+
+def test_learners_cannot_open_the_moderation_admin(client, learner):
+    client.force_login(learner)
+
+    assert client.get(reverse("admin:learning_reviewreport_changelist")).status_code == 302
 
 
 def test_course_page_reviews_in_chinese_show_no_english(client, learner, course):

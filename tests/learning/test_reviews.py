@@ -233,3 +233,17 @@ def test_a_learner_reports_a_review_once_with_a_reason(learner, other_learner, c
     assert (created, created_again, again.pk, again.reason) == (True, False, report.pk, "spam")
     assert list(bad.value.extra["fields"]) == ["reason"]
     assert ReviewReport.objects.count() == 1
+
+
+def test_a_refund_of_a_reviewer_retires_the_cached_figures(learner, course, django_capture_on_commit_callbacks):
+    from courses.cache import catalogue_version
+
+    order = buy(learner, course)
+    progress(learner, course)
+    services.review_save(learner=learner, course=course, rating=5)
+    before = catalogue_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        course_services.order_refund(order=order)
+
+    assert catalogue_version() > before
