@@ -89,6 +89,7 @@ def test_bad_input_is_refused_at_its_field(learner, course, rating, text, field)
     assert list(refusal.value.extra["fields"]) == [field]
 
 
+@pytest.mark.postgres  # SQLite locks the whole table: no race to run
 @pytest.mark.django_db(transaction=True)
 def test_a_racing_double_submit_leaves_one_review():
     learner = UserFactory()
