@@ -221,6 +221,24 @@ def prefetch_course_fields(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
     return queryset
 
 
+CourseAnnotation = Callable[["QuerySet[Course]"], "QuerySet[Course]"]
+_course_annotations: list[CourseAnnotation] = []
+
+
+def register_course_annotation(annotate: CourseAnnotation) -> None:
+    """Have every course list (catalogue, home, course page, API, campaign pages) annotated by
+    `annotate`: figures another app shows on course cards (learning's review figures) come in
+    the courses' own query, never in a query per card."""
+    if annotate not in _course_annotations:
+        _course_annotations.append(annotate)
+
+
+def annotate_courses(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
+    for annotate in _course_annotations:
+        queryset = annotate(queryset)
+    return queryset
+
+
 # Called with the ids of courses whose text (title, description) changed or became public.
 CourseTextChanged = Callable[[list[int]], None]
 _course_text_changed: list[CourseTextChanged] = []

@@ -23,7 +23,7 @@ def user_is_manager(user: "User | AnonymousUser") -> bool:
 def course_list(*, user: "User | AnonymousUser | None" = None) -> QuerySet[Course]:
     """Courses a user may browse: published ones, every one for course managers."""
     courses = Course.objects.all() if user is not None and user_is_manager(user) else Course.objects.published()
-    return courses.prefetch_related("partners")
+    return hooks.annotate_courses(courses).prefetch_related("partners")
 
 
 def course_detail(*, slug: str, user: "User | AnonymousUser") -> Course:

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy
 from courses.models import Course, Enrollment
 from platform_site.csv_export import csv_response
 
-from . import selectors
+from . import review_admin, selectors
 from .models import Certificate, LessonProgress
+
+__all__ = ["review_admin"]  # imported to register the moderation admin
 
 CHART_BAR_WIDTH = 36
 CHART_HEIGHT = 160

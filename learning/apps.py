@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LearningConfig(AppConfig):
-    """Progress through lessons and courses, and completion certificates; stands on `courses`."""
+    """Progress through lessons and courses, completion certificates, reviews; stands on `courses`."""
 
     name = "learning"
     verbose_name = _("Learning")
@@ -11,6 +11,15 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from courses import hooks
 
-        from .hooks import CertificateRevocation
+        from .api.serializers import ReviewFiguresField
+        from .hooks import (
+            CertificateRevocation,
+            ReviewFigures,
+            annotate_review_figures,
+            keep_queryset,
+        )
 
         hooks.register(CertificateRevocation())
+        hooks.register(ReviewFigures())
+        hooks.register_course_annotation(annotate_review_figures)
+        hooks.register_course_field("reviews", ReviewFiguresField, keep_queryset)

@@ -1,7 +1,10 @@
-"""How learning takes part in the order flow: a refund revokes the certificate it led to."""
+"""How learning takes part in the order flow: a refund revokes the certificate it led to and takes
+the learner's review out of the course's figures (buying again brings it back)."""
+
+from django.db.models import QuerySet
 
 from courses.hooks import CheckoutExtension
-from courses.models import Order
+from courses.models import Course, Order
 
 
 class CertificateRevocation(CheckoutExtension):
@@ -9,3 +12,25 @@ class CertificateRevocation(CheckoutExtension):
         from . import services
 
         services.certificates_revoke(learner=order.learner, course=order.course)
+
+
+class ReviewFigures(CheckoutExtension):
+    def order_paid(self, *, order: Order) -> None:
+        from . import services
+
+        services.reviews_figures_changed(learner=order.learner, course=order.course)
+
+    def order_refunded(self, *, order: Order) -> None:
+        from . import services
+
+        services.reviews_figures_changed(learner=order.learner, course=order.course)
+
+
+def annotate_review_figures(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
+    from .selectors import courses_with_review_figures
+
+    return courses_with_review_figures(queryset)
+
+
+def keep_queryset(queryset: "QuerySet[Course]") -> "QuerySet[Course]":
+    return queryset  # the figures come with course_list's annotation

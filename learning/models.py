@@ -84,3 +84,114 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+# ------------------------------------------------------------------------------ reviews
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def visible(self) -> "ReviewQuerySet":
+        return self.filter(hidden_at__isnull=True)
+
+    def counted(self) -> "ReviewQuerySet":
+        """Reviews that count in a course's figures: not hidden, by a learner still enrolled (a
+        refund takes the review out of the figures; buying again brings it back)."""
+        from courses.models import Enrollment
+
+        enrolled = Enrollment.objects.active().filter(
+            learner_id=models.OuterRef("learner_id"), course_id=models.OuterRef("course_id")
+        )
+        return self.visible().filter(models.Exists(enrolled))
+
+
+class Review(models.Model):
+    """A learner's rating (1-5) of a course they are enrolled in, with an optional text. One per
+    learner and course; the author edits it. Hidden by a moderator, never deleted: the reason stays."""
+
+    class Rating(models.IntegerChoices):
+        ONE = 1, _("1 star: poor")
+        TWO = 2, _("2 stars: fair")
+        THREE = 3, _("3 stars: good")
+        FOUR = 4, _("4 stars: very good")
+        FIVE = 5, _("5 stars: excellent")
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("learner")
+    )
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="reviews",
+                               verbose_name=_("course"))  # fmt: skip
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    text = models.TextField(_("text"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            # course first: the index also serves the per-course figures and listings.
+            models.UniqueConstraint(fields=["course", "learner"], name="review_one_per_learner_course"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.course} · {self.rating}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class ReviewHelpful(models.Model):
+    """A learner found a review helpful (once; never their own)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="helpful_marks",
+                               verbose_name=_("review"))  # fmt: skip
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("learner"))  # fmt: skip
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("helpful mark")
+        verbose_name_plural = _("helpful marks")
+        constraints = [models.UniqueConstraint(fields=["review", "learner"], name="helpful_one_per_learner_review")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.review_id}"
+
+
+class ReviewReport(models.Model):
+    """A learner reported a review to the moderators (once per review), with a reason."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or offensive")
+        OFF_TOPIC = "off_topic", _("Not about the course")
+        OTHER = "other", _("Something else")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports", verbose_name=_("review"))
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("reported by"))  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
+        constraints = [models.UniqueConstraint(fields=["review", "learner"], name="report_one_per_learner_review")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.review_id}"

@@ -4,11 +4,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Avg, Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from courses.models import Course, Enrollment, Lesson
+from platform_site.exceptions import NotPermitted
 
-from .models import Certificate, LessonProgress
+from .models import Certificate, LessonProgress, Review, ReviewHelpful
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -142,3 +147,82 @@ def course_stats(*, course: Course) -> CourseStats:
 
 def certificate_of(*, learner: "User", course: Course) -> Certificate | None:
     return Certificate.objects.filter(learner=learner, course=course).first()
+
+
+# ------------------------------------------------------------------------------ reviews
+class ReviewSort:
+    NEWEST = "newest"
+    HELPFUL = "helpful"
+    CHOICES = (NEWEST, HELPFUL)
+
+
+def courses_with_review_figures(queryset: QuerySet[Course]) -> QuerySet[Course]:
+    """Annotate each course with `review_average` (None without reviews) and `review_count`, over
+    the reviews that count (not hidden, their learner still enrolled): part of the courses' own
+    query, so a page of cards costs no query more (registered as a course annotation)."""
+    counted = Review.objects.counted().filter(course_id=OuterRef("pk")).order_by().values("course_id")
+    return queryset.annotate(
+        review_average=Subquery(counted.annotate(average=Avg("rating")).values("average")),
+        review_count=Coalesce(
+            Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
+        ),
+    )
+
+
+def review_refusal(
+    *, learner: "User | AnonymousUser", course: Course, enrolled: bool | None = None
+) -> NotPermitted | None:
+    """Why the learner may not review `course` yet (an error to raise or show), or None if they may.
+
+    `enrolled`, when the caller already knows it (the course page), saves the query that checks it.
+    """
+    if enrolled is None:
+        enrolled = (
+            learner.is_authenticated and Enrollment.objects.active().filter(learner=learner, course=course).exists()
+        )
+    if not enrolled:
+        return NotPermitted(_("Only learners enrolled in the course can review it."), code="not_enrolled")
+    if course_progress(learner=learner, course=course).percent < settings.REVIEW_MIN_PROGRESS:
+        return NotPermitted(
+            _("You can review the course once you have done %(percent)d%% of it.")
+            % {"percent": settings.REVIEW_MIN_PROGRESS},
+            code="not_enough_progress",
+        )
+    return None
+
+
+def course_reviews(*, course: Course, sort: str = ReviewSort.NEWEST) -> QuerySet[Review]:
+    """The reviews a course page lists: those that count, each with its `helpful_count`."""
+    reviews = (
+        Review.objects.counted()
+        .filter(course=course)
+        .select_related("learner")
+        .annotate(helpful_count=Count("helpful_marks"))
+    )
+    if sort == ReviewSort.HELPFUL:
+        return reviews.order_by("-helpful_count", "-created_at", "-id")
+    return reviews.order_by("-created_at", "-id")
+
+
+def review_of(*, learner: "User | AnonymousUser", course: Course) -> Review | None:
+    """The learner's own review of `course`, hidden or not."""
+    if not learner.is_authenticated:
+        return None
+    return Review.objects.filter(learner=learner, course=course).first()
+
+
+def helpful_marked(*, learner: "User | AnonymousUser", review_ids: list[int]) -> set[int]:
+    """Which of these reviews the learner already marked helpful: one query."""
+    if not learner.is_authenticated or not review_ids:
+        return set()
+    return set(
+        ReviewHelpful.objects.filter(learner=learner, review_id__in=review_ids).values_list("review_id", flat=True)
+    )
+
+
+def visible_review(*, review_id: int, course: Course | None = None) -> Review | None:
+    """A review anyone may see (not hidden), with its course."""
+    reviews = Review.objects.visible().select_related("course")
+    if course is not None:
+        reviews = reviews.filter(course=course)
+    return reviews.filter(pk=review_id).first()

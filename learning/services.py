@@ -1,6 +1,6 @@
-"""Writes of learning: progress reports, lessons marked done, certificates."""
+"""Writes of learning: progress reports, lessons marked done, certificates, reviews."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from courses.models import Enrollment, Lesson
 from platform_site.exceptions import ApplicationError, NotPermitted
 
-from .models import Certificate, LessonProgress
+from .models import Certificate, LessonProgress, Review, ReviewHelpful, ReviewReport
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -155,3 +155,158 @@ def certificate_issue(*, learner: "User", course: "Course", name: str) -> "Certi
 def certificates_revoke(*, learner: "User", course: "Course") -> int:
     """Revoke the learner's certificate of a course (its enrollment was refunded); return how many."""
     return Certificate.objects.valid().filter(learner=learner, course=course).update(revoked_at=timezone.now())
+
+
+# ------------------------------------------------------------------------------ reviews
+REVIEW_TEXT_MAX = 2000
+REPORT_NOTE_MAX = 500
+HIDE_REASON_MAX = 200
+
+# Who may hide and unhide a review: platform managers now; the partner workspace passes its own
+# check (the course's partner's managers) to the same services.
+ModerationCheck = Callable[["User", Review], bool]
+
+
+def platform_moderator(user: "User", review: Review) -> bool:
+    return user.is_active and user.has_perm("learning.change_review")
+
+
+def _figures_changed() -> None:
+    """Course cards and pages are cached for visitors: a new figure retires them once committed."""
+    from courses.cache import catalogue_changed
+
+    transaction.on_commit(catalogue_changed, robust=True)
+
+
+def _clean_text(value: object, *, field: str, limit: int, errors: dict[str, list[str]]) -> str:
+    if not isinstance(value, str):
+        errors[field] = [_("Enter text.")]
+        return ""
+    text = value.replace("\r\n", "\n").strip()
+    if "\x00" in text:
+        errors[field] = [_("The text cannot contain NUL characters.")]
+    elif len(text) > limit:
+        errors[field] = [
+            _("Keep it to %(limit)d characters (it has %(length)d).") % {"limit": limit, "length": len(text)}
+        ]
+    return text
+
+
+def _clean_review(rating: object, text: object) -> tuple[int, str]:
+    errors: dict[str, list[str]] = {}
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = [_("Choose a rating from 1 to 5 stars.")]
+    cleaned = _clean_text(text, field="text", limit=REVIEW_TEXT_MAX, errors=errors)
+    if errors:
+        raise ApplicationError(_("Check the review."), code="invalid", extra={"fields": errors})
+    assert isinstance(rating, int)
+    return rating, cleaned
+
+
+def review_save(*, learner: "User", course: "Course", rating: object, text: object = "") -> tuple[Review, bool]:
+    """Write the learner's review of `course`, or edit the one they wrote; return it and whether it is new.
+
+    Only learners enrolled in the course, with at least REVIEW_MIN_PROGRESS percent of it done,
+    review it. A double submit (two first reviews at once) leaves one review, the last write's.
+    An edit of a hidden review stays hidden.
+    """
+    from .selectors import review_refusal
+
+    rating, text = _clean_review(rating, text)
+    if (refusal := review_refusal(learner=learner, course=course)) is not None:
+        raise refusal
+    values = {"rating": rating, "text": text}
+    try:
+        with transaction.atomic():
+            review, created = Review.objects.update_or_create(learner=learner, course=course, defaults=values)
+    except IntegrityError:  # the parallel first submit won the insert: this one edits it
+        Review.objects.filter(learner=learner, course=course).update(**values, updated_at=timezone.now())
+        review, created = Review.objects.get(learner=learner, course=course), False
+    _figures_changed()
+    return review, created
+
+
+def review_update(*, learner: "User", review: Review, rating: object, text: object = "") -> Review:
+    """Edit a review by id: only its author may."""
+    if review.learner_id != learner.pk:
+        raise NotPermitted(_("Only its author may edit a review."), code="not_author")
+    edited, _created = review_save(learner=learner, course=review.course, rating=rating, text=text)
+    return edited
+
+
+def _check_not_own(*, learner: "User", review: Review, message: str) -> None:
+    if review.learner_id == learner.pk:
+        raise ApplicationError(message, code="own_review")
+
+
+def review_mark_helpful(*, learner: "User", review: Review) -> bool:
+    """Mark a review helpful; return whether this mark is new (marking twice counts once)."""
+    if review.is_hidden:
+        raise ApplicationError(_("This review is hidden."), code="hidden")
+    _check_not_own(learner=learner, review=review, message=_("You cannot mark your own review helpful."))
+    try:
+        with transaction.atomic():
+            _mark, created = ReviewHelpful.objects.get_or_create(learner=learner, review=review)
+    except IntegrityError:  # a double click: the first one counted
+        created = False
+    if created:
+        _figures_changed()  # the course page (cached for visitors) shows helpful counts
+    return created
+
+
+def review_report(*, learner: "User", review: Review, reason: object, note: object = "") -> tuple[ReviewReport, bool]:
+    """Report a review to the moderators; a second report by the same learner returns the first."""
+    _check_not_own(learner=learner, review=review, message=_("You cannot report your own review."))
+    errors: dict[str, list[str]] = {}
+    if reason not in ReviewReport.Reason.values:
+        errors["reason"] = [_("Choose a reason.")]
+    cleaned = _clean_text(note, field="note", limit=REPORT_NOTE_MAX, errors=errors)
+    if errors:
+        raise ApplicationError(_("Check the report."), code="invalid", extra={"fields": errors})
+    try:
+        with transaction.atomic():
+            return ReviewReport.objects.get_or_create(
+                learner=learner, review=review, defaults={"reason": str(reason), "note": cleaned}
+            )
+    except IntegrityError:  # a double submit: the first one stands
+        return ReviewReport.objects.get(learner=learner, review=review), False
+
+
+def _check_moderator(*, moderator: "User", review: Review, may_moderate: ModerationCheck) -> None:
+    if not may_moderate(moderator, review):
+        raise NotPermitted(_("Only moderators may hide or show reviews."), code="not_moderator")
+
+
+def review_hide(
+    *, moderator: "User", review: Review, reason: str, may_moderate: ModerationCheck = platform_moderator
+) -> Review:
+    """Hide a review from the course page and its figures, keeping why and by whom (hiding again keeps the first)."""
+    _check_moderator(moderator=moderator, review=review, may_moderate=may_moderate)
+    errors: dict[str, list[str]] = {}
+    reason = _clean_text(reason, field="reason", limit=HIDE_REASON_MAX, errors=errors)
+    if not reason and not errors:
+        errors["reason"] = [_("Say why the review is hidden.")]
+    if errors:
+        raise ApplicationError(_("Say why the review is hidden."), code="invalid", extra={"fields": errors})
+    updated = Review.objects.filter(pk=review.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_reason=reason, hidden_by=moderator
+    )
+    if updated:
+        _figures_changed()
+    review.refresh_from_db()
+    return review
+
+
+def review_unhide(*, moderator: "User", review: Review, may_moderate: ModerationCheck = platform_moderator) -> Review:
+    """Show a hidden review again. The reason it was hidden stays on the row for the record."""
+    _check_moderator(moderator=moderator, review=review, may_moderate=may_moderate)
+    if Review.objects.filter(pk=review.pk, hidden_at__isnull=False).update(hidden_at=None, hidden_by=None):
+        _figures_changed()
+    review.refresh_from_db()
+    return review
+
+
+def reviews_figures_changed(*, learner: "User", course: "Course") -> None:
+    """A learner's enrollment changed (refunded, bought again): their review leaves or joins the figures."""
+    if Review.objects.filter(learner=learner, course=course).exists():
+        _figures_changed()

@@ -10,4 +10,7 @@ urlpatterns = [
     path("learn/courses/<slug:slug>/certificate/", views.certificate_claim, name="certificate-claim"),
     path("learn/certificates/<str:serial>/pdf/", views.certificate_download, name="certificate-pdf"),
     path("certificates/<str:serial>/", views.certificate_verify, name="certificate-verify"),
+    path("learn/courses/<slug:slug>/review/", views.review_edit, name="review-edit"),
+    path("learn/reviews/<int:review_id>/helpful/", views.review_helpful, name="review-helpful"),
+    path("learn/reviews/<int:review_id>/report/", views.review_report, name="review-report"),
 ]

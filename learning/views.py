@@ -1,4 +1,4 @@
-"""Learner pages of learning: the player's progress beacon, "mark done", certificates."""
+"""Learner pages of learning: the player's progress beacon, "mark done", certificates, reviews."""
 
 import json
 
@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.request_user import request_user
+from courses import selectors as course_selectors
 from courses.models import Course, Lesson
 from platform_site.exceptions import ApplicationError
 
-from . import services
+from . import selectors, services
 from .certificates import render_pdf
-from .models import Certificate
+from .forms import ReviewForm, ReviewReportForm
+from .models import Certificate, Review
 
 
 @login_required
@@ -98,3 +100,84 @@ def certificate_verify(request: HttpRequest, serial: str) -> HttpResponse:
     status = 200 if certificate else 404
     return render(request, "learning/certificate_verify.html", {"certificate": certificate, "serial": serial},
                   status=status)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ reviews
+def _course(request: HttpRequest, slug: str) -> Course:
+    course = course_selectors.course_list(user=request.user).filter(slug=slug).first()
+    if course is None:
+        raise Http404
+    return course
+
+
+def _reviews_anchor(course: Course, review: Review | None = None) -> str:
+    return f"{course.get_absolute_url()}#{f'review-{review.pk}' if review else 'reviews'}"
+
+
+def _apply_errors(form: ReviewForm | ReviewReportForm, error: ApplicationError) -> None:
+    fields = error.extra.get("fields") or {}
+    for name, problems in fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, str(problem))
+    if not fields:
+        form.add_error(None, str(error.message))
+
+
+@login_required
+def review_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write or edit my review of a course (the course page holds the same form)."""
+    course = _course(request, slug)
+    learner = request_user(request)
+    own = selectors.review_of(learner=learner, course=course)
+    refusal = selectors.review_refusal(learner=learner, course=course)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                services.review_save(
+                    learner=learner, course=course, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"]
+                )
+            except ApplicationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Thank you: your review is saved."))
+                return redirect(_reviews_anchor(course))
+        status = 403 if refusal is not None else 400
+    else:
+        form = ReviewForm(initial={"rating": own.rating, "text": own.text} if own else None)
+        status = 200
+    context = {"course": course, "form": form, "own": own, "refusal": refusal}
+    return render(request, "learning/review_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def review_helpful(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.visible_review(review_id=review_id)
+    if review is None:
+        raise Http404
+    try:
+        services.review_mark_helpful(learner=request_user(request), review=review)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect(_reviews_anchor(review.course, review))
+
+
+@login_required
+def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.visible_review(review_id=review_id)
+    if review is None:
+        raise Http404
+    status = 200
+    form = ReviewReportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.review_report(learner=request_user(request), review=review, **form.cleaned_data)
+            except ApplicationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Thank you: the moderators will look at this review."))
+                return redirect(_reviews_anchor(review.course, review))
+    return render(request, "learning/review_report.html", {"review": review, "form": form}, status=status)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 
+from courses.hooks import annotate_courses
 from courses.models import Course, Order
 from surveys.selectors import want_counts_by_campaign
 
@@ -67,8 +68,14 @@ def campaign_offers(*, campaign: Campaign) -> dict[str, Any]:
 
 def campaign_list() -> QuerySet[Campaign]:
     # The courses with their partners: the landing page draws a card of each (no query per card).
+    courses = annotate_courses(Course.objects.all())  # with the figures other apps put on cards
     return Campaign.objects.prefetch_related(
-        "partner_shares__partner", "knowledge_courses__partners", "art_courses__partners", "channels"
+        "partner_shares__partner",
+        Prefetch("knowledge_courses", queryset=courses),
+        Prefetch("art_courses", queryset=courses),
+        "knowledge_courses__partners",
+        "art_courses__partners",
+        "channels",
     )
 
 

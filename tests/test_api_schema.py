@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 from courses import services
 from courses.models import Enrollment
 from courses.payments.sandbox import SandboxProvider
+from learning import services as learning_services
 from platform_site.celery import app as celery_app
 from tests.factories import (
     CampaignFactory,
@@ -102,9 +103,12 @@ def seeded(db):
     services.payment_confirm(notice=SandboxProvider().parse_callback(SandboxProvider().charge(done)))
     enrollment = Enrollment.objects.create(learner=learner, course=free)
     lessons = list(paid.lessons.values_list("pk", flat=True))
-    ids = [link.pk, link.channel_id, coupon.pk, enrollment.pk, *lessons]
+    bought = campaign.art_courses.get()
+    learning_services.lesson_mark_done(learner=learner, lesson=bought.lessons.order_by("position")[0])
+    review, _ = learning_services.review_save(learner=learner, course=bought, rating=4, text="好课")
+    ids = [link.pk, link.channel_id, coupon.pk, enrollment.pk, review.pk, *lessons]
     real = {
-        "/api/v1/courses/{slug}/": ["watercolor", "open-course", "draft-course"],
+        "/api/v1/courses/{slug}/": ["watercolor", "open-course", "draft-course", bought.slug],
         "/api/v1/marketing/campaigns/{slug}/": ["spring"],
         "/api/v1/marketing/surveys/{slug}/": ["demand"],
         "/api/v1/orders/{number}/": [str(pending.number), str(done.number)],
@@ -170,6 +174,8 @@ def test_public_reads_are_documented_as_needing_no_credentials() -> None:
     assert {} in paths["/api/v1/lessons/{id}/"]["get"]["security"]
     assert {} not in paths["/api/v1/courses/"]["post"]["security"]
     assert {} not in paths["/api/v1/orders/"]["get"]["security"]
+    assert {} in paths["/api/v1/courses/{course_slug}/reviews/"]["get"]["security"]
+    assert {} not in paths["/api/v1/courses/{course_slug}/reviews/"]["post"]["security"]
 
 
 def test_every_operation_documents_the_error_shape() -> None:

@@ -45,6 +45,7 @@ def pages() -> dict[str, tuple[str, bool]]:
     from surveys.models import Survey
 
     referral_link_for(learner=learner, campaign=Campaign.objects.get(slug="spring-knowledge-art"))
+    review_walk(learner=learner, course=bought)
 
     survey = Survey.objects.order_by("pk").first()
     return {
@@ -61,8 +62,38 @@ def pages() -> dict[str, tuple[str, bool]]:
         "my-learning": (reverse("courses:my-learning"), True),
         "campaign-learner": (reverse("marketing:campaign", args=["spring-knowledge-art"]), True),
         "course-bought": (bought.get_absolute_url(), True),
+        "review-form": (reverse("learning:review-edit", args=[bought.slug]), True),
+        "review-report": (
+            reverse("learning:review-report", args=[bought.reviews.exclude(learner=learner)[0].pk]),
+            True,
+        ),
         "gateway": (reverse("courses:sandbox-gateway", args=[order.number]), True),
     }
+
+
+def review_walk(*, learner: User, course: Course) -> None:
+    """Reviews on the bought course: others' (the list, helpful, report) and the learner's own, hidden."""
+    from django.utils import timezone
+
+    from learning import services
+    from learning.models import LessonProgress
+
+    texts = ["线条练习很扎实，老师讲得清楚。", "", "节奏有点快，但作业反馈很有用。"]
+    for index, (rating, text) in enumerate(zip([5, 4, 3], texts, strict=True)):
+        author = User.objects.create_user(
+            username=f"reviewer{index}", email=f"r{index}@example.com", first_name=f"学员{index}"
+        )
+        Enrollment.objects.create(learner=author, course=course)
+        for lesson in course.lessons.all():
+            LessonProgress.objects.create(learner=author, lesson=lesson, completed_at=timezone.now())
+        services.review_save(learner=author, course=course, rating=rating, text=text)
+    for lesson in course.lessons.all():
+        LessonProgress.objects.get_or_create(learner=learner, lesson=lesson, defaults={"completed_at": timezone.now()})
+    own, _ = services.review_save(learner=learner, course=course, rating=2, text="还没学完，先给两星。")
+    moderator = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "walk-admin", "a@example.com", "x"
+    )
+    services.review_hide(moderator=moderator, review=own, reason="测试隐藏")
 
 
 def session_cookie(live_server, username: str) -> dict[str, str]:

@@ -45,3 +45,54 @@ def certificate_box(context: dict[str, Any], course: Course, progress: selectors
     if request.user.is_authenticated and progress and progress.is_complete:
         certificate = selectors.certificate_of(learner=request.user, course=course)
     return {"course": course, "progress": progress, "certificate": certificate, "csrf_token": context.get("csrf_token")}
+
+
+# ------------------------------------------------------------------------------ reviews
+REVIEWS_PAGE_SIZE = 10
+
+
+@register.inclusion_tag("learning/_review_figures.html")
+def review_figures(course: Course, empty: bool = False) -> dict[str, Any]:
+    """The course's average rating and count, from course_list's annotation: never a query (a
+    course read without it shows nothing)."""
+    return {
+        "average": getattr(course, "review_average", None),
+        "count": getattr(course, "review_count", 0),
+        "empty": empty,
+    }
+
+
+@register.inclusion_tag("learning/_course_reviews.html", takes_context=True)
+def course_reviews(context: dict[str, Any], course: Course, enrolled: bool) -> dict[str, Any]:
+    """The course page's reviews: the list (sorted, paginated), my review and its form when I may write one
+    (`enrolled`: whether the page's learner is, as the page already knows)."""
+    from django.core.paginator import Paginator
+
+    from learning.forms import ReviewForm
+
+    request = context["request"]
+    sort = request.GET.get("reviews")
+    sort = sort if sort in selectors.ReviewSort.CHOICES else selectors.ReviewSort.NEWEST
+    page = Paginator(selectors.course_reviews(course=course, sort=sort), REVIEWS_PAGE_SIZE).get_page(
+        request.GET.get("reviews_page")
+    )
+    user = request.user
+    own = selectors.review_of(learner=user, course=course) if enrolled else None  # refunded: not shown
+    refusal = (
+        selectors.review_refusal(learner=user, course=course, enrolled=enrolled) if user.is_authenticated else None
+    )
+    form = None
+    if user.is_authenticated and refusal is None:
+        form = ReviewForm(initial={"rating": own.rating, "text": own.text} if own else None)
+    return {
+        "course": course,
+        "page": page,
+        "sort": sort,
+        "own": own,
+        "refusal": refusal,
+        "form": form,
+        "marked": selectors.helpful_marked(learner=user, review_ids=[review.pk for review in page]),
+        "user": user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

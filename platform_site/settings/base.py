@@ -233,6 +233,8 @@ MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 # ------------------------------------------------------------------------------ learning
 # Share of a video or audio lesson a learner must have watched for it to count as done.
 LEARNING_COMPLETE_RATIO = env.float("LEARNING_COMPLETE_RATIO", default=0.9)
+# Share of a course's required lessons (percent) a learner must have done before reviewing it.
+REVIEW_MIN_PROGRESS = env.int("REVIEW_MIN_PROGRESS", default=20)
 
 # ------------------------------------------------------------------------------ e-mail
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,104 @@
+"""Moderating reviews in the admin: reports to read, reviews to hide (with a reason kept) or show again.
+
+Every change goes through the services; nothing is edited in place (the rating and text are the
+author's)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.request_user import request_user
+from platform_site.exceptions import ApplicationError
+
+from . import services
+from .models import Review, ReviewReport
+
+
+class ModerationActionForm(ActionForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (for hiding)"), required=False, max_length=services.HIDE_REASON_MAX
+    )
+
+
+def _hide(request: HttpRequest, reviews: QuerySet[Review]) -> None:
+    moderator = request_user(request)
+    reason = request.POST.get("reason", "")
+    hidden = 0
+    for review in reviews:
+        try:
+            services.review_hide(moderator=moderator, review=review, reason=reason)
+            hidden += 1
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return
+    messages.success(request, _("%(count)d reviews hidden.") % {"count": hidden})
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["course", "learner", "rating", "created_at", "report_count", "hidden_at", "hidden_reason"]
+    list_filter = [("hidden_at", admin.EmptyFieldListFilter), "rating", "course"]
+    search_fields = ["text", "learner__username", "course__slug"]
+    list_select_related = ["course", "learner"]
+    readonly_fields = ["learner", "course", "rating", "text", "created_at", "updated_at", "hidden_at",
+                       "hidden_reason", "hidden_by"]  # fmt: skip
+    action_form = ModerationActionForm
+    actions = ["hide", "unhide"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Review]:
+        return super().get_queryset(request).annotate(report_count=Count("reports"))
+
+    @admin.display(description=gettext_lazy("reports"), ordering="report_count")
+    def report_count(self, review: Review) -> int:
+        return int(getattr(review, "report_count", 0))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Review | None = None) -> bool:
+        return False  # hidden, never deleted: the reason stays
+
+    @admin.action(description=gettext_lazy("Hide the selected reviews (give the reason above)"),
+                  permissions=["change"])  # fmt: skip
+    def hide(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
+        _hide(request, queryset)
+
+    @admin.action(description=gettext_lazy("Show the selected reviews again"), permissions=["change"])
+    def unhide(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
+        moderator = request_user(request)
+        for review in queryset:
+            services.review_unhide(moderator=moderator, review=review)
+        messages.success(request, _("%(count)d reviews shown again.") % {"count": len(queryset)})
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(admin.ModelAdmin):
+    list_display = ["review", "reason", "note", "learner", "created_at", "review_hidden"]
+    list_filter = ["reason", ("review__hidden_at", admin.EmptyFieldListFilter)]
+    search_fields = ["note", "review__text", "learner__username"]
+    list_select_related = ["review__course", "review__learner", "learner"]
+    readonly_fields = ["review", "learner", "reason", "note", "created_at"]
+    action_form = ModerationActionForm
+    actions = ["hide_reviews"]
+
+    @admin.display(description=gettext_lazy("review hidden"), boolean=True)
+    def review_hidden(self, report: ReviewReport) -> bool:
+        return report.review.is_hidden
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReviewReport | None = None) -> bool:
+        return False
+
+    def has_hide_reviews_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("learning.change_review")
+
+    @admin.action(description=gettext_lazy("Hide the reported reviews (give the reason above)"),
+                  permissions=["hide_reviews"])  # fmt: skip
+    def hide_reviews(self, request: HttpRequest, queryset: QuerySet[ReviewReport]) -> None:
+        _hide(request, Review.objects.filter(pk__in=queryset.values("review_id")))
