@@ -6,6 +6,7 @@ AA rules, which must find nothing.
 """
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[tuple[str, str, list[object]]]:
+    """Run axe-core's WCAG 2.1 AA rules on the open page: (rule, impact, first targets) per violation."""
+    page.evaluate(AXE.read_text())
+    found = page.evaluate("tags => axe.run(document, {runOnly: tags}).then(r => r.violations)", WCAG_AA)
+    return [(v["id"], v["impact"], [node["target"] for node in v["nodes"]][:3]) for v in found]
 
 
 def pages() -> dict[str, tuple[str, bool]]:
@@ -124,12 +132,7 @@ def test_every_learner_page_passes_axe_at_both_widths_and_is_photographed_in_bot
                         continue
                     page.goto(live_server.url + path, wait_until="networkidle")
                     page.screenshot(path=SCREENSHOTS / f"{name}-{language}-{width_name}.png", full_page=True)
-                    page.evaluate(AXE.read_text())
-                    found = page.evaluate("tags => axe.run(document, {runOnly: tags}).then(r => r.violations)", WCAG_AA)
-                    for violation in found:
-                        targets = [node["target"] for node in violation["nodes"]][:3]
-                        violations.setdefault(f"{name} {language} {width_name}", []).append(
-                            (violation["id"], violation["impact"], targets)
-                        )
+                    if found := axe_violations(page):
+                        violations[f"{name} {language} {width_name}"] = found
                 context.close()
     assert violations == {}

@@ -16,7 +16,7 @@ from marketing.services import campaign_stats_refresh
 from partners import agreements, services
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
-from tests.test_site_walk import AXE, WCAG_AA, WIDTHS
+from tests.test_site_walk import WIDTHS, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,12 +95,7 @@ def test_every_workspace_page_passes_axe_at_both_widths_and_is_photographed_in_b
                     page.screenshot(path=SCREENSHOTS / f"partner-{name}-{language}-{width_name}.png", full_page=True)
                     # Nothing may stick out sideways on a phone but the scrolling tables.
                     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), name
-                    page.evaluate(AXE.read_text())
-                    found = page.evaluate("tags => axe.run(document, {runOnly: tags}).then(r => r.violations)", WCAG_AA)
-                    for violation in found:
-                        targets = [node["target"] for node in violation["nodes"]][:3]
-                        violations.setdefault(f"{name} {language} {width_name}", []).append(
-                            (violation["id"], violation["impact"], targets)
-                        )
+                    if found := axe_violations(page):
+                        violations[f"{name} {language} {width_name}"] = found
                 context.close()
     assert violations == {}
