@@ -29,6 +29,11 @@ class ReadsOrAuthenticated(AnonymousReads, IsAuthenticatedOrReadOnly):
     """Anyone reads reviews; writing, marking and reporting need a signed-in learner."""
 
 
+# The course is in the path, not a field of the review: the schema is told its type.
+COURSE_SLUG = OpenApiParameter("course_slug", str, OpenApiParameter.PATH, description="The course's slug.")
+
+
+@extend_schema(parameters=[COURSE_SLUG])
 class CourseReviewViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
