@@ -12,14 +12,8 @@ class LearningConfig(AppConfig):
         from courses import hooks
 
         from .api.serializers import ReviewFiguresField
-        from .hooks import (
-            CertificateRevocation,
-            ReviewFigures,
-            annotate_review_figures,
-            keep_queryset,
-        )
+        from .hooks import LearningOnOrders, annotate_review_figures, keep_queryset
 
-        hooks.register(CertificateRevocation())
-        hooks.register(ReviewFigures())
+        hooks.register(LearningOnOrders())
         hooks.register_course_annotation(annotate_review_figures)
         hooks.register_course_field("reviews", ReviewFiguresField, keep_queryset)

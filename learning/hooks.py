@@ -7,14 +7,9 @@ from courses.hooks import CheckoutExtension
 from courses.models import Course, Order
 
 
-class CertificateRevocation(CheckoutExtension):
-    def order_refunded(self, *, order: Order) -> None:
-        from . import services
+class LearningOnOrders(CheckoutExtension):
+    """A refund revokes the course's certificate; a payment or a refund moves its review figures."""
 
-        services.certificates_revoke(learner=order.learner, course=order.course)
-
-
-class ReviewFigures(CheckoutExtension):
     def order_paid(self, *, order: Order) -> None:
         from . import services
 
@@ -23,6 +18,7 @@ class ReviewFigures(CheckoutExtension):
     def order_refunded(self, *, order: Order) -> None:
         from . import services
 
+        services.certificates_revoke(learner=order.learner, course=order.course)
         services.reviews_figures_changed(learner=order.learner, course=order.course)
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.cache import catalogue_changed
 from courses.models import Enrollment, Lesson
 from platform_site.exceptions import ApplicationError, NotPermitted
 
@@ -173,8 +174,6 @@ def platform_moderator(user: "User", review: Review) -> bool:
 
 def _figures_changed() -> None:
     """Course cards and pages are cached for visitors: a new figure retires them once committed."""
-    from courses.cache import catalogue_changed
-
     transaction.on_commit(catalogue_changed, robust=True)
 
 
