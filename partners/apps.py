@@ -9,8 +9,11 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
+        from learning import hooks as learning_hooks
         from marketing import hooks
 
         from .agreements import check_campaign_agreed
+        from .selectors import course_staff
 
         hooks.register_start_check(check_campaign_agreed)
+        learning_hooks.register_course_staff(course_staff)
