@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -93,7 +93,10 @@ def answer_notify(*, answer_id: int, base_url: str = "") -> int:
                     else _("New answer in a question you follow: %(lesson)s")
                 ) % {"lesson": question.lesson.title}
                 body = render_to_string("learning/email/answer.txt", context)
-            send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+            # RFC 8058: mail clients show their own unsubscribe button, which POSTs to the link.
+            headers = {"List-Unsubscribe": f"<{context['unsubscribe']}>",
+                       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}  # fmt: skip
+            EmailMessage(subject=subject, body=body, to=[user.email], headers=headers).send()
             sent += 1
         Answer.objects.filter(pk=answer.pk).update(notified_at=timezone.now())
     logger.info("Answer %s: %s notifications sent", answer_id, sent)

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.request_user import request_user
 from courses.models import Lesson
@@ -122,6 +123,8 @@ def post_hide(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _form_page(request, question.lesson, form, _("Hide"), status)
 
 
+@csrf_exempt  # a mail client's one-click POST carries no CSRF token; the signed token is the proof
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The one-click link of a notification e-mail: GET shows what it stops, POST (or a mail
     client's List-Unsubscribe-Post) stops it; no sign-in needed, the signature is the proof."""

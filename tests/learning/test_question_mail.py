@@ -42,6 +42,8 @@ def test_the_asker_and_followers_get_one_mail_each_but_not_the_author(world, thr
     assert "提问有了新回答" in message.subject  # the default language (Chinese): the user model stores none
     assert "Damp, not dripping." in message.body
     assert "https://courses.example/unsubscribe/" in message.body
+    assert message.extra_headers["List-Unsubscribe"] in f"<{message.body.split()[-1]}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Answer.objects.get().notified_at is not None
 
 
@@ -55,6 +57,17 @@ def test_the_one_click_link_stops_only_its_kind(client, world, thread):
     qa_notify.answer_notify(answer_id=answer.pk)
 
     assert [m.to for m in mail.outbox] == [[world["learner_a"].email]]
+
+
+def test_a_mail_clients_one_click_post_needs_no_csrf_token(world):
+    from django.test import Client
+
+    token = qa_notify.unsubscribe_token(user_id=world["learner_a"].pk, kind="qa_answer")
+
+    response = Client(enforce_csrf_checks=True).post(reverse("learning:unsubscribe", args=[token]))
+
+    assert response.status_code == 200
+    assert NotificationOptOut.objects.filter(user=world["learner_a"], kind="qa_answer").exists()
 
 
 def test_a_forged_unsubscribe_link_is_refused(client, world):

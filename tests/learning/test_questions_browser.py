@@ -57,6 +57,10 @@ def test_a_questions_moment_seeks_the_player_and_pages_are_photographed(browser,
     page.get_by_test_id("question-text").click()
     assert page.get_by_test_id("question-timestamp").input_value() == "4"
     assert page.locator("b", has_text="这个").count() == 0  # escaped
+    # The question's moment link seeks this very player (no reload).
+    page.get_by_test_id("question-timestamp-link").click()
+    page.wait_for_function("() => Math.abs(document.querySelector('video').currentTime - 6) < 0.6")
+    assert page.get_by_test_id("question-timestamp-link").get_attribute("href") == "?t=6#player-media"
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for language in ("zh-hans", "en"):
