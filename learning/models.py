@@ -242,7 +242,7 @@ class Question(models.Model):
         return self.text[:60]
 
     def get_absolute_url(self) -> str:
-        return f"{self.lesson.get_absolute_url()}#question-{self.pk}"
+        return f"{self.lesson.get_absolute_url()}?question={self.pk}#question-{self.pk}"
 
     @property
     def is_hidden(self) -> bool:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 
 from courses.models import Enrollment, Lesson
 
@@ -66,6 +66,18 @@ def lesson_questions(*, lesson: Lesson) -> QuerySet[Question]:
         .prefetch_related(Prefetch("answers", queryset=answers, to_attr="visible_answers"))
         .order_by("-created_at", "-id")
     )
+
+
+def question_page_number(*, lesson: Lesson, question_id: int, per_page: int) -> int:
+    """Which page of `lesson_questions` shows this question (the first when it is not there): one query."""
+    target = Question.objects.visible().filter(lesson=lesson, pk=question_id).values("created_at")[:1]
+    newer = (
+        Question.objects.visible()
+        .filter(lesson=lesson)
+        .filter(Q(created_at__gt=Subquery(target)) | Q(created_at=Subquery(target), pk__gt=question_id))
+        .count()
+    )
+    return newer // per_page + 1
 
 
 def followed_question_ids(*, user: "User | AnonymousUser", question_ids: "Iterable[int]") -> set[int]:

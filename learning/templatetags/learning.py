@@ -138,9 +138,13 @@ def lesson_questions(context: dict[str, Any], lesson: Lesson, enrolled: bool) ->
     page = None
     followed: set[int] = set()
     if access.may_read:
-        page = Paginator(qa_selectors.lesson_questions(lesson=lesson), QUESTIONS_PAGE_SIZE).get_page(
-            request.GET.get("questions_page")
-        )
+        number = request.GET.get("questions_page")
+        focus = request.GET.get("question", "")
+        if number is None and focus.isdigit():  # a link to one question (the inbox, an e-mail) opens its page
+            number = qa_selectors.question_page_number(
+                lesson=lesson, question_id=int(focus), per_page=QUESTIONS_PAGE_SIZE
+            )
+        page = Paginator(qa_selectors.lesson_questions(lesson=lesson), QUESTIONS_PAGE_SIZE).get_page(number)
         followed = qa_selectors.followed_question_ids(user=request.user, question_ids=[q.pk for q in page])
     return {
         "lesson": lesson,

@@ -76,6 +76,34 @@ def test_the_lesson_page_with_a_full_page_of_questions_costs_a_pinned_number_of_
         assert lesson_page(client, world).status_code == 200
 
 
+def test_a_link_to_one_question_opens_the_page_that_shows_it(client, world):
+    questions = [
+        qa_services.question_ask(author=world["learner_a"], lesson=world["lesson"], text=f"Question number {i}")
+        for i in range(25)
+    ]
+    oldest = questions[0]  # newest first: the oldest is on the third page
+    client.force_login(world["instructor"])
+
+    response = client.get(oldest.get_absolute_url())
+
+    assert response.context["page"].number == 3
+    assert f'id="question-{oldest.pk}"' in response.content.decode()
+    assert lesson_page(client, world, question="nonsense").status_code == 200
+
+
+def test_the_inbox_costs_the_same_queries_whatever_its_length(client, world, django_assert_max_num_queries):
+    client.force_login(world["instructor"])
+    qa_services.question_ask(author=world["learner_a"], lesson=world["lesson"], text="One")
+    with django_assert_max_num_queries(100) as few:
+        client.get(reverse("partners:questions"))
+    for index in range(30):
+        qa_services.question_ask(author=world["learner_b"], lesson=world["lesson"], text=f"More {index}")
+    with django_assert_max_num_queries(100) as many:
+        assert client.get(reverse("partners:questions")).status_code == 200
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def test_visitors_and_outsiders_do_not_see_the_questions(client, world):
     qa_services.question_ask(author=world["learner_a"], lesson=world["lesson"], text="Secret question")
     client.force_login(world["not_enrolled"])  # the first lesson is a free preview: the page opens
