@@ -45,6 +45,12 @@ def course_staff(user: "User", course_id: int) -> "CourseStaff":
     )
 
 
+def course_staff_may_open(user: "User", course_id: int) -> bool:
+    """The course's instructors and managers open its lessons to answer questions (registered with courses.hooks)."""
+    staff = course_staff(user, course_id)
+    return staff.teaches or staff.moderates
+
+
 def partner_members(*, partner: Partner) -> QuerySet[Membership]:
     return Membership.objects.filter(partner=partner).select_related("user").order_by("role", "user__username")
 

@@ -191,3 +191,25 @@ def test_a_platform_manager_hides_from_the_admin_with_the_reason_kept(client, wo
 
     question.refresh_from_db()
     assert (question.hidden_reason, question.hidden_by) == ("advertising", world["platform_manager"])
+
+
+@pytest.mark.parametrize(("who", "status"), [("instructor", 200), ("partner_manager", 200), ("other_instructor", 302)])
+def test_the_courses_instructors_open_its_locked_lessons_to_answer(client, world, who, status):
+    locked = world["course"].lessons.order_by("position").last()
+    assert not locked.is_free_preview
+    client.force_login(world[who])
+
+    response = client.get(locked.get_absolute_url())
+
+    assert response.status_code == status
+    if status == 200:
+        assert 'data-testid="questions"' in response.content.decode()
+        assert 'data-testid="questions-locked"' not in response.content.decode()
+
+
+def test_an_analyst_does_not_open_a_locked_lesson(client, world):
+    analyst = UserFactory()
+    MembershipFactory(partner=world["course"].partners.first(), user=analyst, role="analyst")
+    client.force_login(analyst)
+
+    assert client.get(world["course"].lessons.order_by("position").last().get_absolute_url()).status_code == 302

@@ -41,6 +41,7 @@ def test_a_questions_moment_seeks_the_player_and_pages_are_photographed(browser,
     for user in (learner, other):
         Enrollment.objects.create(learner=user, course=course)
     MembershipFactory(partner=partner, user=teacher, role="instructor")
+    MembershipFactory(partner=partner, user=UserFactory(username="jingli", first_name="李经理"), role="manager")
     question = qa_services.question_ask(
         author=learner, lesson=lesson, text="第 6 秒这里的线条为什么要断开？参考 https://example.com/lines", timestamp=6
     )
@@ -68,6 +69,12 @@ def test_a_questions_moment_seeks_the_player_and_pages_are_photographed(browser,
             shot = signed_in(browser, live_server, "xiaomei", width=width, language=language)
             shot.goto(f"{live_server.url}{lesson.get_absolute_url()}#questions")
             shot.get_by_test_id("questions").screenshot(path=str(SCREENSHOTS / f"lesson-qa-{language}-{width}.png"))
+            moderator = signed_in(browser, live_server, "jingli", width=width, language=language)
+            moderator.goto(f"{live_server.url}{lesson.get_absolute_url()}#questions")
+            moderator.locator(".qa-hide summary").first.click()
+            moderator.get_by_test_id("questions").screenshot(
+                path=str(SCREENSHOTS / f"lesson-qa-moderator-{language}-{width}.png")
+            )
             inbox = signed_in(browser, live_server, "laoshi", width=width, language=language)
             inbox.goto(f"{live_server.url}/partner/questions/")
             assert inbox.get_by_test_id("inbox-row").count() == 1
