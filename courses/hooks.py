@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django.db.models import QuerySet
     from django.http import HttpRequest
     from django.utils.functional import _StrOrPromise
@@ -267,3 +268,21 @@ def _later(callback: CourseTextChanged, ids: list[int]) -> Callable[[], None]:
         callback(ids)
 
     return notify
+
+
+# Whether a user neither enrolled nor a platform manager may still open a course's lessons and
+# their media: the course's partner's instructors, who answer learners' questions in the lesson.
+LessonAccess = Callable[["User", int], bool]
+_lesson_access: list[LessonAccess] = []
+
+
+def register_lesson_access(check: LessonAccess) -> None:
+    """`check(user, course_id)` is asked last, only for a locked lesson (a query it makes is paid there only)."""
+    if check not in _lesson_access:
+        _lesson_access.append(check)
+
+
+def lesson_access_granted(*, user: "User | AnonymousUser", course_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return any(check(user, course_id) for check in _lesson_access)

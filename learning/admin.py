@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from courses.models import Course, Enrollment
 from platform_site.csv_export import csv_response
 
-from . import review_admin, selectors
+from . import qa_admin, review_admin, selectors
 from .models import Certificate, LessonProgress
 
-__all__ = ["review_admin"]  # imported to register the moderation admin
+__all__ = ["qa_admin", "review_admin"]  # imported to register the moderation admins
 
 CHART_BAR_WIDTH = 36
 CHART_HEIGHT = 160

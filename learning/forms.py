@@ -29,3 +29,25 @@ class ReviewForm(forms.Form):
 class ReviewReportForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ReviewReport.Reason.choices)
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=services.REPORT_NOTE_MAX)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write something first.")},
+    )  # fmt: skip
+    timestamp = forms.IntegerField(
+        label=_("At (seconds into the video, optional)"), required=False, min_value=0, max_value=24 * 3600,
+        error_messages={"invalid": _("Enter the moment as a whole number of seconds.")},
+    )  # fmt: skip
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write something first.")},
+    )  # fmt: skip
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for hiding"), max_length=200)

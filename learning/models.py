@@ -195,3 +195,127 @@ class ReviewReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} · {self.review_id}"
+
+
+# ------------------------------------------------------------------------------ lesson questions and answers
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def visible(self) -> "QuestionQuerySet":
+        return self.filter(hidden_at__isnull=True)
+
+    def unanswered(self) -> "QuestionQuerySet":
+        """Visible questions without a visible answer (the instructors' inbox)."""
+        answers = Answer.objects.filter(question_id=models.OuterRef("pk"), hidden_at__isnull=True)
+        return self.visible().filter(~models.Exists(answers))
+
+
+class Question(models.Model):
+    """An enrolled learner's question under a lesson, optionally at a moment of its video. Plain
+    text (escaped when shown). Hidden by a moderator, never deleted: the reason stays."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions", verbose_name=_("lesson"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions",
+                               verbose_name=_("asked by"))  # fmt: skip
+    text = models.TextField(_("question text"), max_length=2000)
+    # Seconds into the lesson's media the question is about; the page links back to that moment.
+    timestamp_seconds = models.PositiveIntegerField(_("at (seconds)"), null=True, blank=True)
+    # The asker's choice; a hidden answer stops counting as accepted (the page shows visible ones only).
+    accepted_answer = models.ForeignKey("Answer", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name=_("accepted answer"))  # fmt: skip
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("hidden by"))  # fmt: skip
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lesson question")
+        verbose_name_plural = _("lesson questions")
+        constraints = [
+            models.CheckConstraint(condition=Q(timestamp_seconds__gte=0), name="question_timestamp_not_negative"),
+        ]
+        indexes = [models.Index(fields=["lesson", "-created_at"], name="question_lesson_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.lesson.get_absolute_url()}?question={self.pk}#question-{self.pk}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Answer(models.Model):
+    """An answer to a lesson question by an enrolled learner or one of the course's instructors."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers",
+                                 verbose_name=_("lesson question"))  # fmt: skip
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers",
+                               verbose_name=_("answered by"))  # fmt: skip
+    text = models.TextField(_("answer"), max_length=2000)
+    # Whether the author taught the course (an instructor or manager of its partner) when writing:
+    # the badge stays what it was, and the page needs no membership query per answer.
+    is_instructor = models.BooleanField(_("instructor's answer"), default=False)
+    created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+    # Set once the asker and followers were e-mailed: a retried task sends nothing twice.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("hidden by"))  # fmt: skip
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        indexes = [models.Index(fields=["question", "created_at"], name="answer_question_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class QuestionFollow(models.Model):
+    """Someone follows a question: they hear of its answers (once per person and question)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follows",
+                                 verbose_name=_("lesson question"))  # fmt: skip
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("follower"))  # fmt: skip
+    created_at = models.DateTimeField(_("followed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question follow")
+        verbose_name_plural = _("question follows")
+        constraints = [models.UniqueConstraint(fields=["question", "user"], name="follow_one_per_user_question")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.question_id}"
+
+
+class NotificationOptOut(models.Model):
+    """A user's one-click unsubscribe from one kind of e-mail (a signed link in every such e-mail)."""
+
+    class Kind(models.TextChoices):
+        ANSWER_TO_MY_QUESTION = "qa_answer", _("Answers to my questions")
+        FOLLOWED_THREAD = "qa_followed", _("Replies in questions I follow")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("user"))  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(_("unsubscribed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("e-mail opt-out")
+        verbose_name_plural = _("e-mail opt-outs")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="optout_one_per_user_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import qa_views, views
 
 app_name = "learning"
 
@@ -13,4 +13,11 @@ urlpatterns = [
     path("learn/courses/<slug:slug>/review/", views.review_edit, name="review-edit"),
     path("learn/reviews/<int:review_id>/helpful/", views.review_helpful, name="review-helpful"),
     path("learn/reviews/<int:review_id>/report/", views.review_report, name="review-report"),
+    path("learn/lessons/<int:lesson_id>/questions/", qa_views.question_ask, name="question-ask"),
+    path("learn/questions/<int:question_id>/answers/", qa_views.answer_post, name="answer-post"),
+    path("learn/questions/<int:question_id>/follow/", qa_views.question_follow, name="question-follow"),
+    path("learn/answers/<int:answer_id>/accept/", qa_views.answer_accept, name="answer-accept"),
+    path("learn/questions/<int:pk>/hide/", qa_views.post_hide, {"kind": "question"}, name="question-hide"),
+    path("learn/answers/<int:pk>/hide/", qa_views.post_hide, {"kind": "answer"}, name="answer-hide"),
+    path("unsubscribe/<str:token>/", qa_views.unsubscribe, name="unsubscribe"),
 ]

@@ -9,8 +9,13 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
+        from courses import hooks as course_hooks
+        from learning import hooks as learning_hooks
         from marketing import hooks
 
         from .agreements import check_campaign_agreed
+        from .selectors import course_staff, course_staff_may_open
 
         hooks.register_start_check(check_campaign_agreed)
+        learning_hooks.register_course_staff(course_staff)
+        course_hooks.register_lesson_access(course_staff_may_open)

@@ -13,10 +13,12 @@ from marketing.models import Campaign
 from marketing.selectors import campaign_list
 
 from .models import Invitation, Membership
-from .roles import Action
+from .roles import Action, role_may
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from learning.hooks import CourseStaff
+    from learning.models import Question
 
 
 # ------------------------------------------------------------------------------ memberships
@@ -29,6 +31,24 @@ def membership_current(*, user: "User", partner_id: Any = None) -> Membership | 
     memberships = list(user_memberships(user=user))
     chosen = next((m for m in memberships if str(m.partner_id) == str(partner_id)), None)
     return chosen or (memberships[0] if memberships else None)
+
+
+def course_staff(user: "User", course_id: int) -> "CourseStaff":
+    """What the user's seats in the course's partners let them do with its lesson questions: one
+    query (registered with learning's course-staff hook)."""
+    from learning.hooks import CourseStaff
+
+    roles = list(Membership.objects.filter(user=user, partner__courses=course_id).values_list("role", flat=True))
+    return CourseStaff(
+        teaches=any(role_may(role, Action.ANSWER_QUESTIONS) for role in roles),
+        moderates=any(role_may(role, Action.MODERATE_QUESTIONS) for role in roles),
+    )
+
+
+def course_staff_may_open(user: "User", course_id: int) -> bool:
+    """The course's instructors and managers open its lessons to answer questions (registered with courses.hooks)."""
+    staff = course_staff(user, course_id)
+    return staff.teaches or staff.moderates
 
 
 def partner_members(*, partner: Partner) -> QuerySet[Membership]:
@@ -152,6 +172,13 @@ def partner_enrollments(*, partner: Partner) -> QuerySet[Enrollment]:
         .select_related("course", "learner")
         .order_by("-created_at", "-pk")
     )
+
+
+def partner_unanswered_questions(*, partner: Partner) -> "QuerySet[Question]":
+    """The instructors' inbox: learning's unanswered questions in the partner's courses (two queries a page)."""
+    from learning.qa_selectors import unanswered_questions
+
+    return unanswered_questions(course_ids=Course.objects.filter(partners=partner).values_list("pk", flat=True))
 
 
 def partner_campaigns(*, partner: Partner) -> QuerySet[Campaign]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/", views.order_list, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("enrollments/", views.enrollment_list, name="enrollments"),
+    path("questions/", views.question_inbox, name="questions"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/accept/", views.campaign_accept, name="campaign-accept"),

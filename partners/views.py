@@ -153,6 +153,16 @@ def enrollment_list(request: HttpRequest, membership: Membership) -> HttpRespons
     return _render(request, membership, "enrollments", "partners/enrollments.html", context)
 
 
+# ------------------------------------------------------------------------------ lesson questions
+@require_GET
+@workspace(Action.ANSWER_QUESTIONS)
+def question_inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Questions of the partner's courses that nobody answered yet, the longest waiting first."""
+    questions = selectors.partner_unanswered_questions(partner=membership.partner)
+    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _render(request, membership, "questions", "partners/questions.html", {"page": page})
+
+
 # ------------------------------------------------------------------------------ campaigns
 @require_GET
 @workspace(Action.VIEW_CAMPAIGNS)

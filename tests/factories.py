@@ -45,6 +45,7 @@ def manager_group() -> Group:
             ("partners", "0002_partners_permissions"),
             ("partners", "0004_agreement_permissions"),
             ("learning", "0004_review_permissions"),
+            ("learning", "0006_question_permissions"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS

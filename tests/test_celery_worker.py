@@ -91,3 +91,22 @@ def test_fine_tune_and_tagging_run_on_a_real_gpu_queue_worker(celery_worker, set
     assert job.model_version.is_active and job.heartbeat_at and job.device == "cpu"
     assert wait_for(lambda: TaggingJob.objects.filter(status=JobStatus.SUCCEEDED).exists(), timeout=120)
     assert CourseSkill.objects.filter(course=course, model_version=job.model_version).exists()
+
+
+def test_an_answer_is_mailed_by_a_real_worker(celery_worker):
+    from courses.models import Enrollment
+    from learning import qa_services
+    from learning.models import Answer
+
+    if connection.vendor == "sqlite":
+        pytest.skip("the worker process needs a database file it can open (PostgreSQL in CI)")
+    course = CourseFactory(lessons=1)
+    asker, other = UserFactory(), UserFactory()
+    for learner in (asker, other):
+        Enrollment.objects.create(learner=learner, course=course)
+    question = qa_services.question_ask(author=asker, lesson=course.lessons.get(), text="Why?")
+
+    answer = qa_services.answer_post(author=other, question=question, text="Because.", base_url="http://x/")
+
+    assert celery_worker.poll() is None, "worker died"
+    assert wait_for(lambda: Answer.objects.get(pk=answer.pk).notified_at is not None)

@@ -54,6 +54,7 @@ def pages() -> dict[str, tuple[str, bool]]:
 
     referral_link_for(learner=learner, campaign=Campaign.objects.get(slug="spring-knowledge-art"))
     review_walk(learner=learner, course=bought)
+    qa_walk(course=bought)
 
     survey = Survey.objects.order_by("pk").first()
     return {
@@ -70,6 +71,7 @@ def pages() -> dict[str, tuple[str, bool]]:
         "my-learning": (reverse("courses:my-learning"), True),
         "campaign-learner": (reverse("marketing:campaign", args=["spring-knowledge-art"]), True),
         "course-bought": (bought.get_absolute_url(), True),
+        "lesson-questions": (bought.lessons.order_by("position").first().get_absolute_url(), True),
         "review-form": (reverse("learning:review-edit", args=[bought.slug]), True),
         "review-report": (
             reverse("learning:review-report", args=[bought.reviews.exclude(learner=learner)[0].pk]),
@@ -102,6 +104,20 @@ def review_walk(*, learner: User, course: Course) -> None:
         "walk-admin", "a@example.com", "x"
     )
     services.review_hide(moderator=moderator, review=own, reason="测试隐藏")
+
+
+def qa_walk(*, course: Course) -> None:
+    """Questions under the bought course's first lesson: one at a moment, answered and accepted; one open."""
+    from learning import qa_services
+
+    lesson = course.lessons.order_by("position").first()
+    asker, other = User.objects.get(username="reviewer0"), User.objects.get(username="reviewer1")
+    question = qa_services.question_ask(
+        author=asker, lesson=lesson, text="这里的笔触怎么控制？见 https://example.com/brush", timestamp=3
+    )
+    answer = qa_services.answer_post(author=other, question=question, text="手腕放松，先慢后快。")
+    qa_services.answer_accept(user=asker, answer=answer)
+    qa_services.question_ask(author=other, lesson=lesson, text="需要准备哪些颜料？")
 
 
 def session_cookie(live_server, username: str) -> dict[str, str]:

@@ -96,3 +96,65 @@ def course_reviews(context: dict[str, Any], course: Course, enrolled: bool) -> d
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+# ------------------------------------------------------------------------------ lesson questions
+QUESTIONS_PAGE_SIZE = 10
+
+
+@register.filter(needs_autoescape=True)
+def plain_text(value: str, autoescape: bool = True) -> str:
+    """Plain user text for a page: escaped, line breaks kept, web links clickable and marked
+    rel="nofollow ugc" (the text is escaped first, so only the links urlize makes carry the attribute)."""
+    from django.utils.html import urlize
+    from django.utils.safestring import mark_safe
+
+    linked = urlize(str(value), trim_url_limit=60, nofollow=True, autoescape=autoescape)
+    linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc"')
+    return mark_safe(linked.replace("\n", "<br>"))  # escaped by urlize above
+
+
+@register.filter
+def as_clock(seconds: int | None) -> str:
+    """90 -> "1:30", 3725 -> "1:02:05"."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@register.inclusion_tag("learning/_lesson_questions.html", takes_context=True)
+def lesson_questions(context: dict[str, Any], lesson: Lesson, enrolled: bool) -> dict[str, Any]:
+    """The lesson page's questions and answers, paginated, with the forms its user may use
+    (`enrolled`: whether they are, as the page already knows)."""
+    from django.core.paginator import Paginator
+
+    from learning import qa_selectors
+    from learning.forms import AnswerForm, QuestionForm
+
+    request = context["request"]
+    access = qa_selectors.qa_access(user=request.user, lesson=lesson, enrolled=enrolled)
+    page = None
+    followed: set[int] = set()
+    if access.may_read:
+        number = request.GET.get("questions_page")
+        focus = request.GET.get("question", "")
+        if number is None and focus.isdigit():  # a link to one question (the inbox, an e-mail) opens its page
+            number = qa_selectors.question_page_number(
+                lesson=lesson, question_id=int(focus), per_page=QUESTIONS_PAGE_SIZE
+            )
+        page = Paginator(qa_selectors.lesson_questions(lesson=lesson), QUESTIONS_PAGE_SIZE).get_page(number)
+        followed = qa_selectors.followed_question_ids(user=request.user, question_ids=[q.pk for q in page])
+    return {
+        "lesson": lesson,
+        "access": access,
+        "page": page,
+        "followed": followed,
+        "ask_form": QuestionForm(auto_id="id_question_%s") if access.may_ask else None,
+        "answer_form": AnswerForm() if access.may_answer else None,
+        "has_player": context.get("has_player", False),
+        "user": request.user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -125,12 +125,37 @@
   if (watermark) { moveWatermark(); setInterval(moveWatermark, 7000); }
 
   // ---------------------------------------------------------------- resume
+  // A question's timestamp link (?t=SECONDS) opens the lesson at that moment instead.
+  var asked = parseInt(new URLSearchParams(window.location.search).get("t") || "", 10);
   media.addEventListener("loadedmetadata", function first() {
     media.removeEventListener("loadedmetadata", first);
-    if (resume > 3 && (!media.duration || resume < media.duration - 3)) {
+    if (asked >= 0 && (!media.duration || asked <= media.duration)) {
+      media.currentTime = asked;
+    } else if (resume > 3 && (!media.duration || resume < media.duration - 3)) {
       media.currentTime = resume;
       if (status) status.textContent = status.getAttribute("data-resumed");
     }
+  });
+
+  // ---------------------------------------------------------------- questions
+  // The ask form's moment is the player's, filled in as the learner starts writing (still editable).
+  var askForm = document.querySelector("[data-ask-form]");
+  if (askForm) {
+    var stamp = askForm.querySelector("[data-timestamp]");
+    askForm.addEventListener("focusin", function (event) {
+      if (stamp && event.target !== stamp && stamp.value === "" && media.currentTime > 0) {
+        stamp.value = String(Math.floor(media.currentTime));
+      }
+    });
+  }
+  // A timestamp link on this very lesson seeks without reloading the page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-seek]") : null;
+    if (!link) return;
+    event.preventDefault();
+    media.currentTime = parseInt(link.getAttribute("data-seek"), 10) || 0;
+    media.scrollIntoView({ block: "center" });
+    media.play().catch(function () {});
   });
 
   // ---------------------------------------------------------------- progress

@@ -37,6 +37,11 @@ def workspace() -> tuple[dict[str, str], str]:
         learner = UserFactory(first_name=f"Wang{i}", email=f"wang{i}@example.com")
         order = OrderFactory(course=course, learner=learner, status=Order.Status.PAID, paid_at=timezone.now())
         Enrollment.objects.create(course=course, learner=learner, order=order)
+    from learning import qa_services
+
+    qa_services.question_ask(
+        author=learner, lesson=course.lessons.order_by("position").first(), text="山的皴法有几种？", timestamp=42
+    )
     campaign = CampaignFactory(
         name_zh="春季知识×艺术联名", name_en="Spring knowledge × art", bundle_price=Decimal("349")
     )
@@ -60,6 +65,7 @@ def workspace() -> tuple[dict[str, str], str]:
         "campaigns": reverse("partners:campaigns"),
         "campaign": reverse("partners:campaign", args=[campaign.pk]),
         "members": reverse("partners:members"),
+        "questions": reverse("partners:questions"),
     }
     client = Client()
     client.force_login(owner)

@@ -1,0 +1,75 @@
+"""Moderating lesson questions and answers in the admin: hide (with a reason kept) or show again.
+
+Every change goes through the services; the text is its author's and is never edited here."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.request_user import request_user
+from platform_site.exceptions import ApplicationError
+
+from . import qa_services
+from .models import Answer, Question
+from .review_admin import ModerationActionForm
+
+HIDDEN_FIELDS = ["hidden_at", "hidden_reason", "hidden_by"]
+
+
+class PostAdmin(admin.ModelAdmin):
+    action_form = ModerationActionForm
+    actions = ["hide", "unhide"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # hidden, never deleted: the reason stays
+
+    @admin.action(description=gettext_lazy("Hide the selected items (give the reason above)"),
+                  permissions=["change"])  # fmt: skip
+    def hide(self, request: HttpRequest, queryset: QuerySet[Question] | QuerySet[Answer]) -> None:
+        moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
+        for post in queryset:
+            try:
+                qa_services.post_hide(moderator=moderator, post=post, reason=reason)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                return
+            hidden += 1
+        messages.success(request, _("%(count)d hidden.") % {"count": hidden})
+
+    @admin.action(description=gettext_lazy("Show the selected items again"), permissions=["change"])
+    def unhide(self, request: HttpRequest, queryset: QuerySet[Question] | QuerySet[Answer]) -> None:
+        moderator = request_user(request)
+        for post in queryset:
+            qa_services.post_unhide(moderator=moderator, post=post)
+        messages.success(request, _("%(count)d shown again.") % {"count": len(queryset)})
+
+
+@admin.register(Question)
+class QuestionAdmin(PostAdmin):
+    list_display = ["text", "lesson", "author", "created_at", "answer_count", "hidden_at", "hidden_reason"]
+    list_filter = [("hidden_at", admin.EmptyFieldListFilter), "lesson__course"]
+    search_fields = ["text", "author__username", "lesson__course__slug"]
+    list_select_related = ["lesson__course", "author"]
+    readonly_fields = ["lesson", "author", "text", "timestamp_seconds", "accepted_answer", "created_at",
+                       *HIDDEN_FIELDS]  # fmt: skip
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return super().get_queryset(request).annotate(answer_count=Count("answers"))
+
+    @admin.display(description=gettext_lazy("answers"), ordering="answer_count")
+    def answer_count(self, question: Question) -> int:
+        return int(getattr(question, "answer_count", 0))
+
+
+@admin.register(Answer)
+class AnswerAdmin(PostAdmin):
+    list_display = ["text", "question", "author", "is_instructor", "created_at", "hidden_at", "hidden_reason"]
+    list_filter = [("hidden_at", admin.EmptyFieldListFilter), "is_instructor"]
+    search_fields = ["text", "author__username"]
+    list_select_related = ["question", "author"]
+    readonly_fields = ["question", "author", "text", "is_instructor", "created_at", "notified_at", *HIDDEN_FIELDS]
