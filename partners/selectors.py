@@ -12,7 +12,7 @@ from courses.models import Course, Enrollment, Order, Partner
 from marketing.models import Campaign
 from marketing.selectors import campaign_list
 
-from .models import Invitation, Membership
+from .models import ApiToken, Invitation, Membership
 from .roles import Action
 
 if TYPE_CHECKING:
@@ -37,6 +37,14 @@ def partner_members(*, partner: Partner) -> QuerySet[Membership]:
 
 def partner_member(*, partner: Partner, pk: int) -> Membership | None:
     return Membership.objects.filter(partner=partner, pk=pk).select_related("user").first()
+
+
+def member_api_tokens(*, membership: Membership) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(membership=membership).order_by("revoked_at", "-created_at", "-pk")
+
+
+def membership_by_partner_slug(*, user: "User", slug: str) -> Membership | None:
+    return Membership.objects.filter(user=user, partner__slug=slug).select_related("partner", "user").first()
 
 
 def partner_open_invitations(*, partner: Partner) -> QuerySet[Invitation]:
@@ -89,6 +97,7 @@ class EnrollmentRow:
     pk: int
     course: Course
     learner: LearnerContact
+    status: str
     status_display: str
     created_at: Any
 
@@ -107,7 +116,8 @@ def order_rows(orders: Iterable[Order]) -> list[OrderRow]:
 def enrollment_rows(enrollments: Iterable[Enrollment]) -> list[EnrollmentRow]:
     return [
         EnrollmentRow(
-            pk=e.pk, course=e.course, learner=learner_contact(e.learner), status_display=e.get_status_display(),
+            pk=e.pk, course=e.course, learner=learner_contact(e.learner), status=e.status,
+            status_display=e.get_status_display(),
             created_at=e.created_at,
         )
         for e in enrollments
@@ -152,6 +162,11 @@ def partner_enrollments(*, partner: Partner) -> QuerySet[Enrollment]:
         .select_related("course", "learner")
         .order_by("-created_at", "-pk")
     )
+
+
+def partner_enrollment(*, partner: Partner, pk: int) -> EnrollmentRow | None:
+    enrollment = partner_enrollments(partner=partner).filter(pk=pk).first()
+    return enrollment_rows([enrollment])[0] if enrollment else None
 
 
 def partner_campaigns(*, partner: Partner) -> QuerySet[Campaign]:

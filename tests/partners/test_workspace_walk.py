@@ -60,6 +60,7 @@ def workspace() -> tuple[dict[str, str], str]:
         "campaigns": reverse("partners:campaigns"),
         "campaign": reverse("partners:campaign", args=[campaign.pk]),
         "members": reverse("partners:members"),
+        "tokens": reverse("partners:tokens"),
     }
     client = Client()
     client.force_login(owner)
