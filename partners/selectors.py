@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from courses.models import Course, Enrollment, Order, Partner
 from marketing.models import Campaign
@@ -40,7 +40,10 @@ def partner_member(*, partner: Partner, pk: int) -> Membership | None:
 
 
 def member_api_tokens(*, membership: Membership) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(membership=membership).order_by("revoked_at", "-created_at", "-pk")
+    """The member's own tokens, active ones first."""
+    return ApiToken.objects.filter(membership=membership).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+    )
 
 
 def membership_by_partner_slug(*, user: "User", slug: str) -> Membership | None:
