@@ -330,3 +330,37 @@ def test_a_token_name_is_required_and_bounded(world, owner_a, client):
     assert response.status_code == 200
     assert response.context["form"].errors["name"]
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{"digest": "d" * 100_000}, {"digest": "a\x00b"}, {"digest": ["x"]}, {}])
+def test_bad_accept_input_is_a_400(world, owner_a, body):
+    client, _token = token_client(owner_a)
+
+    response = client.post(f"{API}/campaigns/{world['campaign_a'].pk}/accept/", body, format="json")
+
+    assert response.status_code == 400
+    assert not AgreementEvent.objects.exists()
+
+
+def test_a_full_update_by_a_manager_goes_through_the_workspace_write(world, partner_a):
+    client, _token = token_client(membership_of(partner_a, "manager"))
+    course = world["course_a"]
+    body = {"title_zh": "新课", "title_en": "New", "description_zh": "介绍", "description_en": "", "track": "art",
+            "level": "beginner", "language": "zh", "price": "88.00", "currency": "CNY", "slug": "taken-over"}  # fmt: skip
+
+    response = client.put(f"{API}/courses/{course.pk}/", body, format="json")
+
+    assert response.status_code == 200, response.json()
+    course.refresh_from_db()
+    assert (course.title_zh, str(course.price), course.slug) == ("新课", "88.00", world["course_a"].slug)
+    assert list(course.partners.all()) == [partner_a]
+
+
+def test_a_session_write_needs_the_csrf_token(world, owner_a):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(owner_a.user)
+
+    response = client.patch(f"{API}/courses/{world['course_a'].pk}/", {"title_zh": "x"}, format="json")
+
+    assert response.status_code == 403
+    assert Course.objects.get(pk=world["course_a"].pk).title_zh == "墨韵课程"
