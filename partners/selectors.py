@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from courses.models import Course, Enrollment, Order, Partner
 from marketing.models import Campaign
 from marketing.selectors import campaign_list
 
-from .models import ApiToken, Invitation, Membership
+from .models import AgreementEvent, ApiToken, Invitation, Membership
 from .roles import Action
 
 if TYPE_CHECKING:
@@ -175,6 +175,14 @@ def partner_enrollment(*, partner: Partner, pk: int) -> EnrollmentRow | None:
 def partner_campaigns(*, partner: Partner) -> QuerySet[Campaign]:
     """The joint campaigns the partner has a side in, with their latest figures (marketing's rows)."""
     return campaign_list().filter(partner_shares__partner=partner).select_related("stats").order_by("-starts_at")
+
+
+def partner_campaigns_with_trail(*, partner: Partner) -> QuerySet[Campaign]:
+    """`partner_campaigns` with each campaign's agreement trail (`agreement_trail`, newest first)."""
+    trail = AgreementEvent.objects.select_related("partner", "user").order_by("-created_at", "-pk")
+    return partner_campaigns(partner=partner).prefetch_related(
+        Prefetch("agreement_events", queryset=trail, to_attr="agreement_trail")
+    )
 
 
 def partner_campaign(*, partner: Partner, pk: int) -> Campaign | None:

@@ -87,9 +87,6 @@ class PartnerCampaignSerializer(serializers.Serializer):
     share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     amount = serializers.CharField(allow_null=True, help_text="This partner's part of the revenue so far.")
     computed_at = serializers.DateTimeField(allow_null=True)
-
-
-class PartnerCampaignDetailSerializer(PartnerCampaignSerializer):
     agreement = AgreementSerializer()
 
 

@@ -172,25 +172,25 @@ class PartnerCampaignViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retri
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action == "accept":
             return s.AcceptTermsSerializer
-        return s.PartnerCampaignSerializer if self.action == "list" else s.PartnerCampaignDetailSerializer
+        return s.PartnerCampaignSerializer
 
     def get_queryset(self) -> QuerySet[Campaign]:
         return Campaign.objects.none() if self.fake else selectors.partner_campaigns(partner=self.membership.partner)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        partner = self.membership.partner
-        page = self.paginate_queryset(self.get_queryset())
-        rows = [selectors.campaign_partner_figures(campaign=c, partner=partner) for c in page or []]
+        page = self.paginate_queryset(selectors.partner_campaigns_with_trail(partner=self.membership.partner))
+        # agreement_trail: the Prefetch's to_attr, unknown to the model's type.
+        rows = [self._detail(c, events=c.agreement_trail) for c in page or []]  # type: ignore[attr-defined]
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
-    def _detail(self, campaign: Campaign) -> dict[str, Any]:
+    def _detail(self, campaign: Campaign, events: Any = None) -> dict[str, Any]:
         row = selectors.campaign_partner_figures(campaign=campaign, partner=self.membership.partner)
-        return {**row, "agreement": agreements.agreement_state(campaign=campaign)}
+        return {**row, "agreement": agreements.agreement_state(campaign=campaign, events=events)}
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(s.PartnerCampaignDetailSerializer(self._detail(self.get_object())).data)
+        return Response(s.PartnerCampaignSerializer(self._detail(self.get_object())).data)
 
-    @extend_schema(request=s.AcceptTermsSerializer, responses=s.PartnerCampaignDetailSerializer)
+    @extend_schema(request=s.AcceptTermsSerializer, responses=s.PartnerCampaignSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
         campaign = self.get_object()
@@ -198,7 +198,7 @@ class PartnerCampaignViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retri
         body.is_valid(raise_exception=True)
         agreements.campaign_terms_accept(actor=self.membership, campaign=campaign, digest=body.validated_data["digest"])
         fresh = self.get_queryset().get(pk=campaign.pk)
-        return Response(s.PartnerCampaignDetailSerializer(self._detail(fresh)).data)
+        return Response(s.PartnerCampaignSerializer(self._detail(fresh)).data)
 
 
 class PartnerMemberViewSet(PartnerViewSet, mixins.ListModelMixin):

@@ -202,6 +202,9 @@ def test_accepting_terms_twice_keeps_one_acceptance(world, partner_a):
     assert first.json()["agreement"] == second.json()["agreement"]
     assert AgreementEvent.objects.filter(campaign=campaign, kind="accepted").count() == 1
     assert stale.status_code == 409
+    listed = client.get(f"{API}/campaigns/").json()["results"]
+    sides = {side["partner"]: side["accepted"] for side in listed[0]["agreement"]["sides"]}
+    assert sides["ink-academy"] is True and listed[0]["agreement"]["agreed"] is False  # the other side has not
 
 
 def test_members_are_listed_for_owners(world, owner_a):
@@ -293,8 +296,8 @@ def test_a_list_costs_a_fixed_number_of_queries(world, partner_a, owner_a, resou
     assert response.status_code == 200
 
 
-# Authentication (1), count and page (2), and each list's prefetches (a campaign's courses, shares, stats).
-QUERIES = {"courses": 4, "orders": 3, "enrollments": 3, "campaigns": 10, "members": 3}
+# Authentication (1), count and page (2), and each list's prefetches (a campaign's courses, shares, stats, agreement trail).
+QUERIES = {"courses": 4, "orders": 3, "enrollments": 3, "campaigns": 11, "members": 3}
 
 
 # ------------------------------------------------------------------------------ the tokens page
