@@ -23,12 +23,14 @@ from rest_framework.serializers import BaseSerializer
 
 from courses.models import Course, Enrollment, Order
 from marketing.models import Campaign
+from platform_site.throttling import AnonRateThrottle, UserRateThrottle
 
 from .. import agreements, selectors, services
 from ..models import Membership
 from ..roles import Action
 from . import serializers as s
 from .authentication import PartnerTokenAuthentication, request_membership
+from .throttling import PartnerRateThrottle
 
 PARTNER_PARAMETERS = [
     OpenApiParameter(
@@ -63,6 +65,7 @@ class MemberMay(BasePermission):
 class PartnerViewSet(viewsets.GenericViewSet):
     authentication_classes = [PartnerTokenAuthentication, SessionAuthentication]
     permission_classes = [MemberMay]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, PartnerRateThrottle]  # the defaults, and per partner
     lookup_value_regex = ID_PATTERN
     read_action: Action
     write_action: Action | None = None

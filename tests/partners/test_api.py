@@ -367,3 +367,17 @@ def test_a_session_write_needs_the_csrf_token(world, owner_a):
 
     assert response.status_code == 403
     assert Course.objects.get(pk=world["course_a"].pk).title_zh == "墨韵课程"
+
+
+def test_a_partner_is_throttled_across_its_tokens(world, partner_a, partner_b, owner_b, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None, "partner": "3/min"})
+    first, _ = token_client(membership_of(partner_a, "owner"))
+    second, _ = token_client(membership_of(partner_a, "analyst"))
+    other, _ = token_client(owner_b)
+
+    codes = [client.get(f"{API}/courses/").status_code for client in (first, second, first, second)]
+
+    assert codes == [200, 200, 200, 429]
+    assert other.get(f"{API}/courses/").status_code == 200
