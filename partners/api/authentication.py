@@ -12,6 +12,7 @@ from accounts.request_user import request_user
 
 from .. import selectors, tokens
 from ..models import ApiToken, Membership
+from ..views import SESSION_KEY
 
 KEYWORD = "Bearer"
 PARTNER_HEADER = "HTTP_X_PARTNER"
@@ -51,7 +52,7 @@ class PartnerTokenScheme(OpenApiAuthenticationExtension):
 
 def request_membership(request: Request) -> Membership | None:
     """The membership the request acts as: the token's, or the signed-in user's in the partner they name
-    (their first one when they name none); None when they are no member of it."""
+    (when they name none, the workspace's current one); None when they are no member of it."""
     if isinstance(request.auth, ApiToken):
         return request.auth.membership
     if not request.user.is_authenticated:
@@ -60,4 +61,4 @@ def request_membership(request: Request) -> Membership | None:
     slug = request.query_params.get(PARTNER_PARAM) or request.META.get(PARTNER_HEADER, "")
     if slug:
         return selectors.membership_by_partner_slug(user=user, slug=slug[:200])
-    return selectors.membership_current(user=user)
+    return selectors.membership_current(user=user, partner_id=request.session.get(SESSION_KEY))

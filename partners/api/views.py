@@ -36,7 +36,7 @@ PARTNER_PARAMETERS = [
     OpenApiParameter(
         "partner", str, OpenApiParameter.QUERY, required=False,
         description="Session callers only: the slug of the partner to act in, one they are a member of "
-        "(default: their first). A token always acts in its own partner.",
+        "(default: the one chosen in the workspace). A token always acts in its own partner.",
     ),
     OpenApiParameter(
         "X-Partner", str, OpenApiParameter.HEADER, required=False, description="The same as `partner`, as a header."

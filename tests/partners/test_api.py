@@ -381,3 +381,14 @@ def test_a_partner_is_throttled_across_its_tokens(world, partner_a, partner_b, o
 
     assert codes == [200, 200, 200, 429]
     assert other.get(f"{API}/courses/").status_code == 200
+
+
+def test_a_signed_in_member_naming_no_partner_works_in_the_workspaces_current_one(world, partner_b, owner_a):
+    MembershipFactory(partner=partner_b, user=owner_a.user, role="analyst")
+    client = APIClient()
+    client.force_login(owner_a.user)
+    client.post(reverse("partners:switch"), {"partner": str(partner_b.pk)})
+
+    rows = client.get(f"{API}/courses/").json()["results"]
+
+    assert [row["id"] for row in rows] == [world["course_b"].pk]
