@@ -9,7 +9,7 @@ from courses.admin import ServiceSavedAdmin, add_field_errors
 from platform_site.exceptions import ApplicationError
 
 from . import services
-from .models import AgreementEvent, Invitation, Membership
+from .models import AgreementEvent, ApiToken, Invitation, Membership
 
 
 class MembershipForm(forms.ModelForm):
@@ -72,4 +72,23 @@ class AgreementEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: AgreementEvent | None = None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Members make and revoke their tokens in the workspace; staff see them (never a secret: only
+    its hash is stored) and may delete one that leaked."""
+
+    list_display = ("name", "prefix", "membership", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "membership__user__username", "membership__partner__name_zh")
+    list_select_related = ("membership__user", "membership__partner")
+    fields = ("name", "prefix", "membership", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
         return False

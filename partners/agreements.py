@@ -94,11 +94,15 @@ class AgreementState:
         return next((s for s in self.sides if s.share.partner_id == partner.pk), None)
 
 
-def agreement_state(*, campaign: Campaign) -> AgreementState:
-    """Where the agreement stands: the current terms and each side's acceptance (three queries)."""
+def agreement_state(*, campaign: Campaign, events: list[AgreementEvent] | None = None) -> AgreementState:
+    """Where the agreement stands: the current terms and each side's acceptance (three queries).
+
+    `events`: the campaign's trail, newest first, when the caller prefetched it for many campaigns.
+    """
     terms = campaign_terms(campaign=campaign)
     digest = terms_digest(terms)
-    events = list(AgreementEvent.objects.filter(campaign=campaign).select_related("partner", "user"))
+    if events is None:
+        events = list(AgreementEvent.objects.filter(campaign=campaign).select_related("partner", "user"))
     # An acceptance counts until the terms change, even if they later change back.
     last_change = next((e.pk for e in events if e.kind == AgreementEvent.Kind.TERMS_CHANGED), 0)
     sides = []

@@ -23,6 +23,10 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MANAGER)
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What the token is for, e.g. “CRM sync”."))
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 
 from courses.models import Course, Enrollment, Order, Partner
 from marketing.models import Campaign
 from marketing.selectors import campaign_list
 
-from .models import Invitation, Membership
+from .models import AgreementEvent, ApiToken, Invitation, Membership
 from .roles import Action, role_may
 
 if TYPE_CHECKING:
@@ -57,6 +57,17 @@ def partner_members(*, partner: Partner) -> QuerySet[Membership]:
 
 def partner_member(*, partner: Partner, pk: int) -> Membership | None:
     return Membership.objects.filter(partner=partner, pk=pk).select_related("user").first()
+
+
+def member_api_tokens(*, membership: Membership) -> QuerySet[ApiToken]:
+    """The member's own tokens, active ones first."""
+    return ApiToken.objects.filter(membership=membership).order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-pk"
+    )
+
+
+def membership_by_partner_slug(*, user: "User", slug: str) -> Membership | None:
+    return Membership.objects.filter(user=user, partner__slug=slug).select_related("partner", "user").first()
 
 
 def partner_open_invitations(*, partner: Partner) -> QuerySet[Invitation]:
@@ -109,6 +120,7 @@ class EnrollmentRow:
     pk: int
     course: Course
     learner: LearnerContact
+    status: str
     status_display: str
     created_at: Any
 
@@ -127,7 +139,8 @@ def order_rows(orders: Iterable[Order]) -> list[OrderRow]:
 def enrollment_rows(enrollments: Iterable[Enrollment]) -> list[EnrollmentRow]:
     return [
         EnrollmentRow(
-            pk=e.pk, course=e.course, learner=learner_contact(e.learner), status_display=e.get_status_display(),
+            pk=e.pk, course=e.course, learner=learner_contact(e.learner), status=e.status,
+            status_display=e.get_status_display(),
             created_at=e.created_at,
         )
         for e in enrollments
@@ -181,9 +194,22 @@ def partner_unanswered_questions(*, partner: Partner) -> "QuerySet[Question]":
     return unanswered_questions(course_ids=Course.objects.filter(partners=partner).values_list("pk", flat=True))
 
 
+def partner_enrollment(*, partner: Partner, pk: int) -> EnrollmentRow | None:
+    enrollment = partner_enrollments(partner=partner).filter(pk=pk).first()
+    return enrollment_rows([enrollment])[0] if enrollment else None
+
+
 def partner_campaigns(*, partner: Partner) -> QuerySet[Campaign]:
     """The joint campaigns the partner has a side in, with their latest figures (marketing's rows)."""
     return campaign_list().filter(partner_shares__partner=partner).select_related("stats").order_by("-starts_at")
+
+
+def partner_campaigns_with_trail(*, partner: Partner) -> QuerySet[Campaign]:
+    """`partner_campaigns` with each campaign's agreement trail (`agreement_trail`, newest first)."""
+    trail = AgreementEvent.objects.select_related("partner", "user").order_by("-created_at", "-pk")
+    return partner_campaigns(partner=partner).prefetch_related(
+        Prefetch("agreement_events", queryset=trail, to_attr="agreement_trail")
+    )
 
 
 def partner_campaign(*, partner: Partner, pk: int) -> Campaign | None:

@@ -20,5 +20,7 @@ urlpatterns = [
     path("members/", views.member_list, name="members"),
     path("members/<int:pk>/role/", views.member_set_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
+    path("tokens/", views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
 ]

@@ -16,13 +16,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError, NotPermitted
 
-from . import agreements, selectors, services
-from .forms import CourseForm, InviteForm, RoleForm, add_service_errors
+from . import agreements, selectors, services, tokens
+from .forms import ApiTokenForm, CourseForm, InviteForm, RoleForm, add_service_errors
 from .models import Membership
 from .roles import Action
 
@@ -268,6 +269,34 @@ def member_remove(request: HttpRequest, membership: Membership, pk: int) -> Http
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("partners:home" if member.pk == membership.pk else "partners:members")
+
+
+# ------------------------------------------------------------------------------ API tokens
+@never_cache  # the answer to a creation carries the secret: no cache keeps it
+@require_http_methods(["GET", "POST"])
+@workspace()
+def token_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """The member's own API tokens; a new one's secret is shown on this answer only."""
+    form = ApiTokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = tokens.api_token_create(actor=membership, name=form.cleaned_data["name"])
+        except ApplicationError as error:
+            add_service_errors(form, error)
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "secret": secret, "tokens": selectors.member_api_tokens(membership=membership)}
+    return _render(request, membership, "tokens", "partners/tokens.html", context)
+
+
+@require_POST
+@workspace()
+def token_revoke(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    if tokens.api_token_revoke(actor=membership, pk=pk) is None:
+        raise Http404
+    messages.success(request, _("The token was revoked: it opens nothing from now on."))
+    return redirect("partners:tokens")
 
 
 # ------------------------------------------------------------------------------ invitations

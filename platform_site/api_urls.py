@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include(router.urls)),
     path("", include("learning.api.urls")),
     path("", include("courses.media.api")),
+    path("", include("partners.api.urls")),
 ]

@@ -27,6 +27,7 @@ from courses import services
 from courses.models import Enrollment
 from courses.payments.sandbox import SandboxProvider
 from learning import services as learning_services
+from partners.tokens import api_token_create
 from platform_site.celery import app as celery_app
 from tests.factories import (
     CampaignFactory,
@@ -34,6 +35,7 @@ from tests.factories import (
     CouponFactory,
     CourseFactory,
     ManagerFactory,
+    MembershipFactory,
     OrderFactory,
     SurveyFactory,
     TrackedLinkFactory,
@@ -115,15 +117,23 @@ def seeded(db):
         "id": ids,
         "new_status": ["running", "paused", "ended"],
     }
+    # A partner's owner with an API token, over the campaign's knowledge side and its orders.
+    side = campaign.partner_shares.select_related("partner").get(side="knowledge")
+    owner = MembershipFactory(partner=side.partner, user=UserFactory(username="partner-owner"), role="owner")
+    done.course.partners.add(side.partner)
+    real["/api/v1/partner/"] = [campaign.pk, done.pk, done.course_id, enrollment.pk]
     tokens = {
         "anonymous": None,
-        "learner": Token.objects.create(user=learner).key,
-        "manager": Token.objects.create(user=manager).key,
+        "learner": f"Token {Token.objects.create(user=learner).key}",
+        "manager": f"Token {Token.objects.create(user=manager).key}",
+        "partner": f"Bearer {api_token_create(actor=owner, name='schema')[1]}",
     }
     return real, tokens
 
 
 def _real_value(real: dict, path: str, name: str) -> list:
+    if path.startswith("/api/v1/partner/"):
+        return real["/api/v1/partner/"]
     if name in ("id", "pk", "new_status"):
         return real["new_status" if name == "new_status" else "id"]
     return next((values for prefix, values in real.items() if path.startswith(prefix.split("{")[0])), [])
@@ -145,7 +155,7 @@ def _as(role: str):
             values = _real_value(real, case.operation.path, name)
             if values and data.draw(st.booleans(), label=f"real {name}"):
                 case.path_parameters[name] = data.draw(st.sampled_from(values), label=name)
-        headers = {"Authorization": f"Token {tokens[role]}"} if tokens[role] else {}
+        headers = {"Authorization": tokens[role]} if tokens[role] else {}
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     return test
@@ -154,6 +164,7 @@ def _as(role: str):
 test_every_operation_as_anonymous = _as("anonymous")
 test_every_operation_as_learner = _as("learner")
 test_every_operation_as_manager = _as("manager")
+test_every_operation_as_partner_owner = _as("partner")
 
 
 def _component(name: str, direction: str = "") -> dict:
@@ -176,6 +187,21 @@ def test_public_reads_are_documented_as_needing_no_credentials() -> None:
     assert {} not in paths["/api/v1/orders/"]["get"]["security"]
     assert {} in paths["/api/v1/courses/{course_slug}/reviews/"]["get"]["security"]
     assert {} not in paths["/api/v1/courses/{course_slug}/reviews/"]["post"]["security"]
+    assert paths["/api/v1/partner/orders/"]["get"]["security"] == [{"partnerToken": []}, {"cookieAuth": []}]
+
+
+def test_partner_paths_take_integer_ids() -> None:
+    paths = {path: ops for path, ops in schema.raw_schema["paths"].items() if path.startswith("/api/v1/partner/")}
+    typed = {
+        (path, param["name"]): param["schema"]["type"]
+        for path, ops in paths.items()
+        for op in ops.values()
+        if isinstance(op, dict)
+        for param in op.get("parameters", [])
+        if param["in"] == "path"
+    }
+    assert len(paths) == 10
+    assert typed and set(typed.values()) == {"integer"}
 
 
 def test_every_operation_documents_the_error_shape() -> None:

@@ -335,6 +335,8 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="1200/min") or None,
         # Failed token requests per client (successful ones are not counted).
         "login": env("API_THROTTLE_LOGIN", default="20/hour") or None,
+        # Every caller of one partner's API (its tokens and members) together.
+        "partner": env("API_THROTTLE_PARTNER", default="600/min") or None,
     },
     "EXCEPTION_HANDLER": "platform_site.exceptions.api_exception_handler",
     # drf-spectacular's, documenting the error answers and anonymous reads too.

@@ -17,6 +17,7 @@ REST_FRAMEWORK = {
         "anon": "100000/min",
         "user": "100000/min",
         "login": "100000/min",
+        "partner": "100000/min",
     },
 }
 # Lock-outs off, so that the many logins of the suite (Client.login has no request, which axes

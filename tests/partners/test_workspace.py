@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from courses.models import Course, Enrollment, Order
 from marketing.services import campaign_stats_refresh
-from partners import selectors, services
+from partners import selectors, services, tokens
 from partners.models import Membership
 from platform_site.exceptions import Conflict, NotPermitted
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, UserFactory
@@ -215,6 +215,7 @@ def test_every_workspace_page_in_chinese_shows_no_english(client, owner_a, partn
     client.force_login(owner_a.user)
     client.cookies["django_language"] = "zh-hans"
     token = services.invitation_token(invitation=owner_a.partner.invitations.get())
+    tokens.api_token_create(actor=owner_a, name="客户系统同步")
     pages = {
         "home": reverse("partners:home"),
         "courses": reverse("partners:courses"),
@@ -226,6 +227,7 @@ def test_every_workspace_page_in_chinese_shows_no_english(client, owner_a, partn
         "campaigns": reverse("partners:campaigns"),
         "campaign": reverse("partners:campaign", args=[campaign.pk]),
         "members": reverse("partners:members"),
+        "API tokens": reverse("partners:tokens"),
         "invitation (wrong user)": reverse("partners:invitation", args=[token]),
         "invitation (bad link)": reverse("partners:invitation", args=["nope"]),
     }

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from courses.models import Enrollment, Order
 from marketing.services import campaign_stats_refresh
-from partners import agreements, services
+from partners import agreements, services, tokens
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 from tests.test_site_walk import WIDTHS, axe_violations
@@ -26,8 +26,10 @@ def workspace() -> tuple[dict[str, str], str]:
     school = PartnerFactory(slug="ink-school", name_zh="墨韵美术学校", name_en="Ink Art School", kind="art_institution")
     platform = PartnerFactory(slug="mind-lab", name_zh="知识实验室", name_en="Mind Lab")
     owner = UserFactory(username="school-owner", first_name="Lin", email="lin@ink-school.cn")
-    MembershipFactory(partner=school, user=owner, role="owner")
+    owner_seat = MembershipFactory(partner=school, user=owner, role="owner")
     MembershipFactory(partner=platform, user=owner, role="analyst")
+    tokens.api_token_create(actor=owner_seat, name="教务系统同步")
+    tokens.api_token_revoke(actor=owner_seat, pk=tokens.api_token_create(actor=owner_seat, name="旧的报表脚本")[0].pk)
     MembershipFactory(partner=school, user=UserFactory(username="teacher-zhou"), role="instructor")
     course = CourseFactory(
         title_zh="国画山水入门", title_en="Chinese landscape painting", track="art", partners=[school, platform]
@@ -66,6 +68,7 @@ def workspace() -> tuple[dict[str, str], str]:
         "campaign": reverse("partners:campaign", args=[campaign.pk]),
         "members": reverse("partners:members"),
         "questions": reverse("partners:questions"),
+        "tokens": reverse("partners:tokens"),
     }
     client = Client()
     client.force_login(owner)

@@ -1,0 +1,103 @@
+"""The partner API's shapes: the partner's own rows, learners' contacts masked as on the pages."""
+
+from rest_framework import serializers
+
+from courses.models import Course
+from platform_site.api import ModelSerializer
+
+from ..agreements import SideState
+from ..forms import CourseForm
+
+COURSE_WRITABLE = list(CourseForm.Meta.fields)
+
+
+class PartnerCourseSerializer(ModelSerializer):
+    """A course of the partner; only the fields the workspace's course form edits are writable."""
+
+    lesson_count = serializers.IntegerField(read_only=True)
+    active_enrollments = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Course
+        fields = ["id", "slug", *COURSE_WRITABLE, "status", "published_at", "created_at", "updated_at",
+                  "lesson_count", "active_enrollments"]  # fmt: skip
+        read_only_fields = [field for field in fields if field not in COURSE_WRITABLE]
+
+
+class LearnerContactSerializer(serializers.Serializer):
+    initial = serializers.CharField(help_text="The learner's initial, e.g. `W.`.")
+    email = serializers.CharField(help_text="The masked address, e.g. `w***@example.com`.")
+
+
+class PartnerOrderSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    course = serializers.CharField(source="course.slug", help_text="The course's slug.")
+    learner = LearnerContactSerializer()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    discount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    paid_at = serializers.DateTimeField(allow_null=True)
+    refunded_at = serializers.DateTimeField(allow_null=True)
+
+
+class PartnerEnrollmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    course = serializers.CharField(source="course.slug", help_text="The course's slug.")
+    learner = LearnerContactSerializer()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class SideSerializer(serializers.Serializer):
+    partner = serializers.CharField(source="share.partner.slug")
+    side = serializers.CharField(source="share.side")
+    share_percent = serializers.DecimalField(source="share.share_percent", max_digits=5, decimal_places=2)
+    accepted = serializers.SerializerMethodField()
+    accepted_at = serializers.SerializerMethodField()
+    asked_again = serializers.BooleanField(help_text="It had accepted terms that have changed since.")
+
+    def get_accepted(self, side: SideState) -> bool:
+        return side.accepted is not None
+
+    def get_accepted_at(self, side: SideState) -> str | None:
+        return side.accepted.created_at.isoformat() if side.accepted is not None else None
+
+
+class AgreementSerializer(serializers.Serializer):
+    digest = serializers.CharField(help_text="Send it back to accept these terms.")
+    terms = serializers.DictField()
+    agreed = serializers.BooleanField(help_text="Every side accepted the current terms.")
+    sides = SideSerializer(many=True)
+
+
+class PartnerCampaignSerializer(serializers.Serializer):
+    """A joint campaign the partner has a side in, with the partner's side and share of the figures."""
+
+    id = serializers.IntegerField(source="campaign.pk")
+    slug = serializers.CharField(source="campaign.slug")
+    name_zh = serializers.CharField(source="campaign.name_zh")
+    name_en = serializers.CharField(source="campaign.name_en")
+    status = serializers.CharField(source="campaign.status")
+    starts_at = serializers.DateTimeField(source="campaign.starts_at")
+    ends_at = serializers.DateTimeField(source="campaign.ends_at")
+    side = serializers.CharField(help_text="This partner's side, in the request's language.")
+    share_percent = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    amount = serializers.CharField(allow_null=True, help_text="This partner's part of the revenue so far.")
+    computed_at = serializers.DateTimeField(allow_null=True)
+    agreement = AgreementSerializer()
+
+
+class AcceptTermsSerializer(serializers.Serializer):
+    digest = serializers.CharField(max_length=64, help_text="The `agreement.digest` of the terms read.")
+
+
+class PartnerMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField(source="user.username")
+    name = serializers.CharField(source="user.get_full_name")
+    email = serializers.CharField(source="user.email")
+    role = serializers.CharField()
+    created_at = serializers.DateTimeField()

@@ -1,0 +1,17 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    PartnerCampaignViewSet,
+    PartnerCourseViewSet,
+    PartnerEnrollmentViewSet,
+    PartnerMemberViewSet,
+    PartnerOrderViewSet,
+)
+
+router = SimpleRouter()
+router.register("partner/courses", PartnerCourseViewSet, basename="partner-course")
+router.register("partner/orders", PartnerOrderViewSet, basename="partner-order")
+router.register("partner/enrollments", PartnerEnrollmentViewSet, basename="partner-enrollment")
+router.register("partner/campaigns", PartnerCampaignViewSet, basename="partner-campaign")
+router.register("partner/members", PartnerMemberViewSet, basename="partner-member")
+urlpatterns = router.urls

@@ -1,0 +1,215 @@
+"""The partner API, `/api/v1/partner/…`: the workspace's resources for a partner's integrations.
+
+Every endpoint acts as one membership (a token's, or the signed-in member's in the partner they
+name), checks its role against `roles.ROLE_ACTIONS` as the pages do, reads through
+`partners.selectors` (the partner's rows only: another partner's id is a 404) and writes through
+the same services as the pages.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from courses.models import Course, Enrollment, Order
+from marketing.models import Campaign
+from platform_site.throttling import AnonRateThrottle, UserRateThrottle
+
+from .. import agreements, selectors, services
+from ..models import Membership
+from ..roles import Action
+from . import serializers as s
+from .authentication import PartnerTokenAuthentication, request_membership
+from .throttling import PartnerRateThrottle
+
+PARTNER_PARAMETERS = [
+    OpenApiParameter(
+        "partner", str, OpenApiParameter.QUERY, required=False,
+        description="Session callers only: the slug of the partner to act in, one they are a member of "
+        "(default: the one chosen in the workspace). A token always acts in its own partner.",
+    ),
+    OpenApiParameter(
+        "X-Partner", str, OpenApiParameter.HEADER, required=False, description="The same as `partner`, as a header."
+    ),
+]  # fmt: skip
+ID_PATTERN = r"[0-9]+"
+# The id in the path is the object's integer id (the route takes digits only: anything else is a 404).
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The object's id.")
+WITH_ID = extend_schema(parameters=[ID])
+
+
+class MemberMay(BasePermission):
+    """The caller is a member of the partner they act in, and their role may do the view's action."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user.is_authenticated:
+            return False  # 401, with the Bearer challenge
+        membership = request_membership(request)
+        if membership is None:
+            raise PermissionDenied
+        view.membership = membership
+        return membership.may(view.required_action())
+
+
+@extend_schema(parameters=PARTNER_PARAMETERS)
+class PartnerViewSet(viewsets.GenericViewSet):
+    authentication_classes = [PartnerTokenAuthentication, SessionAuthentication]
+    permission_classes = [MemberMay]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, PartnerRateThrottle]  # the defaults, and per partner
+    lookup_value_regex = ID_PATTERN
+    read_action: Action
+    write_action: Action | None = None
+    membership: Membership
+
+    def required_action(self) -> Action:
+        if self.request.method in ("GET", "HEAD", "OPTIONS") or self.write_action is None:
+            return self.read_action
+        return self.write_action
+
+    @property
+    def fake(self) -> bool:
+        return getattr(self, "swagger_fake_view", False)
+
+
+@extend_schema_view(retrieve=WITH_ID, update=WITH_ID, partial_update=WITH_ID)
+class PartnerCourseViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin):
+    """The partner's courses; owners and managers edit the fields the workspace's form edits."""
+
+    serializer_class = s.PartnerCourseSerializer
+    queryset = Course.objects.none()
+    read_action, write_action = Action.VIEW_COURSES, Action.EDIT_COURSES
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = {"status": ["exact"], "track": ["exact"]}
+
+    def get_queryset(self) -> QuerySet[Course]:
+        return Course.objects.none() if self.fake else selectors.partner_courses(partner=self.membership.partner)
+
+    def perform_update(self, serializer: BaseSerializer[Course]) -> None:
+        assert serializer.instance is not None
+        course = services.partner_course_update(
+            actor=self.membership, course=serializer.instance, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=course.pk)  # with its figures again
+
+
+class _RowsViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Lists whose rows leave `partners.selectors` masked (`order_rows`, `enrollment_rows`)."""
+
+    filter_backends = [DjangoFilterBackend]
+
+    def rows(self, objects: Any) -> list[Any]:
+        raise NotImplementedError
+
+    def row(self, pk: int) -> Any:
+        raise NotImplementedError
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(self.rows(page), many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        row = self.row(int(kwargs["pk"]))
+        if row is None:
+            raise Http404
+        return Response(self.get_serializer(row).data)
+
+
+@extend_schema_view(retrieve=WITH_ID)
+class PartnerOrderViewSet(_RowsViewSet):
+    """The orders of the partner's courses; learners' contacts masked."""
+
+    serializer_class = s.PartnerOrderSerializer
+    queryset = Order.objects.none()
+    read_action = Action.VIEW_ORDERS
+    filterset_fields = {"status": ["exact"], "course__slug": ["exact"]}
+
+    def get_queryset(self) -> QuerySet[Order]:
+        return Order.objects.none() if self.fake else selectors.partner_orders(partner=self.membership.partner)
+
+    def rows(self, objects: Any) -> list[Any]:
+        return selectors.order_rows(objects)
+
+    def row(self, pk: int) -> Any:
+        return selectors.partner_order(partner=self.membership.partner, pk=pk)
+
+
+@extend_schema_view(retrieve=WITH_ID)
+class PartnerEnrollmentViewSet(_RowsViewSet):
+    """The enrollments in the partner's courses; learners' contacts masked."""
+
+    serializer_class = s.PartnerEnrollmentSerializer
+    queryset = Enrollment.objects.none()
+    read_action = Action.VIEW_ENROLLMENTS
+    filterset_fields = {"status": ["exact"], "course__slug": ["exact"]}
+
+    def get_queryset(self) -> QuerySet[Enrollment]:
+        if self.fake:
+            return Enrollment.objects.none()
+        return selectors.partner_enrollments(partner=self.membership.partner)
+
+    def rows(self, objects: Any) -> list[Any]:
+        return selectors.enrollment_rows(objects)
+
+    def row(self, pk: int) -> Any:
+        return selectors.partner_enrollment(partner=self.membership.partner, pk=pk)
+
+
+@extend_schema_view(retrieve=WITH_ID, accept=WITH_ID)
+class PartnerCampaignViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The joint campaigns the partner has a side in. A campaign's page carries its agreement:
+    owners and managers accept its current terms for their side (accepting again changes nothing)."""
+
+    queryset = Campaign.objects.none()
+    read_action, write_action = Action.VIEW_CAMPAIGNS, Action.ACCEPT_TERMS
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action == "accept":
+            return s.AcceptTermsSerializer
+        return s.PartnerCampaignSerializer
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        return Campaign.objects.none() if self.fake else selectors.partner_campaigns(partner=self.membership.partner)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(selectors.partner_campaigns_with_trail(partner=self.membership.partner))
+        # agreement_trail: the Prefetch's to_attr, unknown to the model's type.
+        rows = [self._detail(c, events=c.agreement_trail) for c in page or []]  # type: ignore[attr-defined]
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def _detail(self, campaign: Campaign, events: Any = None) -> dict[str, Any]:
+        row = selectors.campaign_partner_figures(campaign=campaign, partner=self.membership.partner)
+        return {**row, "agreement": agreements.agreement_state(campaign=campaign, events=events)}
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(s.PartnerCampaignSerializer(self._detail(self.get_object())).data)
+
+    @extend_schema(request=s.AcceptTermsSerializer, responses=s.PartnerCampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        campaign = self.get_object()
+        body = s.AcceptTermsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        agreements.campaign_terms_accept(actor=self.membership, campaign=campaign, digest=body.validated_data["digest"])
+        fresh = self.get_queryset().get(pk=campaign.pk)
+        return Response(s.PartnerCampaignSerializer(self._detail(fresh)).data)
+
+
+class PartnerMemberViewSet(PartnerViewSet, mixins.ListModelMixin):
+    """The partner's members, for those who manage them (the workspace's members page)."""
+
+    serializer_class = s.PartnerMemberSerializer
+    queryset = Membership.objects.none()
+    read_action = Action.MANAGE_MEMBERS
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return Membership.objects.none() if self.fake else selectors.partner_members(partner=self.membership.partner)
