@@ -9,8 +9,11 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
+        from courses import hooks as course_hooks
         from marketing import hooks
 
         from .agreements import check_campaign_agreed
+        from .ledger import LedgerOnOrders
 
         hooks.register_start_check(check_campaign_agreed)
+        course_hooks.register(LedgerOnOrders())

@@ -21,17 +21,19 @@ class Action(StrEnum):
     VIEW_CAMPAIGNS = "view_campaigns"
     MANAGE_MEMBERS = "manage_members"  # see, invite, remove members and change their roles
     ACCEPT_TERMS = "accept_terms"  # accept a joint campaign's terms for the partner's side
+    VIEW_STATEMENTS = "view_statements"  # read and download the partner's monthly statements
 
 
 _READ_ALL = frozenset({Action.VIEW_COURSES, Action.VIEW_ORDERS, Action.VIEW_ENROLLMENTS, Action.VIEW_CAMPAIGNS})
 
 # Owners manage the members and may do all a manager does; managers run the courses and
-# campaigns; instructors see the courses and who is enrolled, not the money; analysts read figures.
+# campaigns and read the statements; instructors see the courses and who is enrolled, not the
+# money; analysts read figures, the statements among them.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.OWNER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS},
-    Role.MANAGER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS},
+    Role.OWNER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS, Action.VIEW_STATEMENTS},
+    Role.MANAGER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.VIEW_STATEMENTS},
     Role.INSTRUCTOR: frozenset({Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS}),
-    Role.ANALYST: _READ_ALL,
+    Role.ANALYST: _READ_ALL | {Action.VIEW_STATEMENTS},
 }
 
 
