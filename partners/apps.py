@@ -14,6 +14,8 @@ class PartnersConfig(AppConfig):
 
         from .agreements import check_campaign_agreed
         from .ledger import LedgerOnOrders
+        from .selectors import campaign_split_amounts
 
         hooks.register_start_check(check_campaign_agreed)
+        hooks.register_split_source(campaign_split_amounts)
         course_hooks.register(LedgerOnOrders())

@@ -264,3 +264,18 @@ def statement_rows(*, statement: Statement) -> list[StatementRow]:
         )
         for row in rows
     ]
+
+
+def campaign_split_amounts(campaign_ids: list[int]) -> dict[int, dict[int, Decimal]]:
+    """What each partner earned from each campaign by the ledger: its shares and the commission on
+    them (its part of the amounts paid), refunds taken back; one query. marketing's split source."""
+    result: dict[int, dict[int, Decimal]] = {}
+    rows = (
+        LedgerLine.objects.filter(campaign_id__in=campaign_ids, partner__isnull=False)
+        .values("campaign_id", "partner_id")
+        .annotate(amount=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        result.setdefault(row["campaign_id"], {})[row["partner_id"]] = row["amount"]
+    return result
