@@ -18,6 +18,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/accept/", views.campaign_accept, name="campaign-accept"),
     path("statements/", views.statement_list, name="statements"),
     path("statements/<int:pk>.csv", views.statement_csv, name="statement-csv"),
+    path("statements/<int:pk>.pdf", views.statement_pdf, name="statement-pdf"),
     path("members/", views.member_list, name="members"),
     path("members/<int:pk>/role/", views.member_set_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),

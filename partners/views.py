@@ -126,6 +126,21 @@ def statement_csv(request: HttpRequest, membership: Membership, pk: int) -> Stre
     return csv_response(filename=filename, header=header, rows=lines)
 
 
+@require_GET
+@workspace(Action.VIEW_STATEMENTS)
+def statement_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    from .statement_pdf import render_statement_pdf
+
+    statement = selectors.partner_statement(partner=membership.partner, pk=pk)
+    if statement is None:
+        raise Http404
+    body = render_statement_pdf(statement=statement, rows=selectors.statement_rows(statement=statement))
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = f"statement-{statement.partner.slug}-{statement.month:%Y-%m}-{statement.currency}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 # ------------------------------------------------------------------------------ courses
 @require_GET
 @workspace(Action.VIEW_COURSES)

@@ -117,6 +117,7 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
         "accept b's campaign": ("post", reverse("partners:campaign-accept", args=[campaign_b.pk]), {"digest": "x"}),
         "guessed order ids": ("get", reverse("partners:order", args=[order_b.pk + 1000]), None),
         "read b's statement": ("get", reverse("partners:statement-csv", args=[world["statement_b"].pk]), None),
+        "read b's statement pdf": ("get", reverse("partners:statement-pdf", args=[world["statement_b"].pk]), None),
         "guessed statement ids": ("get", reverse("partners:statement-csv", args=[world["statement_b"].pk + 1000]), None),
     }  # fmt: skip
     successes = {}

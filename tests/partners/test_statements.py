@@ -140,6 +140,14 @@ def test_a_manager_downloads_the_statement_as_csv_with_a_byte_order_mark(client,
     assert rows[-1][-1] == "80.00"
 
 
+def test_an_analyst_downloads_the_statement_as_pdf(client, partner_a, statement_a):
+    client.force_login(MembershipFactory(partner=partner_a, role="analyst").user)
+    response = client.get(reverse("partners:statement-pdf", args=[statement_a.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
 def test_the_statements_page_lists_the_partners_statements(client, owner_a, statement_a, django_assert_max_num_queries):
     client.force_login(owner_a.user)
     with django_assert_max_num_queries(12):
@@ -151,14 +159,64 @@ def test_the_statements_page_lists_the_partners_statements(client, owner_a, stat
 def test_a_member_of_another_partner_cannot_download_the_statement(client, owner_b, statement_a):
     client.force_login(owner_b.user)
     assert client.get(reverse("partners:statement-csv", args=[statement_a.pk])).status_code == 404
+    assert client.get(reverse("partners:statement-pdf", args=[statement_a.pk])).status_code == 404
 
 
 def test_an_instructor_is_refused_statements(client, partner_a, statement_a):
     client.force_login(MembershipFactory(partner=partner_a, role="instructor").user)
     assert client.get(reverse("partners:statements")).status_code == 403
     assert client.get(reverse("partners:statement-csv", args=[statement_a.pk])).status_code == 403
+    assert client.get(reverse("partners:statement-pdf", args=[statement_a.pk])).status_code == 403
 
 
 def test_someone_without_a_membership_is_refused(client, statement_a):
     client.force_login(UserFactory())
     assert client.get(reverse("partners:statement-csv", args=[statement_a.pk])).status_code == 403
+
+
+# ------------------------------------------------------------------------------ admin
+def finance_clerk():
+    from django.contrib.auth.models import Permission
+
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_statement", "change_statement", "mark_statement_paid"])
+    )
+    return clerk
+
+
+def test_finance_staff_mark_a_statement_paid_and_nothing_else_changes(client, statement_a):
+    client.force_login(finance_clerk())
+    url = reverse("admin:partners_statement_change", args=[statement_a.pk])
+    assert client.get(reverse("admin:partners_statement_changelist")).status_code == 200
+    refused = client.post(url, {"paid_on": "2026-01-05", "payout_reference": "", "amount_due": "9999"})
+    assert refused.status_code == 200 and "payout_reference" in refused.context["adminform"].form.errors
+    client.post(url, {"paid_on": "2026-01-05", "payout_reference": "BANK-7", "amount_due": "9999"})
+    statement_a.refresh_from_db()
+    assert (statement_a.paid_on, statement_a.payout_reference, statement_a.amount_due) == (
+        date(2026, 1, 5), "BANK-7", D("80.00")
+    )  # fmt: skip
+    assert 'name="_save"' not in client.get(url).content.decode()  # paid: final
+
+
+def test_staff_without_the_payout_permission_cannot_change_a_statement(client, statement_a):
+    from django.contrib.auth.models import Permission
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_statement", "change_statement"]))
+    client.force_login(viewer)
+    url = reverse("admin:partners_statement_change", args=[statement_a.pk])
+    client.post(url, {"paid_on": "2026-01-05", "payout_reference": "X"})
+    statement_a.refresh_from_db()
+    assert statement_a.paid_on is None
+
+
+def test_the_beat_task_issues_last_months_statement_once():
+    from partners import tasks
+
+    partner = PartnerFactory()
+    sell(CourseFactory(price=D("10.00"), partners=[partner]))
+    LedgerLine.objects.update(posted_at=timezone.now() - timedelta(days=40))  # before this month, always
+    assert tasks.statements_issue_task() == 1
+    assert tasks.statements_issue_task() == 0
+    assert Statement.objects.filter(partner=partner).count() == 1
