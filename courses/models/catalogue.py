@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,6 +41,7 @@ class Partner(models.Model):
         decimal_places=4,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("A fraction of the partner's share, e.g. 0.2 for 20%. Empty: the platform's default."),
     )
 

@@ -15,7 +15,8 @@ from partners.ledger import ledger_post_refund, ledger_post_sale
 from partners.models import LedgerLine, Statement
 from partners.statements import month_start, next_month, statement_mark_paid, statements_issue
 from platform_site.exceptions import ApplicationError
-from tests.factories import CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
+from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
+from tests.partners.test_ledger import attribute
 
 pytestmark = pytest.mark.django_db
 
@@ -92,20 +93,43 @@ def test_payout_mark_needs_a_reference_and_is_kept():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    prices=st.lists(st.decimals(min_value=D("0.01"), max_value=D("999.99"), places=2), min_size=1, max_size=6),
-    partner_counts=st.lists(st.integers(min_value=0, max_value=3), min_size=1, max_size=6),
+    orders=st.lists(
+        st.tuples(
+            st.decimals(min_value=D("0.01"), max_value=D("999.99"), places=2),  # list price
+            st.decimals(min_value=0, max_value=1, places=2),  # the part a coupon or bundle takes off
+            st.integers(min_value=0, max_value=3),  # course partners
+            st.booleans(),  # through the joint campaign
+            st.booleans(),  # refunded
+        ),
+        min_size=1,
+        max_size=8,
+    ),
     rates=st.lists(st.decimals(min_value=0, max_value=1, places=4), min_size=3, max_size=3),
-    refunds=st.lists(st.booleans(), min_size=1, max_size=6),
+    campaign_shares=st.tuples(st.integers(min_value=0, max_value=100), st.integers(min_value=1, max_value=100)),
 )
-def test_every_order_adds_up_and_every_statement_is_the_sum_of_its_lines(prices, partner_counts, rates, refunds):
+def test_every_order_adds_up_and_every_statement_is_the_sum_of_its_lines(orders, rates, campaign_shares):
     with transaction.atomic():
         partners = [PartnerFactory(commission_rate=rate) for rate in rates]
-        orders = []
-        for i, price in enumerate(prices):
-            course = CourseFactory(price=price, partners=partners[: partner_counts[i % len(partner_counts)]])
-            orders.append(sell(course, refund=refunds[i % len(refunds)]))
-        for order in orders:
-            sale = LedgerLine.objects.filter(order=order, entry="sale").aggregate(s=Sum("amount"))["s"]
+        campaign = CampaignFactory()
+        for share, percent in zip(campaign.partner_shares.order_by("side"), campaign_shares, strict=True):
+            share.share_percent = percent
+            share.save()
+        posted = []
+        for price, off, partner_count, through_campaign, refunded in orders:
+            amount = (price * (1 - off)).quantize(D("0.01"))
+            if through_campaign:
+                course = campaign.art_courses.get()
+            else:
+                course = CourseFactory(price=price, partners=partners[:partner_count])
+            order = OrderFactory(course=course, amount=amount, list_price=price, discount=price - amount, status="paid")
+            if through_campaign:
+                attribute(order, campaign)
+            ledger_post_sale(order=order)
+            if refunded:
+                ledger_post_refund(order=order)
+            posted.append(order)
+        for order in posted:
+            sale = LedgerLine.objects.filter(order=order, entry="sale").aggregate(s=Sum("amount"))["s"] or 0
             assert sale == order.amount
             refund = LedgerLine.objects.filter(order=order, entry="refund").aggregate(s=Sum("amount"))["s"]
             assert refund in (None, -order.amount)
