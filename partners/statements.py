@@ -5,12 +5,11 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Partner
 from platform_site.exceptions import ApplicationError, Conflict
 
 from .models import LedgerLine, LedgerPosting, Statement
@@ -38,77 +37,85 @@ def _month_end(month: date) -> datetime:
     return timezone.make_aware(datetime(end.year, end.month, end.day))
 
 
+# One run issues at a time (a transaction-scoped advisory lock): a second run waits, then finds
+# the month issued. The key is arbitrary but fixed ("STMT" in ASCII).
+ISSUE_LOCK_KEY = 0x53544D54
+
+
+@transaction.atomic
 def statements_issue(*, month: date, now: datetime | None = None) -> list[Statement]:
     """Issue `month`'s statements: for each partner and currency with ledger lines posted before the
     month ended that no statement holds yet (later ones of earlier months included). Idempotent:
     a month's statement is issued once (its unique constraint); running again issues none.
+    Set-based: a fixed number of queries whatever the number of partners and lines.
     Return the statements issued now."""
     month = month_start(month)
     now = now or timezone.now()
     end = _month_end(month)
     if now < end:
         raise ApplicationError(_("A month's statements are issued once the month has ended."), code="month_not_ended")
-    open_lines = LedgerLine.objects.filter(statement__isnull=True, partner__isnull=False, posted_at__lt=end)
-    groups = open_lines.values_list("partner_id", "currency").distinct().order_by("partner_id", "currency")
-    issued = []
-    for partner_id, currency in groups:
-        statement = _statement_issue(partner_id=partner_id, currency=currency, month=month, end=end, now=now)
-        if statement is not None:
-            issued.append(statement)
-    logger.info("Issued %s statements for %s", len(issued), month)
-    return issued
-
-
-@transaction.atomic
-def _statement_issue(*, partner_id: int, currency: str, month: date, end: datetime, now: datetime) -> Statement | None:
-    # The partner's row lock serialises two runs for one partner: the second finds the statement.
-    Partner.objects.select_for_update().filter(pk=partner_id).first()
-    if Statement.objects.filter(partner_id=partner_id, month__gte=month, currency=currency).exists():
-        return None  # issued already, or a later month's was: its lines wait for the next one
-    lines = LedgerLine.objects.filter(
-        partner_id=partner_id, currency=currency, statement__isnull=True, posted_at__lt=end
-    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ISSUE_LOCK_KEY])
+    # A partner whose statement of this month (or a later one) is issued waits for the next one.
+    issued_already = set(Statement.objects.filter(month__gte=month).values_list("partner_id", "currency"))
     share, commission = Q(kind=LedgerLine.Kind.SHARE), Q(kind=LedgerLine.Kind.COMMISSION)
     sale, refund = Q(entry=LedgerPosting.Entry.SALE), Q(entry=LedgerPosting.Entry.REFUND)
-    totals = lines.aggregate(
-        sales=Sum("amount", filter=sale),
-        refunds=Sum("amount", filter=refund),
-        commission=Sum("amount", filter=commission),
-        net=Sum("amount", filter=share),
-        last=Max("pk"),
+    groups = (
+        LedgerLine.objects.filter(statement__isnull=True, partner__isnull=False, posted_at__lt=end)
+        .values("partner_id", "currency")
+        .annotate(
+            sales=Sum("amount", filter=sale),
+            refunds=Sum("amount", filter=refund),
+            commission=Sum("amount", filter=commission),
+            net=Sum("amount", filter=share),
+        )
+        .order_by("partner_id", "currency")
     )
-    if totals["last"] is None:
-        return None
-    previous = (
-        Statement.objects.filter(partner_id=partner_id, currency=currency, month__lt=month)
-        .order_by("-month")
-        .values_list("closing_balance", flat=True)
-        .first()
-    )
-    # What the platform owed is due (and paid) on its statement; what the partner owed back carries.
-    opening = min(previous, ZERO) if previous is not None else ZERO
-    net = totals["net"] or ZERO
-    closing = opening + net
-    try:
-        with transaction.atomic():
-            statement = Statement.objects.create(
-                partner_id=partner_id,
+    previous = {
+        (row["partner_id"], row["currency"]): row["closing_balance"]
+        for row in Statement.objects.filter(month__lt=month)
+        .order_by("partner_id", "currency", "-month")
+        .distinct("partner_id", "currency")
+        .values("partner_id", "currency", "closing_balance")
+    }
+    statements = []
+    for row in groups:
+        key = (row["partner_id"], row["currency"])
+        if key in issued_already:
+            continue
+        # What the platform owed is due (and paid) on its statement; what the partner owed back carries.
+        opening = min(previous.get(key, ZERO), ZERO)
+        net = row["net"] or ZERO
+        closing = opening + net
+        statements.append(
+            Statement(
+                partner_id=row["partner_id"],
                 month=month,
-                currency=currency,
+                currency=row["currency"],
                 opening_balance=opening,
-                sales=totals["sales"] or ZERO,
-                refunds=totals["refunds"] or ZERO,
-                commission=totals["commission"] or ZERO,
+                sales=row["sales"] or ZERO,
+                refunds=row["refunds"] or ZERO,
+                commission=row["commission"] or ZERO,
                 net=net,
                 closing_balance=closing,
                 amount_due=max(closing, ZERO),
                 issued_at=now,
             )
-    except IntegrityError:
-        return None
-    # The lines summed above, exactly: none newer than the last one read joins the statement.
-    lines.filter(pk__lte=totals["last"]).update(statement=statement)
-    return statement
+        )
+    Statement.objects.bulk_create(statements)
+    # Each open line joins its partner's new statement (one UPDATE). The month has ended, so no
+    # line posted since the sums above falls before `end`: the statements hold exactly these lines.
+    new_statement = Statement.objects.filter(
+        partner_id=OuterRef("partner_id"), currency=OuterRef("currency"), month=month, issued_at=now
+    ).values("pk")[:1]
+    LedgerLine.objects.filter(
+        statement__isnull=True,
+        partner__isnull=False,
+        posted_at__lt=end,
+        partner_id__in={s.partner_id for s in statements},
+    ).update(statement=Subquery(new_statement))
+    logger.info("Issued %s statements for %s", len(statements), month)
+    return statements
 
 
 @transaction.atomic

@@ -54,6 +54,17 @@ def test_a_month_is_issued_once_and_its_lines_are_taken_once():
     assert LedgerLine.objects.filter(partner=partner, statement__isnull=True).count() == 0
 
 
+def test_issuing_costs_the_same_queries_for_two_partners_or_twenty(django_assert_max_num_queries):
+    # savepoint, lock, issued already, sums, previous balances, insert, update, release
+    for count, partners in ((2, 4), (18, 40)):
+        for _ in range(count):
+            sell(CourseFactory(price=D("10.00"), partners=[PartnerFactory(), PartnerFactory()]))
+        with django_assert_max_num_queries(8):
+            assert len(statements_issue(month=this_month(), now=after_this_month())) == partners
+        LedgerLine.objects.update(statement=None)
+        Statement.objects.all().delete()
+
+
 def test_a_month_not_over_is_refused():
     with pytest.raises(ApplicationError):
         statements_issue(month=this_month())
