@@ -257,10 +257,11 @@ def statement_rows(*, statement: Statement) -> list[StatementRow]:
             course=courses[row["course_id"]],
             campaign=campaigns.get(row["campaign_id"]),
             orders=row["orders"],
-            sales=row["sales"] or zero,
-            refunds=row["refunds"] or zero,
-            commission=row["commission"] or zero,
-            net=row["net"] or zero,
+            # Quantized: SQLite's sums come back without the trailing zeros.
+            sales=(row["sales"] or zero).quantize(zero),
+            refunds=(row["refunds"] or zero).quantize(zero),
+            commission=(row["commission"] or zero).quantize(zero),
+            net=(row["net"] or zero).quantize(zero),
         )
         for row in rows
     ]

@@ -54,8 +54,9 @@ def statements_issue(*, month: date, now: datetime | None = None) -> list[Statem
     end = _month_end(month)
     if now < end:
         raise ApplicationError(_("A month's statements are issued once the month has ended."), code="month_not_ended")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ISSUE_LOCK_KEY])
+    if connection.vendor == "postgresql":  # SQLite (local development) locks the whole database on write anyway
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ISSUE_LOCK_KEY])
     # A partner whose statement of this month (or a later one) is issued waits for the next one.
     issued_already = set(Statement.objects.filter(month__gte=month).values_list("partner_id", "currency"))
     share, commission = Q(kind=LedgerLine.Kind.SHARE), Q(kind=LedgerLine.Kind.COMMISSION)
@@ -71,12 +72,12 @@ def statements_issue(*, month: date, now: datetime | None = None) -> list[Statem
         )
         .order_by("partner_id", "currency")
     )
+    # The latest earlier statement of each partner and currency: months ascending, the last one wins.
     previous = {
-        (row["partner_id"], row["currency"]): row["closing_balance"]
-        for row in Statement.objects.filter(month__lt=month)
-        .order_by("partner_id", "currency", "-month")
-        .distinct("partner_id", "currency")
-        .values("partner_id", "currency", "closing_balance")
+        (partner_id, currency): closing
+        for partner_id, currency, closing in Statement.objects.filter(month__lt=month)
+        .order_by("partner_id", "currency", "month")
+        .values_list("partner_id", "currency", "closing_balance")
     }
     statements = []
     for row in groups:
@@ -111,9 +112,14 @@ def statements_issue(*, month: date, now: datetime | None = None) -> list[Statem
             f"""UPDATE {LedgerLine._meta.db_table} AS line SET statement_id = statement.id
                 FROM {Statement._meta.db_table} AS statement
                 WHERE statement.partner_id = line.partner_id AND statement.currency = line.currency
-                  AND statement.month = %s AND statement.issued_at = %s
+                  AND statement.month = %s AND statement.issued_at = %s  -- this run's, never an issued one
                   AND line.statement_id IS NULL AND line.posted_at < %s""",
-            [month, now, end],
+            # As Django stores them: SQLite compares dates and times as text.
+            [
+                connection.ops.adapt_datefield_value(month),
+                connection.ops.adapt_datetimefield_value(now),
+                connection.ops.adapt_datetimefield_value(end),
+            ],
         )
     logger.info("Issued %s statements for %s", len(statements), month)
     return statements
