@@ -105,7 +105,7 @@ def guarded(model_admin: admin.ModelAdmin, view: Callable[[HttpRequest, int], Ht
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
-    list_display = ["name_zh", "name_en", "kind", "website"]
+    list_display = ["name_zh", "name_en", "kind", "commission_rate", "website"]
     list_filter = ["kind"]
     search_fields = ["name_zh", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}

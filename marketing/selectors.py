@@ -13,6 +13,7 @@ from courses.hooks import annotate_courses
 from courses.models import Course, Order
 from surveys.selectors import want_counts_by_campaign
 
+from . import hooks
 from .models import (
     Campaign,
     CampaignPartner,
@@ -104,7 +105,8 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
 
     Visits and sign-ups are credited to the channel that brought them (sign-ups to the first
     touch); orders, revenue and refunds to the last touch before checkout. Revenue is what paid
-    orders brought, so a refund takes its order's amount back out.
+    orders brought, so a refund takes its order's amount back out. The split is each partner's
+    part of the campaign's orders as the ledger posted it (before the platform's commission).
     """
     campaigns = Campaign.objects.all()
     if campaign_ids is not None:
@@ -147,6 +149,8 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
     shares = defaultdict(list)
     for share in CampaignPartner.objects.filter(campaign_id__in=ids).select_related("partner"):
         shares[share.campaign_id].append(share)
+    # What each side earned is the ledger's (partners posts it when an order is paid): one computation.
+    split = hooks.campaign_split(campaign_ids=ids)
 
     result = {}
     for campaign in campaign_rows:
@@ -192,7 +196,7 @@ def campaign_stats(*, campaign_ids: list[int] | None = None) -> dict[int, dict[s
             "channels": rows,
             "split": [
                 {"partner": s.partner.slug, "name": s.partner.name_zh, "side": s.side,
-                 "share_percent": str(s.share_percent), "amount": _money(total * s.share_percent / 100)}
+                 "share_percent": str(s.share_percent), "amount": _money(split[pk].get(s.partner_id))}
                 for s in shares[pk]
             ],
         }  # fmt: skip

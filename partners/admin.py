@@ -4,12 +4,13 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from courses.admin import ServiceSavedAdmin, add_field_errors
 from platform_site.exceptions import ApplicationError
 
-from . import services
-from .models import AgreementEvent, ApiToken, Invitation, Membership
+from . import services, statements
+from .models import AgreementEvent, ApiToken, CourseShare, Invitation, LedgerLine, Membership, Statement
 
 
 class MembershipForm(forms.ModelForm):
@@ -73,6 +74,83 @@ class AgreementEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: AgreementEvent | None = None) -> bool:
         return False
+
+
+@admin.register(CourseShare)
+class CourseShareAdmin(admin.ModelAdmin):
+    """A course's partners' shares outside campaigns; a course without any splits equally."""
+
+    list_display = ("course", "partner", "share_percent")
+    list_select_related = ("course", "partner")
+    autocomplete_fields = ("course",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(LedgerLine)
+class LedgerLineAdmin(ReadOnlyAdmin):
+    """The ledger is posted by payments and refunds only."""
+
+    list_display = ("posted_at", "order", "entry", "kind", "partner", "course", "campaign", "amount", "currency")
+    list_filter = ("entry", "kind", "currency", "partner")
+    list_select_related = ("order", "partner", "course", "campaign")
+    date_hierarchy = "posted_at"
+
+
+class PayoutForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = ("paid_on", "payout_reference")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("paid_on") and not (data.get("payout_reference") or "").strip():
+            self.add_error("payout_reference", _("Enter the payout reference."))
+        return data
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    """Issued by the monthly job and immutable; finance staff record the payout ("paid on", reference)."""
+
+    form = PayoutForm
+    list_display = ("partner", "month", "currency", "net", "amount_due", "issued_at", "paid_on", "payout_reference")
+    list_filter = ("month", "currency", ("paid_on", admin.EmptyFieldListFilter), "partner")
+    search_fields = ("partner__name_zh", "partner__name_en", "payout_reference")
+    list_select_related = ("partner",)
+    readonly_fields = (
+        "partner", "month", "currency", "opening_balance", "sales", "refunds", "commission", "net",
+        "closing_balance", "amount_due", "issued_at",
+    )  # fmt: skip
+    fields = (*readonly_fields, "paid_on", "payout_reference")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Paid is final: a payout recorded is not rewritten from here.
+        paid = isinstance(obj, Statement) and obj.paid_on is not None and bool(obj.payout_reference)
+        return request.user.has_perm("partners.mark_statement_paid") and not paid
+
+    def save_model(self, request: HttpRequest, obj: Statement, form: forms.ModelForm, change: bool) -> None:
+        if obj.paid_on is None:
+            return  # nothing to record; the statement itself never changes
+        try:
+            statements.statement_mark_paid(statement=obj, paid_on=obj.paid_on, reference=obj.payout_reference)
+        except ApplicationError as error:  # a second clerk marked it meanwhile
+            self.message_user(request, str(error.message), level="error")
 
 
 @admin.register(ApiToken)

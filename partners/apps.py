@@ -14,8 +14,11 @@ class PartnersConfig(AppConfig):
         from marketing import hooks
 
         from .agreements import check_campaign_agreed
-        from .selectors import course_staff, course_staff_may_open
+        from .ledger import LedgerOnOrders
+        from .selectors import campaign_split_amounts, course_staff, course_staff_may_open
 
         hooks.register_start_check(check_campaign_agreed)
+        hooks.register_split_source(campaign_split_amounts)
         learning_hooks.register_course_staff(course_staff)
         course_hooks.register_lesson_access(course_staff_may_open)
+        course_hooks.register(LedgerOnOrders())

@@ -4,13 +4,16 @@ The partner itself is `courses.models.Partner`: courses, orders and campaigns ha
 `courses` (the ground floor) cannot depend on this app.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import Partner
+from courses.models import Course, Currency, Order, Partner
 
 from .roles import Action, Role, role_may
 
@@ -163,3 +166,164 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class CourseShare(models.Model):
+    """A course partner's share of the course's sales outside joint campaigns; without any, equal shares."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="partner_shares", verbose_name=_("course")
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner"))
+    share_percent = models.DecimalField(
+        _("revenue share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    class Meta:
+        ordering = ["course", "partner"]
+        verbose_name = _("course revenue share")
+        verbose_name_plural = _("course revenue shares")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "partner"], name="course_share_unique"),
+            models.CheckConstraint(
+                condition=Q(share_percent__gte=0, share_percent__lte=100), name="course_share_percent_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.partner} ({self.share_percent}%)"
+
+
+class LedgerPosting(models.Model):
+    """One posting of an order to the ledger: its sale when paid, its reversal when refunded.
+
+    The unique (order, entry) pair is what makes posting idempotent: a retried payment callback or
+    a second refund finds the posting there and posts nothing.
+    """
+
+    class Entry(models.TextChoices):
+        SALE = "sale", _("Sale")
+        REFUND = "refund", _("Refund")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger_postings", verbose_name=_("order"))
+    entry = models.CharField(_("entry"), max_length=8, choices=Entry.choices)
+    posted_at = models.DateTimeField(_("posted at"))
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        verbose_name = _("ledger posting")
+        verbose_name_plural = _("ledger postings")
+        constraints = [models.UniqueConstraint(fields=["order", "entry"], name="ledger_posting_once_per_order_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_entry_display()}"
+
+
+class LedgerLine(models.Model):
+    """One part of a posted order: a partner's share, or the platform's commission on it.
+
+    Signed: a refund's lines are its sale's lines negated. The parts of a posting add up to the
+    order's amount paid (or its negation) exactly. A line is never changed after it is posted,
+    except that a statement takes it once.
+    """
+
+    class Kind(models.TextChoices):
+        SHARE = "share", _("Partner share")
+        COMMISSION = "commission", _("Platform commission")
+
+    posting = models.ForeignKey(
+        LedgerPosting, on_delete=models.PROTECT, related_name="lines", verbose_name=_("posting")
+    )
+    # Denormalised from the posting: statements group and sum by them without joins.
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="+", verbose_name=_("order"))
+    entry = models.CharField(_("entry"), max_length=8, choices=LedgerPosting.Entry.choices)
+    posted_at = models.DateTimeField(_("posted at"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The partner whose share this is, or from whose share the commission was taken; empty for
+    # the platform's own course (no partner: the whole amount is the platform's).
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_lines", verbose_name=_("partner")
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_lines",
+        verbose_name=_("campaign"),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    statement = models.ForeignKey(
+        "Statement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        verbose_name=_("statement"),
+    )
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        verbose_name = _("ledger line")
+        verbose_name_plural = _("ledger lines")
+        constraints = [
+            models.UniqueConstraint(fields=["posting", "kind", "partner"], name="ledger_line_once_per_part"),
+            models.CheckConstraint(
+                condition=Q(entry="sale", amount__gte=0) | Q(entry="refund", amount__lte=0),
+                name="ledger_line_sign_follows_entry",
+            ),
+        ]
+        indexes = [
+            # Statement issuing reads a partner's lines not yet on a statement, by time.
+            models.Index(
+                fields=["partner", "currency", "posted_at"],
+                condition=Q(statement__isnull=True),
+                name="ledger_line_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_kind_display()} · {self.amount} {self.currency}"
+
+
+class Statement(models.Model):
+    """A partner's monthly statement in one currency: issued once, never changed, except its payout mark.
+
+    The balance carried from the previous statement is what the partner owed back (refunds beyond
+    its sales): what the platform owed was due, and paid, on that statement.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="statements", verbose_name=_("partner"))
+    month = models.DateField(_("month"))  # the first day of the month it covers
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    opening_balance = models.DecimalField(_("opening balance"), max_digits=12, decimal_places=2)
+    sales = models.DecimalField(_("sales"), max_digits=12, decimal_places=2)  # the partner's part, before commission
+    refunds = models.DecimalField(_("refunds"), max_digits=12, decimal_places=2)  # negative or zero
+    commission = models.DecimalField(_("platform commission"), max_digits=12, decimal_places=2)  # net of refunds
+    net = models.DecimalField(_("net"), max_digits=12, decimal_places=2)  # the sum of its share lines
+    closing_balance = models.DecimalField(_("closing balance"), max_digits=12, decimal_places=2)
+    amount_due = models.DecimalField(_("amount due"), max_digits=12, decimal_places=2)
+    issued_at = models.DateTimeField(_("issued at"))
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payout_reference = models.CharField(_("payout reference"), max_length=128, blank=True)
+
+    class Meta:
+        ordering = ["-month", "partner", "currency"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+        permissions = [("mark_statement_paid", _("Can mark statements paid"))]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "month", "currency"], name="statement_once_per_month"),
+            models.CheckConstraint(condition=Q(amount_due__gte=0), name="statement_amount_due_not_negative"),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | ~Q(payout_reference=""), name="statement_paid_has_reference"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} · {self.month:%Y-%m} · {self.currency}"

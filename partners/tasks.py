@@ -8,3 +8,14 @@ def invitation_send_task(invitation_id: int, base_url: str, language: str = "") 
     from . import services
 
     return services.invitation_send(invitation_id=invitation_id, base_url=base_url, language=language)
+
+
+@shared_task(time_limit=1800, soft_time_limit=1700)
+def statements_issue_task() -> int:
+    """Issue last month's statements (beat runs it every few hours; a month's are issued once)."""
+    from django.utils import timezone
+
+    from .statements import previous_month, statements_issue
+
+    today = timezone.localdate()
+    return len(statements_issue(month=previous_month(today.replace(day=1))))

@@ -13,13 +13,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.request_user import request_user
+from platform_site.csv_export import csv_response
 from platform_site.exceptions import ApplicationError, NotPermitted
 
 from . import agreements, selectors, services, tokens
@@ -30,7 +31,7 @@ from .roles import Action
 SESSION_KEY = "partners.current"
 PAGE_SIZE = 50
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponse | StreamingHttpResponse]
 
 
 def workspace(action: Action | None = None) -> Callable[[View], View]:
@@ -39,7 +40,7 @@ def workspace(action: Action | None = None) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse | StreamingHttpResponse:
             membership = selectors.membership_current(
                 user=request_user(request), partner_id=request.session.get(SESSION_KEY)
             )
@@ -83,6 +84,62 @@ def switch(request: HttpRequest) -> HttpResponse:
         raise Http404
     request.session[SESSION_KEY] = chosen
     return redirect("partners:home")
+
+
+# ------------------------------------------------------------------------------ statements
+@require_GET
+@workspace(Action.VIEW_STATEMENTS)
+def statement_list(request: HttpRequest, membership: Membership) -> HttpResponse:
+    statements = selectors.partner_statements(partner=membership.partner)
+    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"statements": page.object_list, "page": page}
+    return _render(request, membership, "statements", "partners/statements.html", context)
+
+
+@require_GET
+@workspace(Action.VIEW_STATEMENTS)
+def statement_csv(request: HttpRequest, membership: Membership, pk: int) -> StreamingHttpResponse:
+    statement = selectors.partner_statement(partner=membership.partner, pk=pk)
+    if statement is None:
+        raise Http404
+    header = [_("Course"), _("Campaign"), _("Orders"), _("Sales"), _("Refunds"), _("Platform commission"), _("Net")]
+    lines: list[list[object]] = [
+        [row.course.title, row.campaign.name if row.campaign else "", row.orders, row.sales, row.refunds,
+         row.commission, row.net]
+        for row in selectors.statement_rows(statement=statement)
+    ]  # fmt: skip
+    totals = [
+        (_("Opening balance"), statement.opening_balance),
+        (_("Sales"), statement.sales),
+        (_("Refunds"), statement.refunds),
+        (_("Platform commission"), statement.commission),
+        (_("Net"), statement.net),
+        (_("Closing balance"), statement.closing_balance),
+        (_("Amount due"), statement.amount_due),
+    ]
+    blank = [""] * (len(header) - 2)
+    lines += [
+        [],
+        [_("Statement"), f"{statement.partner.name} · {statement.month:%Y-%m} · {statement.currency}", *blank],
+    ]
+    lines += [[label, *blank, amount] for label, amount in totals]
+    filename = f"statement-{statement.partner.slug}-{statement.month:%Y-%m}-{statement.currency}.csv"
+    return csv_response(filename=filename, header=header, rows=lines)
+
+
+@require_GET
+@workspace(Action.VIEW_STATEMENTS)
+def statement_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    from .statement_pdf import render_statement_pdf
+
+    statement = selectors.partner_statement(partner=membership.partner, pk=pk)
+    if statement is None:
+        raise Http404
+    body = render_statement_pdf(statement=statement, rows=selectors.statement_rows(statement=statement))
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = f"statement-{statement.partner.slug}-{statement.month:%Y-%m}-{statement.currency}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # ------------------------------------------------------------------------------ courses

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -33,6 +33,17 @@ class Partner(models.Model):
     website = models.URLField(_("website"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    # The platform's cut of this partner's part of each paid order (0.2 = 20%); empty: the
+    # PARTNER_COMMISSION_DEFAULT setting. The partners app posts the split; courses only holds the rate.
+    commission_rate = models.DecimalField(
+        _("platform commission rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("A fraction of the partner's share, e.g. 0.2 for 20%. Empty: the platform's default."),
+    )
 
     name = Translated("name")
     description = Translated("description")
@@ -41,6 +52,12 @@ class Partner(models.Model):
         ordering = ["slug"]
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commission_rate__isnull=True) | Q(commission_rate__gte=0, commission_rate__lte=1),
+                name="partner_commission_rate_fraction",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.name)  # the page's language: partner pickers read it

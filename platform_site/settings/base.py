@@ -6,6 +6,7 @@ SQLite for data and Celery's filesystem transport for jobs.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -193,6 +194,8 @@ LOGIN_REDIRECT_URL = "courses:my-learning"
 LOGOUT_REDIRECT_URL = "home"
 # How long a partner's invitation link stays good (seconds; a week by default).
 PARTNER_INVITATION_MAX_AGE = env.int("PARTNER_INVITATION_MAX_AGE", default=7 * 24 * 3600)
+# The platform's commission on a partner's part of each paid order, for partners without a rate of their own.
+PARTNER_COMMISSION_DEFAULT = Decimal(env.str("PARTNER_COMMISSION_DEFAULT", default="0.20"))
 
 # ------------------------------------------------------------------------------ i18n
 LANGUAGE_CODE = "zh-hans"
@@ -296,6 +299,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-stale-orders": {"task": "courses.tasks.order_expire_stale_task", "schedule": 300.0},
     "send-missing-receipts": {"task": "courses.tasks.order_send_missing_receipts_task", "schedule": 600.0},
     "refresh-campaign-stats": {"task": "marketing.tasks.campaign_stats_refresh_task", "schedule": 300.0},
+    # Issues last month's statements; idempotent, so running every few hours only catches a missed day 1.
+    "issue-partner-statements": {"task": "partners.tasks.statements_issue_task", "schedule": 6 * 3600.0},
     "refresh-campaign-scores": {"task": "marketing.tasks.campaign_scores_refresh_task", "schedule": 900.0},
     "reap-stale-jobs": {"task": "jobs.tasks.jobs_reap_task", "schedule": float(JOBS_REAPER_INTERVAL_SECONDS)},
 }

@@ -112,6 +112,7 @@ def test_campaign_landing_shows_a_signed_in_learner_their_referral_link(client, 
 
 def test_dashboard_and_exports_show_attributed_orders(client, manager, learner):
     from marketing.models import OrderAttribution
+    from partners.ledger import ledger_post_sale
     from tests.factories import OrderFactory
 
     channel = ChannelFactory()
@@ -122,6 +123,7 @@ def test_dashboard_and_exports_show_attributed_orders(client, manager, learner):
         order=order, first_campaign=campaign, last_campaign=campaign, last_channel=channel,
         first_touched_at=now, last_touched_at=now,
     )  # fmt: skip
+    ledger_post_sale(order=order)  # as the payment flow does: the split is the ledger's
     services.campaign_stats_refresh()
     client.force_login(manager)
 

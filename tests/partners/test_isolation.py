@@ -5,6 +5,7 @@ guessing ids, by forging the session or the switcher, must fail (403 or 404) and
 what a role may not do is refused with 403 on its own partner's objects too.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,9 @@ from django.utils import timezone
 
 from courses.models import Course, Enrollment, Order
 from marketing.services import campaign_stats_refresh
+from partners.ledger import ledger_post_sale
 from partners.models import AgreementEvent, Membership
+from partners.statements import month_start, statements_issue
 from partners.views import SESSION_KEY
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, UserFactory
 
@@ -44,10 +47,17 @@ def world(partner_a, partner_b, owner_a, owner_b):
         campaign.partner_shares.filter(side="knowledge").update(partner=partner)
         campaigns[name] = campaign
     campaign_stats_refresh()
+    for order in (order_a, order_b):
+        ledger_post_sale(order=order)
+    statement_a, statement_b = sorted(
+        statements_issue(month=month_start(timezone.localdate()), now=timezone.now() + timedelta(days=32)),
+        key=lambda statement: statement.partner_id != partner_a.pk,
+    )
     member_b = MembershipFactory(partner=partner_b, user=UserFactory(username="analyst-b"), role="analyst")
     return {
         "course_a": course_a, "course_b": course_b, "order_a": order_a, "order_b": order_b,
         "campaign_a": campaigns["a"], "campaign_b": campaigns["b"], "member_b": member_b, "owner_b": owner_b,
+        "statement_a": statement_a, "statement_b": statement_b,
     }  # fmt: skip
 
 
@@ -106,6 +116,9 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
         "switch to b": ("post", reverse("partners:switch"), {"partner": str(partner_b.pk)}),
         "accept b's campaign": ("post", reverse("partners:campaign-accept", args=[campaign_b.pk]), {"digest": "x"}),
         "guessed order ids": ("get", reverse("partners:order", args=[order_b.pk + 1000]), None),
+        "read b's statement": ("get", reverse("partners:statement-csv", args=[world["statement_b"].pk]), None),
+        "read b's statement pdf": ("get", reverse("partners:statement-pdf", args=[world["statement_b"].pk]), None),
+        "guessed statement ids": ("get", reverse("partners:statement-csv", args=[world["statement_b"].pk + 1000]), None),
     }  # fmt: skip
     successes = {}
     for name, (method, url, data) in attempts.items():
@@ -116,7 +129,7 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
     assert successes == {}
     assert b_state(world) == before
     assert not AgreementEvent.objects.filter(campaign=campaign_b).exists()
-    for page in ("home", "courses", "orders", "enrollments", "campaigns", "members"):
+    for page in ("home", "courses", "orders", "enrollments", "campaigns", "members", "statements"):
         response = client.get(reverse(f"partners:{page}"))
         html = response.content.decode()
         leaked = [secret for secret in B_SECRETS if secret in html]
@@ -156,7 +169,7 @@ FORBIDDEN = {
     "owner": [],
     "manager": ["members", "invite"],
     "instructor": ["course-create", "course-edit", "save-course", "orders", "order", "campaigns", "campaign",
-                   "accept-terms", "members", "invite"],
+                   "accept-terms", "members", "invite", "statements", "statement"],
     "analyst": ["course-create", "course-edit", "save-course", "accept-terms", "members", "invite", "member-role"],
 }  # fmt: skip
 
@@ -177,6 +190,8 @@ def own_attempts(world, membership) -> dict[str, tuple[str, str, dict | None]]:
         "members": ("get", reverse("partners:members"), None),
         "invite": ("post", reverse("partners:members"), {"email": "new@example.com", "role": "analyst"}),
         "member-role": ("post", reverse("partners:member-role", args=[membership.pk]), {f"m{membership.pk}-role": "owner"}),
+        "statements": ("get", reverse("partners:statements"), None),
+        "statement": ("get", reverse("partners:statement-csv", args=[world["statement_a"].pk]), None),
     }  # fmt: skip
 
 

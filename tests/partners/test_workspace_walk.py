@@ -4,6 +4,7 @@ Each page is photographed (partner-<page>-<language>-<width>.png in the screensh
 checked with axe-core against the WCAG 2.1 AA rules, which must find nothing.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,8 @@ from django.utils import timezone
 from courses.models import Enrollment, Order
 from marketing.services import campaign_stats_refresh
 from partners import agreements, services, tokens
+from partners.ledger import ledger_post_sale
+from partners.statements import month_start, statements_issue
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 from tests.test_site_walk import WIDTHS, axe_violations
@@ -39,6 +42,8 @@ def workspace() -> tuple[dict[str, str], str]:
         learner = UserFactory(first_name=f"Wang{i}", email=f"wang{i}@example.com")
         order = OrderFactory(course=course, learner=learner, status=Order.Status.PAID, paid_at=timezone.now())
         Enrollment.objects.create(course=course, learner=learner, order=order)
+        ledger_post_sale(order=order)
+    statements_issue(month=month_start(timezone.localdate()), now=timezone.now() + timedelta(days=32))
     from learning import qa_services
 
     qa_services.question_ask(
@@ -69,6 +74,7 @@ def workspace() -> tuple[dict[str, str], str]:
         "members": reverse("partners:members"),
         "questions": reverse("partners:questions"),
         "tokens": reverse("partners:tokens"),
+        "statements": reverse("partners:statements"),
     }
     client = Client()
     client.force_login(owner)
