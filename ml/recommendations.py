@@ -57,11 +57,13 @@ def _index(model_name: str) -> Index:
                 .values_list("course_id", "course__track", "vector")
             )
             vectors = np.array([np.frombuffer(bytes(v), dtype="<f4") for _, _, v in rows], dtype=np.float32)
+            if not rows:
+                vectors = np.zeros((0, 0), dtype=np.float32)
             _indexes.clear()  # one version held: older ones are never read again
             _indexes[key] = Index(
                 ids=np.array([r[0] for r in rows], dtype=np.int64),
                 tracks=np.array([r[1] for r in rows]),
-                vectors=vectors.reshape(len(rows), -1),
+                vectors=vectors,
                 row_of={course_id: row for row, (course_id, _, _) in enumerate(rows)},
             )
         return _indexes[key]

@@ -118,3 +118,24 @@ def test_a_course_text_change_queues_its_embedding_after_commit(monkeypatch, dja
         course_services.course_update(course=course, description_en="Now with oil painting.")
         assert sent == []  # nothing before the commit
     assert sent == [[course.pk]]
+
+
+def test_the_course_page_shows_both_rows_with_their_reasons(client, catalogue):
+    page = client.get(catalogue["python"].get_absolute_url()).content.decode()
+    assert "相似课程" in page and "搭配学习" in page
+    assert catalogue["watercolour"].get_absolute_url() in page
+    assert "可与这门知识课搭配的艺术课" in page
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_course_page_with_recommendations_costs_a_fixed_number_of_queries(
+    client, learner, catalogue, extra, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(extra):
+            _store(CourseFactory(status="published", track="art"), [0.1 * number, 0.2, 1])
+    client.force_login(learner)
+    # the course page's 12 (tests/courses/test_pages.py), the vectors once per version, the learner's
+    # enrollments and the recommended courses
+    with django_assert_max_num_queries(15):
+        assert client.get(catalogue["python"].get_absolute_url()).status_code == 200
