@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 
 from courses.cache import catalogue_version
 from courses.models import Course, Enrollment
+from ml import selectors
 from ml.models import CourseEmbedding
 from ml.ranking import Vectors
 
 RECOMMENDATIONS = 4  # cards per row on the course page
+SHOWN_SKILLS = 3  # skills a reason names: one line
 OTHER_TRACK = {Course.Track.KNOWLEDGE: Course.Track.ART, Course.Track.ART: Course.Track.KNOWLEDGE}
 
 
@@ -88,11 +90,30 @@ def course_recommendations(*, course: Course, user_id: int | None) -> dict[str, 
         "pair_with": _best(scores, allowed & (index.tracks == other)) if other else [],
     }
     wanted = {int(index.ids[r]) for rows in picks.values() for r in rows}
-    courses = Course.objects.in_bulk(wanted) if wanted else {}
+    if not wanted:
+        return found
+    courses = Course.objects.in_bulk(wanted)
+    skills = _skills([course.pk, *wanted])
+    own = skills.get(course.pk, {})
     for name, rows in picks.items():
         for r in rows:
             if (candidate := courses.get(int(index.ids[r]))) is not None:
-                found[name].append(Recommendation(candidate, float(scores[r]), _reason(name, candidate, course)))
+                shared = [text for key, text in own.items() if key in skills.get(candidate.pk, {})]
+                reason = _reason(name, candidate, shared)
+                found[name].append(Recommendation(candidate, float(scores[r]), reason))
+    return found
+
+
+def _skills(course_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Per course, its shown skills (lower-cased -> as written, most confident first): one query."""
+    found: dict[int, dict[str, str]] = {}
+    for course_id, text in (
+        selectors.active_skills()
+        .filter(course_id__in=course_ids)
+        .order_by("course_id", "-confidence", "start")
+        .values_list("course_id", "text")
+    ):
+        found.setdefault(course_id, {}).setdefault(text.strip().lower(), text.strip())
     return found
 
 
@@ -107,9 +128,11 @@ def _best(scores: np.ndarray, allowed: np.ndarray) -> list[int]:
     return [int(r) for r in best[np.argsort(-masked[best], kind="stable")]]
 
 
-def _reason(name: str, candidate: Course, course: Course) -> str:
+def _reason(name: str, candidate: Course, shared: list[str]) -> str:
+    if shared:
+        return _("Shares %(skills)s") % {"skills": _(", ").join(shared[:SHOWN_SKILLS])}
     if name == "similar":
-        return _("Covers ground close to “%(title)s”") % {"title": course.title}
+        return _("Close in content to this course")
     if candidate.track == Course.Track.ART:
         return _("An art course to go with this knowledge course")
     return _("A knowledge course to go with this art course")

@@ -53,7 +53,7 @@ def test_similar_courses_come_by_closeness_and_pairs_from_the_other_track(api_cl
     assert _slugs(body["similar"]) == ["data", "stats", "watercolour", "sketch"]
     assert _slugs(body["pair_with"]) == ["watercolour", "sketch"]
     assert body["pair_with"][0]["reason"] == "An art course to go with this knowledge course"
-    assert body["similar"][0]["reason"].startswith("Covers ground close to")
+    assert body["similar"][0]["reason"] == "Close in content to this course"
 
 
 def test_reasons_are_translated(api_client, catalogue):
@@ -88,10 +88,11 @@ def test_the_query_count_does_not_grow_with_the_catalogue(
         for number in range(extra):
             _store(CourseFactory(status="published", track="art"), [0.1 * number, 0.2, 1])
     api_client.force_authenticate(learner)
-    # the course, the learner's enrollments, the recommended courses, and the index once per version
-    with django_assert_max_num_queries(4):
+    # the course, the learner's enrollments, the recommended courses, their skills, and the index once
+    # per version
+    with django_assert_max_num_queries(5):
         assert api_client.get(URL.format("python")).status_code == 200
-    with django_assert_max_num_queries(3):  # the index is held in the process
+    with django_assert_max_num_queries(4):  # the index is held in the process
         assert api_client.get(URL.format("python")).status_code == 200
 
 
@@ -136,6 +137,20 @@ def test_the_course_page_with_recommendations_costs_a_fixed_number_of_queries(
             _store(CourseFactory(status="published", track="art"), [0.1 * number, 0.2, 1])
     client.force_login(learner)
     # the course page's 12 (tests/courses/test_pages.py), the vectors once per version, the learner's
-    # enrollments and the recommended courses
-    with django_assert_max_num_queries(15):
+    # enrollments, the recommended courses and their skills
+    with django_assert_max_num_queries(16):
         assert client.get(catalogue["python"].get_absolute_url()).status_code == 200
+
+
+def test_a_reason_names_the_skills_both_courses_share(api_client, catalogue):
+    from ml.models import CourseSkill, ModelVersion
+
+    version = ModelVersion.objects.create(name="v1", base_model="b", labels=["O"], artifact="x.zip", is_active=True)
+    for slug, texts in (("python", ["Python", "数据分析"]), ("data", ["python", "数据分析", "SQL"])):
+        for rank, text in enumerate(texts):  # most confident first
+            CourseSkill.objects.create(
+                course=catalogue[slug], model_version=version, language="zh", text=text, type="KNOWLEDGE",
+                start=0, end=len(text), confidence=0.95 - rank / 100,
+            )  # fmt: skip
+    body = api_client.get(URL.format("python"), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["similar"][0]["reason"] == "Shares Python, 数据分析"
