@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _tag_changed_courses(course_ids: list[int]) -> None:
-    from .services import courses_text_changed
+    from .services import course_embeddings_refresh, courses_text_changed
 
     courses_text_changed(course_ids=course_ids)
+    course_embeddings_refresh(course_ids=course_ids)
 
 
 class MlConfig(AppConfig):

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import torch
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -134,3 +135,50 @@ def tagger_for(version: "ModelVersion") -> Tagger:
             _taggers.clear()  # one model in memory at a time: a new active version replaces the old
             _taggers[version.pk] = Tagger(local_dir(version))
         return _taggers[version.pk]
+
+
+# Course texts per forward pass of the sentence encoder (sorted by length, as the tagger's windows).
+EMBED_BATCH_SIZE = {"cpu": 32, "cuda": 256}
+
+_embedders: dict[str, "Embedder"] = {}
+
+
+class Embedder:
+    """A sentence encoder: the mean of its last hidden states over the attention mask, unit length."""
+
+    def __init__(self, model_path: str) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.tokenizer = AutoTokenizer.from_pretrained(model_path, use_fast=True)
+        self.model = AutoModel.from_pretrained(model_path).to(self.device).eval()
+        self.dimensions = int(self.model.config.hidden_size)
+
+    @torch.inference_mode()
+    def embed(self, texts: Sequence[str], batch_size: int | None = None) -> "np.ndarray":
+        """Return one float32 row of unit length per text (texts past MAX_LENGTH tokens are cut)."""
+        batch_size = batch_size or EMBED_BATCH_SIZE[self.device.type]
+        found = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for begin in range(0, len(order), batch_size):
+            chunk = order[begin : begin + batch_size]
+            batch = self.tokenizer(
+                [texts[i] for i in chunk], truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt"
+            ).to(self.device)
+            hidden = self.model(**batch).last_hidden_state.float()
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+            found[chunk] = torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy()
+        return found
+
+
+def embedder_for(base_model: str) -> Embedder:
+    """The sentence encoder of `base_model` (a name ml.training.loading resolves), loaded once per process."""
+    from ml.training.loading import resolve
+
+    with _lock:
+        if base_model not in _embedders:
+            logger.info("Loading sentence encoder %s", base_model)
+            _embedders.clear()
+            _embedders[base_model] = Embedder(resolve(base_model))
+        return _embedders[base_model]

@@ -200,3 +200,29 @@ class CourseSkill(models.Model):
     def matches(self, text: str | None) -> bool:
         """Whether the course text (None: that language is gone) still reads the same at its offsets."""
         return text is not None and self.excerpt(text, self.start, self.end) == self.text
+
+
+class CourseEmbedding(models.Model):
+    """A course's text (both languages) as one unit vector of a sentence encoder.
+
+    The vector is float32 bytes (little-endian), not a database array type, so that PostgreSQL and
+    SQLite hold it alike; search is exact inner product in memory (ml/recommendations.py)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="embeddings", verbose_name=_("course"))
+    model_name = models.CharField(_("model"), max_length=200)
+    dimensions = models.PositiveIntegerField(_("dimensions"))
+    vector = models.BinaryField(_("vector"))
+    # The text the vector was computed from, hashed: an unchanged text is not embedded again.
+    text_digest = models.CharField(_("text digest"), max_length=64)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("course embedding")
+        verbose_name_plural = _("course embeddings")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "model_name"], name="course_embedding_once_per_model"),
+            models.CheckConstraint(condition=Q(dimensions__gt=0), name="course_embedding_dimensions_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} · {self.model_name}"

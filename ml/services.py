@@ -5,6 +5,7 @@ No torch here, nor anything that imports it: the web process imports this module
 """
 
 import csv
+import hashlib
 import logging
 import tempfile
 import zipfile
@@ -26,7 +27,7 @@ from platform_site.exceptions import ApplicationError
 
 from . import datasets, selectors
 from .files import cache_dir, local_copy
-from .models import CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
+from .models import CourseEmbedding, CourseSkill, ModelVersion, SkillTerm, TaggingJob, TrainingCorpus, TrainingJob
 from .spans import LABELS, Example, Span
 from .training_config import validated
 
@@ -292,3 +293,48 @@ def course_skill_correct(*, skill: CourseSkill, start: int, end: int, type: str)
     skill.save(update_fields=["start", "end", "type", "text", "review"])
     transaction.on_commit(catalogue_changed)
     return skill
+
+
+def course_embedding_text(course: Course) -> str:
+    """The text a course's embedding reads: both languages, Chinese first."""
+    return "\n".join(selectors.course_texts(course).values())
+
+
+def course_text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@transaction.atomic
+def course_embeddings_store(*, model_name: str, rows: list[tuple[int, str, bytes, int]]) -> None:
+    """Store (course id, text digest, float32 vector bytes, dimensions) rows of `model_name`,
+    replacing that model's earlier vectors of those courses."""
+    existing = {
+        embedding.course_id: embedding
+        for embedding in CourseEmbedding.objects.filter(model_name=model_name, course_id__in=[r[0] for r in rows])
+    }
+    new, changed = [], []
+    for course_id, digest, vector, dimensions in rows:
+        if (embedding := existing.get(course_id)) is None:
+            new.append(
+                CourseEmbedding(
+                    course_id=course_id, model_name=model_name, text_digest=digest, vector=vector, dimensions=dimensions
+                )
+            )
+        else:
+            embedding.text_digest, embedding.vector, embedding.dimensions = digest, vector, dimensions
+            changed.append(embedding)
+    # ignore_conflicts: a racing worker that stored the same course first wins; both computed the same text.
+    CourseEmbedding.objects.bulk_create(new, ignore_conflicts=True)
+    CourseEmbedding.objects.bulk_update(changed, ["text_digest", "vector", "dimensions", "updated_at"])
+    transaction.on_commit(catalogue_changed)  # neighbour lists read the vectors: retire the cached index
+
+
+def course_embeddings_refresh(*, course_ids: list[int] | None = None) -> None:
+    """Queue the embedding of these courses (every published one with None) after commit."""
+    from platform_site.queueing import enqueue_on_commit
+
+    from .tasks import embed_courses_task
+
+    # Without a job row: embed_courses_task(None) embeds whatever is stale, so a lost message is
+    # caught up by the next full run.
+    enqueue_on_commit(embed_courses_task, course_ids)

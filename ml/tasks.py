@@ -19,3 +19,11 @@ def tag_courses_task(job_id: int) -> str | None:
 
     job = tagging_job_run(job_id=job_id)
     return job.status if job else None
+
+
+@shared_task(soft_time_limit=3600, time_limit=3700)
+def embed_courses_task(course_ids: list[int] | None = None) -> int:
+    """Embed these published courses (every one with None) whose text changed; return how many."""
+    from .embedding import course_embeddings_compute
+
+    return course_embeddings_compute(course_ids=course_ids)

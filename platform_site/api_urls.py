@@ -12,6 +12,7 @@ from marketing.api.views import (
     ScoreViewSet,
     TrackedLinkViewSet,
 )
+from ml.api.recommendations import CourseRecommendationsView
 from ml.api.views import (
     CourseSkillViewSet,
     ModelVersionViewSet,
@@ -43,6 +44,11 @@ router.register("me/referral-credits", ReferralCreditViewSet, basename="referral
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path(
+        "courses/<slug:course_slug>/recommendations/",
+        CourseRecommendationsView.as_view(),
+        name="course-recommendations",
+    ),
     path("", include(router.urls)),
     path("", include("learning.api.urls")),
     path("", include("courses.media.api")),

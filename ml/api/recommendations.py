@@ -1,0 +1,41 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.models import Course
+from ml.recommendations import course_recommendations
+
+
+class RecommendationSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="course.slug")
+    title = serializers.CharField(source="course.title")
+    track = serializers.CharField(source="course.track")
+    score = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+class CourseRecommendationsSerializer(serializers.Serializer):
+    similar = RecommendationSerializer(many=True)
+    pair_with = RecommendationSerializer(many=True)
+
+
+class CourseRecommendationsView(APIView):
+    """Similar courses and courses of the other track to pair with a published course, each with
+    why; never the course itself nor one the signed-in learner is enrolled in."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("course_slug", str, OpenApiParameter.PATH, description="The course's slug.")],
+        responses=CourseRecommendationsSerializer,
+    )
+    def get(self, request: Request, course_slug: str) -> Response:
+        course = Course.objects.published().filter(slug=course_slug).first()
+        if course is None:
+            raise Http404
+        user_id = request.user.pk if request.user.is_authenticated else None
+        found = course_recommendations(course=course, user_id=user_id)
+        return Response(CourseRecommendationsSerializer(found).data)
