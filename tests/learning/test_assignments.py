@@ -1,0 +1,241 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from PIL import Image
+
+from courses.models import Enrollment
+from learning import assignments, services
+from learning.models import Assignment, Submission, SubmissionImage
+from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
+from tests.factories import UserFactory
+from tests.learning import artwork_helpers as art
+
+RUBRIC = [
+    {"name_zh": "构图", "name_en": "Composition", "max_points": 10},
+    {"name_zh": "色彩", "name_en": "Colour", "max_points": 5},
+]
+
+
+@pytest.fixture
+def lesson(course):
+    return course.lessons.get(position=2)
+
+
+@pytest.fixture
+def assignment(lesson):
+    return assignments.assignment_save(
+        lesson=lesson, brief_zh="画一幅静物", brief_en="Paint a still life", rubric=RUBRIC
+    )
+
+
+@pytest.fixture
+def enrolled(learner, course):
+    Enrollment.objects.create(learner=learner, course=course)
+    return learner
+
+
+def stored_files() -> list[Path]:
+    root = Path(settings.PROTECTED_MEDIA_ROOT)
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def submit(learner, assignment, *images, note=""):
+    return assignments.submission_create(learner=learner, assignment=assignment, images=list(images), note=note)
+
+
+# ------------------------------------------------------------------------------ rubric
+@pytest.mark.parametrize(
+    "rubric",
+    [
+        [],
+        "composition",
+        [{"name_zh": "构图", "max_points": 0}],
+        [{"name_zh": "构图", "max_points": 101}],
+        [{"name_zh": "", "max_points": 5}],
+        [{"name_zh": "构图", "max_points": "5"}],
+        [{"name_zh": "构图", "max_points": True}],
+        [{"name_zh": "构图", "max_points": 5}] * 11,
+    ],
+)
+def test_rejects_malformed_rubric_with_field_message(lesson, rubric):
+    with pytest.raises(ApplicationError) as error:
+        assignments.assignment_save(lesson=lesson, brief_zh="画", rubric=rubric)
+    assert "rubric" in error.value.extra["fields"]
+    assert not Assignment.objects.exists()
+
+
+def test_saves_bilingual_brief_and_rubric(assignment):
+    assert assignment.brief_zh == "画一幅静物" and assignment.max_points == 15
+    assert assignment.rubric[0] == {"name_zh": "构图", "name_en": "Composition", "max_points": 10}
+
+
+# ------------------------------------------------------------------------------ submissions
+def test_enrolled_learner_submits_images_with_thumbnails(enrolled, assignment):
+    submission = submit(enrolled, assignment, art.jpeg(), art.png(), art.webp())
+    images = list(submission.images.order_by("position"))
+    assert [i.content_type for i in images] == ["image/jpeg", "image/png", "image/webp"]
+    assert submission.attempt == 1 and submission.status == Submission.Status.SUBMITTED
+    with images[0].thumbnail.open("rb") as handle:
+        thumb = Image.open(handle)
+        assert max(thumb.size) <= settings.ASSIGNMENT_THUMBNAIL_SIZE
+    assert len(stored_files()) == 6
+
+
+def test_refuses_learner_not_enrolled(learner, assignment):
+    with pytest.raises(NotPermitted):
+        submit(learner, assignment, art.jpeg())
+    assert not Submission.objects.exists() and not stored_files()
+
+
+def test_refuses_learner_whose_enrollment_was_refunded(enrolled, course, assignment):
+    Enrollment.objects.filter(learner=enrolled).update(status=Enrollment.Status.REVOKED)
+    with pytest.raises(NotPermitted):
+        submit(enrolled, assignment, art.jpeg())
+
+
+def test_refuses_more_images_than_the_setting(enrolled, assignment, settings):
+    settings.ASSIGNMENT_MAX_IMAGES = 2
+    with pytest.raises(ApplicationError) as error:
+        submit(enrolled, assignment, art.jpeg(), art.jpeg(), art.jpeg())
+    assert error.value.code == "too_many_images" and "images" in error.value.extra["fields"]
+
+
+@pytest.mark.parametrize(
+    ("make", "code_word"),
+    [
+        (art.renamed_executable, "not a JPEG"),
+        (art.png_bomb, "too many pixels"),
+        (art.truncated_jpeg, "damaged"),
+        (lambda: art.oversize(settings.ASSIGNMENT_MAX_IMAGE_BYTES), "larger than"),
+    ],
+    ids=["renamed-executable", "png-bomb-20000x20000", "truncated-jpeg", "over-size"],
+)
+def test_refuses_bad_upload_and_stores_nothing(enrolled, assignment, make, code_word):
+    good = art.jpeg()
+    with pytest.raises(ApplicationError) as error:
+        submit(enrolled, assignment, good, make())  # a good image beside it is not kept either
+    messages = error.value.extra["fields"]["images"]
+    assert len(messages) == 1 and code_word in messages[0]
+    assert not Submission.objects.exists() and not SubmissionImage.objects.exists()
+    assert stored_files() == []
+
+
+def test_bomb_is_refused_before_decoding(enrolled, assignment, settings):
+    settings.ASSIGNMENT_MAX_PIXELS = 10_000  # a 640x480 JPEG is over it: refused from the header
+    with pytest.raises(ApplicationError) as error:
+        submit(enrolled, assignment, art.jpeg())
+    assert "too many pixels" in error.value.extra["fields"]["images"][0]
+
+
+def test_files_written_before_a_failure_are_removed(enrolled, assignment, monkeypatch):
+    calls = {"n": 0}
+    original = SubmissionImage.save
+
+    def failing_save(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disk full")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SubmissionImage, "save", failing_save)
+    with pytest.raises(OSError):
+        submit(enrolled, assignment, art.jpeg(), art.png())
+    assert not Submission.objects.exists() and stored_files() == []
+
+
+def test_exif_gps_is_stripped_and_orientation_kept(enrolled, assignment):
+    upload = art.jpeg(size=(400, 200), exif=art.gps_exif())
+    assert Image.open(io.BytesIO(upload.read())).getexif().get(0x8825)  # the upload has GPS
+    upload.seek(0)
+    image = submit(enrolled, assignment, upload).images.get()
+    with image.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        exif = stored.getexif()
+        assert 0x8825 not in exif and 0x010F not in exif and not stored.info.get("exif")
+        assert stored.size == (200, 400)  # turned upright by its orientation tag, which is gone
+    assert (image.width, image.height) == (200, 400)
+
+
+def test_second_submission_waits_for_review(enrolled, assignment):
+    submit(enrolled, assignment, art.jpeg())
+    with pytest.raises(Conflict):
+        submit(enrolled, assignment, art.jpeg())
+    assert Submission.objects.count() == 1 and len(stored_files()) == 2
+
+
+def test_resubmission_keeps_history_with_next_attempt(enrolled, assignment, manager):
+    first = submit(enrolled, assignment, art.jpeg())
+    assignments.submission_review(reviewer=manager, submission=first, decision="resubmit", grades=[3, 2],
+                                  comment="再试一次")  # fmt: skip
+    second = submit(enrolled, assignment, art.png())
+    assert second.attempt == 2
+    first.refresh_from_db()
+    assert first.status == "resubmit" and first.comment == "再试一次" and first.images.count() == 1
+
+
+# ------------------------------------------------------------------------------ feedback
+@pytest.mark.parametrize("grades", [[11, 5], [10, 6], [-1, 0], [10], [10, 5, 1], ["10", 5], [10.5, 5], None])
+def test_rejects_grades_outside_the_rubric(enrolled, assignment, manager, grades):
+    submission = submit(enrolled, assignment, art.jpeg())
+    with pytest.raises(ApplicationError) as error:
+        assignments.submission_review(reviewer=manager, submission=submission, decision="passed", grades=grades)
+    assert error.value.extra["fields"]
+    submission.refresh_from_db()
+    assert submission.status == "submitted" and submission.score is None
+
+
+def test_pass_records_grades_and_score(enrolled, assignment, manager):
+    submission = submit(enrolled, assignment, art.jpeg())
+    reviewed = assignments.submission_review(reviewer=manager, submission=submission, decision="passed",
+                                             grades=[9, 5], comment="很好")  # fmt: skip
+    assert reviewed.status == "passed" and reviewed.score == 14 and reviewed.reviewed_by == manager
+    with pytest.raises(Conflict):
+        assignments.submission_review(reviewer=manager, submission=submission, decision="resubmit", grades=[0, 0])
+
+
+# ------------------------------------------------------------------------------ gallery and completion
+def test_only_a_passed_work_is_published_by_its_author(enrolled, assignment, manager, other_learner):
+    submission = submit(enrolled, assignment, art.jpeg())
+    with pytest.raises(ApplicationError):
+        assignments.submission_publish(learner=enrolled, submission=submission)
+    assignments.submission_review(reviewer=manager, submission=submission, decision="passed", grades=[1, 1])
+    with pytest.raises(NotPermitted):
+        assignments.submission_publish(learner=other_learner, submission=submission)
+    assert assignments.submission_publish(learner=enrolled, submission=submission).is_published
+    assert not assignments.submission_unpublish(learner=enrolled, submission=submission).is_published
+
+
+def _complete_lessons(learner, course):
+    from learning.models import LessonProgress
+
+    for lesson in course.lessons.all():
+        LessonProgress.objects.create(learner=learner, lesson=lesson, completed_at="2026-01-01T00:00Z")
+
+
+def test_certificate_waits_for_a_required_assignment(enrolled, course, assignment, manager):
+    Assignment.objects.filter(pk=assignment.pk).update(required_for_completion=True)
+    _complete_lessons(enrolled, course)
+    with pytest.raises(ApplicationError) as error:
+        services.certificate_issue(learner=enrolled, course=course, name="Alice")
+    assert error.value.code == "assignment_not_passed"
+    submission = submit(enrolled, assignment, art.jpeg())
+    assignments.submission_review(reviewer=manager, submission=submission, decision="passed", grades=[5, 5])
+    assert services.certificate_issue(learner=enrolled, course=course, name="Alice").serial
+
+
+def test_optional_assignment_does_not_hold_the_certificate(enrolled, course, assignment):
+    _complete_lessons(enrolled, course)
+    assert services.certificate_issue(learner=enrolled, course=course, name="Alice").serial
+
+
+def test_another_learners_pass_does_not_count(enrolled, course, assignment, manager):
+    Assignment.objects.filter(pk=assignment.pk).update(required_for_completion=True)
+    other = UserFactory()
+    Enrollment.objects.create(learner=other, course=course)
+    submission = submit(other, assignment, art.jpeg())
+    assignments.submission_review(reviewer=manager, submission=submission, decision="passed", grades=[5, 5])
+    _complete_lessons(enrolled, course)
+    with pytest.raises(ApplicationError):
+        services.certificate_issue(learner=enrolled, course=course, name="Alice")
