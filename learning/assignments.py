@@ -22,7 +22,7 @@ from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 
 from .artwork import CheckedImage, ImageRefused, check_image
 from .models import Assignment, Submission, SubmissionImage
-from .services import _clean_text
+from .services import _clean_text, _figures_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -115,17 +115,19 @@ def _check_images(uploads: Sequence[IO[bytes]]) -> list[CheckedImage]:
     if len(uploads) > limit:
         message = _("Submit at most %(limit)d images.") % {"limit": limit}
         raise ApplicationError(message, code="too_many_images", extra={"fields": {"images": [message]}})
-    checked, problems = [], []
+    checked: list[CheckedImage] = []
+    problems: list[str] = []
+    codes: list[str] = []
     for number, upload in enumerate(uploads, start=1):
         try:
             checked.append(check_image(upload, size=getattr(upload, "size", None)))
         except ImageRefused as error:
-            name = getattr(upload, "name", "") or str(number)
-            problems.append(
-                _("%(name)s: %(problem)s") % {"name": name.rsplit("/", 1)[-1][:80], "problem": error.message}
-            )
+            shown = (getattr(upload, "name", "") or str(number)).rsplit("/", 1)[-1][:80]
+            problems.append(_("%(name)s: %(problem)s") % {"name": shown, "problem": error.message})
+            codes.append(error.code)
     if problems:
-        raise ImageRefused(problems[0], code="image_refused", extra={"fields": {"images": problems}})
+        # `codes`: one stable code per refused file, for API clients and tests.
+        raise ImageRefused(problems[0], code="image_refused", extra={"fields": {"images": problems}, "codes": codes})
     return checked
 
 
@@ -256,6 +258,7 @@ def submission_publish(*, learner: "User", submission: Submission) -> Submission
     if row.published_at is None:
         row.published_at = timezone.now()
         row.save(update_fields=["published_at"])
+        _figures_changed()  # the course page shows the gallery, cached for visitors
     return row
 
 
@@ -266,6 +269,7 @@ def submission_unpublish(*, learner: "User", submission: Submission) -> Submissi
     if row.published_at is not None:
         row.published_at = None
         row.save(update_fields=["published_at"])
+        _figures_changed()
     return row
 
 

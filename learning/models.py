@@ -1,9 +1,10 @@
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from courses.i18n import Translated
@@ -247,6 +248,18 @@ class Assignment(models.Model):
     def max_points(self) -> int:
         return sum(int(criterion["max_points"]) for criterion in self.rubric)
 
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        """The rubric with each criterion's name in the page's language (the other as fallback)."""
+        english = (get_language() or "").startswith("en")
+        return [
+            {
+                "name": (c.get("name_en") or c["name_zh"]) if english else c["name_zh"],
+                "max_points": c["max_points"],
+            }
+            for c in self.rubric
+        ]
+
 
 class SubmissionQuerySet(models.QuerySet["Submission"]):
     def awaiting_review(self) -> "SubmissionQuerySet":
@@ -309,6 +322,10 @@ class Submission(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def graded_rubric(self) -> list[tuple[dict[str, Any], int]]:
+        return list(zip(self.assignment.criteria, self.grades, strict=False))
 
 
 class SubmissionImage(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assignment_views, views
 
 app_name = "learning"
 
@@ -13,4 +13,12 @@ urlpatterns = [
     path("learn/courses/<slug:slug>/review/", views.review_edit, name="review-edit"),
     path("learn/reviews/<int:review_id>/helpful/", views.review_helpful, name="review-helpful"),
     path("learn/reviews/<int:review_id>/report/", views.review_report, name="review-report"),
+]
+
+# Art assignments: views of their own module, so that this list is the only shared line.
+urlpatterns += [
+    path("learn/lessons/<int:lesson_id>/assignment/", assignment_views.assignment_page, name="assignment"),
+    path("learn/submissions/<int:pk>/gallery/", assignment_views.submission_publish, name="submission-publish"),
+    path("learn/artwork/<int:pk>/<str:kind>/", assignment_views.own_image, name="artwork-own"),
+    path("gallery/artwork/<int:pk>/<str:kind>/", assignment_views.gallery_image, name="artwork-gallery"),
 ]

@@ -21,16 +21,18 @@ class Action(StrEnum):
     VIEW_CAMPAIGNS = "view_campaigns"
     MANAGE_MEMBERS = "manage_members"  # see, invite, remove members and change their roles
     ACCEPT_TERMS = "accept_terms"  # accept a joint campaign's terms for the partner's side
+    REVIEW_WORK = "review_work"  # review learners' assignment submissions of the partner's courses
 
 
 _READ_ALL = frozenset({Action.VIEW_COURSES, Action.VIEW_ORDERS, Action.VIEW_ENROLLMENTS, Action.VIEW_CAMPAIGNS})
 
 # Owners manage the members and may do all a manager does; managers run the courses and
-# campaigns; instructors see the courses and who is enrolled, not the money; analysts read figures.
+# campaigns; instructors see the courses and who is enrolled, not the money, and review the learners'
+# work; analysts read figures.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.OWNER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS},
-    Role.MANAGER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS},
-    Role.INSTRUCTOR: frozenset({Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS}),
+    Role.OWNER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS, Action.REVIEW_WORK},
+    Role.MANAGER: _READ_ALL | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.REVIEW_WORK},
+    Role.INSTRUCTOR: frozenset({Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS, Action.REVIEW_WORK}),
     Role.ANALYST: _READ_ALL,
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assignment_views, views
 
 app_name = "partners"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("members/<int:pk>/role/", views.member_set_role, name="member-role"),
     path("members/<int:pk>/remove/", views.member_remove, name="member-remove"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("submissions/", assignment_views.submission_queue, name="submissions"),
+    path("submissions/<int:pk>/", assignment_views.submission_review, name="submission"),
+    path("artwork/<int:pk>/<str:kind>/", assignment_views.submission_image, name="artwork"),
 ]

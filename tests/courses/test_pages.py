@@ -196,8 +196,9 @@ def test_course_page_queries_do_not_grow_with_lessons(client, learner, django_as
     course = CourseFactory(lessons=lessons)
     client.force_login(learner)
     # session, user, course, partners, lessons, enrollments, two permission reads, pending order, skills,
-    # the learner's lesson progress (learning) and the running campaigns of the course (marketing)
-    with django_assert_max_num_queries(12):
+    # the learner's lesson progress and the gallery of published works (learning) and the running
+    # campaigns of the course (marketing)
+    with django_assert_max_num_queries(13):
         client.get(course.get_absolute_url())
 
 
