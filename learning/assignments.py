@@ -71,6 +71,10 @@ def check_rubric(rubric: object) -> list[dict[str, Any]]:
     return cleaned
 
 
+def brief_missing_message() -> str:
+    return _("Write the brief in Chinese.")
+
+
 def assignment_save(
     *,
     lesson: Lesson,
@@ -85,7 +89,7 @@ def assignment_save(
     brief_zh = _clean_text(brief_zh, field="brief_zh", limit=BRIEF_MAX, errors=errors)
     brief_en = _clean_text(brief_en, field="brief_en", limit=BRIEF_MAX, errors=errors)
     if not brief_zh and "brief_zh" not in errors:
-        errors["brief_zh"] = [_("Write the brief in Chinese.")]
+        errors["brief_zh"] = [brief_missing_message()]
     try:
         cleaned_rubric = check_rubric(rubric)
     except ApplicationError as error:

@@ -238,3 +238,21 @@ def test_another_learners_pass_does_not_count(enrolled, course, assignment, mana
     _complete_lessons(enrolled, course)
     with pytest.raises(ApplicationError):
         services.certificate_issue(learner=enrolled, course=course, name="Alice")
+
+
+# ------------------------------------------------------------------------------ admin
+def test_admin_refuses_a_bad_rubric_at_its_field_and_saves_a_good_one(client, lesson):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = "/admin/learning/assignment/add/"
+    data = {
+        "lesson": lesson.pk,
+        "brief_zh": "画一幅静物",
+        "brief_en": "",
+        "rubric": '[{"name_zh": "构图", "max_points": 500}]',
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and response.context["adminform"].form.errors["rubric"]
+    data["rubric"] = '[{"name_zh": "构图", "max_points": 10}]'
+    assert client.post(url, data).status_code == 302
+    assert Assignment.objects.get().rubric == [{"name_zh": "构图", "name_en": "", "max_points": 10}]
