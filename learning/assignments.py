@@ -12,13 +12,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from courses.models import Enrollment, Lesson
 from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
+from platform_site.queueing import enqueue_on_commit
 
 from .artwork import CheckedImage, ImageRefused, check_image
 from .models import Assignment, Submission, SubmissionImage
@@ -219,9 +222,16 @@ def check_grades(*, assignment: Assignment, grades: object) -> list[int]:
 
 @transaction.atomic
 def submission_review(
-    *, reviewer: "User", submission: Submission, decision: str, grades: object, comment: object = ""
+    *,
+    reviewer: "User",
+    submission: Submission,
+    decision: str,
+    grades: object,
+    comment: object = "",
+    base_url: str = "",
 ) -> Submission:
-    """Record the instructor's feedback and decision (pass, or resubmit) on a waiting submission."""
+    """Record the instructor's feedback and decision (pass, or resubmit) on a waiting submission;
+    with `base_url` (the site's address), the learner is mailed once it commits."""
     submission = Submission.objects.select_for_update().select_related("assignment").get(pk=submission.pk)
     if submission.status != Submission.Status.SUBMITTED:
         raise Conflict(_("This submission has already been reviewed."), code="already_reviewed")
@@ -242,7 +252,46 @@ def submission_review(
     submission.reviewed_by = reviewer
     submission.reviewed_at = timezone.now()
     submission.save(update_fields=["status", "grades", "score", "comment", "reviewed_by", "reviewed_at"])
+    if base_url:
+        from .assignment_tasks import feedback_mail_task
+
+        enqueue_on_commit(feedback_mail_task, submission.pk, base_url)
     return submission
+
+
+def feedback_mail_send(*, submission_id: int, base_url: str) -> bool:
+    """Mail the learner that their work was reviewed, in Chinese then English; return whether sent."""
+    submission = (
+        Submission.objects.select_related("learner", "assignment__lesson__course")
+        .filter(pk=submission_id, reviewed_at__isnull=False)
+        .first()
+    )
+    if submission is None or not submission.learner.email:
+        return False
+    lesson = submission.assignment.lesson
+    link = base_url.rstrip("/") + reverse("learning:assignment", args=[lesson.pk])
+    parts, subjects = [], []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            subjects.append(_("Your work has been reviewed"))
+            parts.append(
+                _("Your work for “%(lesson)s” in %(course)s: %(status)s, %(score)s of %(max)s points.\n\n%(comment)s")
+                % {
+                    "lesson": lesson.title,
+                    "course": lesson.course.title,
+                    "status": submission.get_status_display(),
+                    "score": submission.score,
+                    "max": submission.assignment.max_points,
+                    "comment": submission.comment,
+                }
+            )
+    send_mail(
+        subject=" / ".join(subjects),
+        message="\n\n".join([*parts, link]),
+        from_email=None,
+        recipient_list=[submission.learner.email],
+    )
+    return True
 
 
 # ------------------------------------------------------------------------------ gallery

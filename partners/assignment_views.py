@@ -51,6 +51,7 @@ def submission_review(request: HttpRequest, membership: Membership, pk: int) -> 
                     decision=form.cleaned_data["decision"],
                     grades=form.grades(),
                     comment=form.cleaned_data["comment"],
+                    base_url=request.build_absolute_uri("/"),
                 )
             except ApplicationError as error:
                 add_service_errors(form, error)

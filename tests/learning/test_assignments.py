@@ -256,3 +256,22 @@ def test_admin_refuses_a_bad_rubric_at_its_field_and_saves_a_good_one(client, le
     data["rubric"] = '[{"name_zh": "构图", "max_points": 10}]'
     assert client.post(url, data).status_code == 302
     assert Assignment.objects.get().rubric == [{"name_zh": "构图", "name_en": "", "max_points": 10}]
+
+
+# ------------------------------------------------------------------------------ feedback mail
+def test_feedback_is_mailed_to_the_learner_in_both_languages(enrolled, assignment, manager,
+                                                            django_capture_on_commit_callbacks):  # fmt: skip
+    from django.core import mail
+
+    enrolled.email = "alice@example.com"
+    enrolled.save()
+    submission = submit(enrolled, assignment, art.jpeg())
+    with django_capture_on_commit_callbacks() as callbacks:
+        assignments.submission_review(reviewer=manager, submission=submission, decision="resubmit", grades=[3, 2],
+                                      comment="再画一次", base_url="https://courses.example.com/")  # fmt: skip
+    assert len([c for c in callbacks if "send" in c.__qualname__]) == 1  # queued once committed
+    assert assignments.feedback_mail_send(submission_id=submission.pk, base_url="https://courses.example.com/")
+    message = mail.outbox[-1]
+    assert message.to == ["alice@example.com"] and "作品已批改" in message.subject
+    assert "Your work has been reviewed" in message.subject and "再画一次" in message.body
+    assert f"https://courses.example.com/learn/lessons/{assignment.lesson_id}/assignment/" in message.body
