@@ -27,7 +27,7 @@ def learner_submissions(*, learner: "User | AnonymousUser", assignment: Assignme
         return []
     return list(
         Submission.objects.filter(assignment=assignment, learner=learner)
-        .select_related("reviewed_by")
+        .select_related("reviewed_by", "assignment")
         .prefetch_related(_IMAGES)
         .order_by("-attempt")
     )
@@ -66,7 +66,7 @@ def submission_history(*, submission: Submission) -> list[Submission]:
     return list(
         Submission.objects.filter(assignment_id=submission.assignment_id, learner_id=submission.learner_id)
         .exclude(pk=submission.pk)
-        .select_related("reviewed_by")
+        .select_related("reviewed_by", "assignment")
         .prefetch_related(_IMAGES)
         .order_by("-attempt")
     )

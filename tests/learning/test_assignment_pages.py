@@ -173,3 +173,37 @@ def test_review_queue_costs_fixed_queries(client, partner, course, assignment, d
     with django_assert_max_num_queries(10):
         response = client.get(reverse("partners:submissions"))
     assert len(response.context["page"].object_list) == 5
+
+
+def test_over_size_upload_is_refused_at_the_field(client, learner_a, assignment, settings):
+    settings.ASSIGNMENT_MAX_IMAGE_BYTES = 2 * 1024 * 1024
+    client.force_login(learner_a)
+    upload = art.oversize(settings.ASSIGNMENT_MAX_IMAGE_BYTES)
+    response = client.post(reverse("learning:assignment", args=[assignment.lesson_id]), {"images": [upload]})
+    assert response.status_code == 400 and "2 MB" in response.context["form"].errors["images"][0]
+    assert not Submission.objects.exists() and not SubmissionImage.objects.exists()
+
+
+def test_assignment_page_costs_fixed_queries(client, learner_a, partner, assignment, django_assert_max_num_queries):
+    reviewer = member(partner, "instructor")
+    for _ in range(4):  # four attempts, each asked to be redone
+        submission = assignments.submission_create(learner=learner_a, assignment=assignment, images=[art.jpeg()])
+        assignments.submission_review(reviewer=reviewer, submission=submission, decision="resubmit", grades=[1])
+    client.force_login(learner_a)
+    # session, user, lesson with course and assignment, enrollment, attempts, their images
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("learning:assignment", args=[assignment.lesson_id]))
+    assert response.content.decode().count('data-testid="submission"') == 4
+
+
+def test_review_page_costs_fixed_queries_whatever_the_history(client, learner_a, partner, assignment,
+                                                             django_assert_max_num_queries):  # fmt: skip
+    reviewer = member(partner, "instructor")
+    for _ in range(4):
+        earlier = assignments.submission_create(learner=learner_a, assignment=assignment, images=[art.jpeg()])
+        assignments.submission_review(reviewer=reviewer, submission=earlier, decision="resubmit", grades=[1])
+    latest = assignments.submission_create(learner=learner_a, assignment=assignment, images=[art.jpeg()])
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("partners:submission", args=[latest.pk]))
+    assert len(response.context["history"]) == 4
