@@ -12,8 +12,11 @@ from learning import assignments
 from learning.models import Submission
 from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
+from tests.test_site_walk import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# An image's natural width once it has loaded (lazy ones load when scrolled to, so wait).
+LOADED_WIDTH = "img => img.complete ? img.naturalWidth : new Promise(r => { img.onload = () => r(img.naturalWidth) })"
 SIZES = {"desktop": {"viewport": {"width": 1366, "height": 900}},
          "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}  # fmt: skip
 
@@ -45,6 +48,7 @@ def _shots(browser, live_server, user, url, name):  # noqa: F811
             page = context.new_page()
             page.goto(url)
             page.screenshot(path=str(SCREENSHOTS / f"assignment-{name}-{language}-{size}.png"), full_page=True)
+            assert axe_violations(page) == [], (name, language, size)
             context.close()
 
 
@@ -73,7 +77,7 @@ def test_submit_review_and_publish_a_painting(browser, live_server, tmp_path):  
     page.get_by_test_id("submission-submit").click()
     page.wait_for_selector('[data-testid="submission"]')
     assert page.get_by_test_id("submission-status").inner_text() == "待批改"
-    assert page.locator(".artwork-grid img").evaluate("img => img.naturalWidth") > 0
+    assert page.locator(".artwork-grid img").evaluate(LOADED_WIDTH) > 0
     context.close()
     submission = Submission.objects.get()
     _shots(
@@ -83,7 +87,7 @@ def test_submit_review_and_publish_a_painting(browser, live_server, tmp_path):  
     context = _context(browser, live_server, instructor, "zh-hans", "desktop")
     page = context.new_page()
     page.goto(live_server.url + reverse("partners:submissions"))
-    assert page.locator('[data-testid="submission-row"] img').evaluate("img => img.naturalWidth") > 0
+    assert page.locator('[data-testid="submission-row"] img').evaluate(LOADED_WIDTH) > 0
     _shots(browser, live_server, instructor, live_server.url + reverse("partners:submissions"), "queue")
     _shots(browser, live_server, instructor, live_server.url + reverse("partners:submission", args=[submission.pk]),
            "review")  # fmt: skip
@@ -115,6 +119,7 @@ def test_submit_review_and_publish_a_painting(browser, live_server, tmp_path):  
     page = visitor.new_page()
     page.goto(live_server.url + course.get_absolute_url())
     gallery = page.get_by_test_id("gallery-work")
-    assert gallery.count() == 1 and gallery.locator("img").evaluate("img => img.naturalWidth") > 0
+    assert gallery.count() == 1 and gallery.locator("img").evaluate(LOADED_WIDTH) > 0
     page.screenshot(path=str(SCREENSHOTS / "assignment-gallery-zh-hans-desktop.png"), full_page=True)
+    assert axe_violations(page) == []
     visitor.close()
