@@ -275,3 +275,8 @@ def test_feedback_is_mailed_to_the_learner_in_both_languages(enrolled, assignmen
     assert message.to == ["alice@example.com"] and "作品已批改" in message.subject
     assert "Your work has been reviewed" in message.subject and "再画一次" in message.body
     assert f"https://courses.example.com/learn/lessons/{assignment.lesson_id}/assignment/" in message.body
+
+
+def test_course_managers_may_set_assignments_in_the_admin(manager):
+    assert manager.has_perm("learning.add_assignment") and manager.has_perm("learning.change_assignment")
+    assert manager.has_perm("learning.view_submission") and not manager.has_perm("learning.change_submission")
