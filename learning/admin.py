@@ -115,3 +115,6 @@ class CertificateAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+from . import assignment_admin  # noqa: E402, F401  (registers the assignment admins)

@@ -17,3 +17,5 @@ class LearningConfig(AppConfig):
         hooks.register(LearningOnOrders())
         hooks.register_course_annotation(annotate_review_figures)
         hooks.register_course_field("reviews", ReviewFiguresField, keep_queryset)
+
+        from . import assignment_tasks  # noqa: F401  (registers the feedback mail task)

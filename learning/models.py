@@ -1,9 +1,17 @@
+import uuid
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from courses.i18n import Translated
 from courses.models import Lesson
+
+if TYPE_CHECKING:
+    from django.core.files.storage import Storage
 
 
 class LessonProgress(models.Model):
@@ -319,3 +327,149 @@ class NotificationOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}"
+
+
+# ------------------------------------------------------------------------------ assignments
+def _protected_storage() -> "Storage":
+    from courses.media.storage import protected_storage
+
+    return protected_storage()
+
+
+def _artwork_path(instance: models.Model, filename: str) -> str:
+    # A random folder and the name we chose: nothing a learner typed ends up in a path.
+    return f"assignments/{instance.submission.assignment_id}/{uuid.uuid4().hex}/{filename}"  # type: ignore[attr-defined]
+
+
+class Assignment(models.Model):
+    """A lesson's assignment: a bilingual brief, an optional due date and a rubric of criteria.
+
+    `rubric` is a list of {"name_zh", "name_en", "max_points"}, checked by
+    `learning.assignments.check_rubric` before it is stored.
+    """
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="assignment",
+                                  verbose_name=_("lesson"))  # fmt: skip
+    brief_zh = models.TextField(_("brief (Chinese)"))
+    brief_en = models.TextField(_("brief (English)"), blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The course's certificate waits for a passed submission of this assignment.
+    required_for_completion = models.BooleanField(_("required for completion"), default=False)
+    rubric = models.JSONField(_("rubric"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    brief = Translated("brief")
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.lesson}"
+
+    @property
+    def max_points(self) -> int:
+        return sum(int(criterion["max_points"]) for criterion in self.rubric)
+
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        """The rubric with each criterion's name in the page's language (the other as fallback)."""
+        english = (get_language() or "").startswith("en")
+        return [
+            {
+                "name": (c.get("name_en") or c["name_zh"]) if english else c["name_zh"],
+                "max_points": c["max_points"],
+            }
+            for c in self.rubric
+        ]
+
+
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    def awaiting_review(self) -> "SubmissionQuerySet":
+        return self.filter(status=Submission.Status.SUBMITTED)
+
+    def published(self) -> "SubmissionQuerySet":
+        return self.filter(status=Submission.Status.PASSED, published_at__isnull=False)
+
+
+class Submission(models.Model):
+    """One attempt of a learner at an assignment, and the instructor's feedback on it.
+
+    A resubmission is a new row with the next attempt number: the earlier work and its feedback stay.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        PASSED = "passed", _("Passed")
+        RESUBMIT = "resubmit", _("Resubmission asked")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions",
+                                   verbose_name=_("assignment"))  # fmt: skip
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions",
+                                verbose_name=_("learner"))  # fmt: skip
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    note = models.TextField(_("note to the instructor"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # The feedback: a comment, points per rubric criterion (in the rubric's order), who and when.
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    grades = models.JSONField(_("points per criterion"), default=list, blank=True)
+    score = models.PositiveIntegerField(_("score"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("reviewed by"))  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # Set while the learner shows the work in the course's gallery (opt-in, revocable).
+    published_at = models.DateTimeField(_("shown in the gallery since"), null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "learner", "attempt"], name="submission_attempt_unique"),
+            # One attempt at a time waits for review.
+            models.UniqueConstraint(
+                fields=["assignment", "learner"], condition=Q(status="submitted"), name="submission_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(status="passed"), name="submission_published_if_passed"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="submission_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.assignment} #{self.attempt}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def graded_rubric(self) -> list[tuple[dict[str, Any], int]]:
+        return list(zip(self.assignment.criteria, self.grades, strict=False))
+
+
+class SubmissionImage(models.Model):
+    """One image of a submission, re-encoded without its metadata, and its thumbnail (made once)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="images",
+                                   verbose_name=_("submission"))  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    file = models.FileField(_("image"), storage=_protected_storage, upload_to=_artwork_path, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), storage=_protected_storage, upload_to=_artwork_path,
+                                 max_length=255)  # fmt: skip
+    content_type = models.CharField(_("content type"), max_length=32)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+
+    class Meta:
+        ordering = ["submission", "position", "id"]
+        verbose_name = _("submission image")
+        verbose_name_plural = _("submission images")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}/{self.position}"

@@ -139,6 +139,15 @@ def certificate_issue(*, learner: "User", course: "Course", name: str) -> "Certi
         raise ApplicationError(
             _("Finish every required lesson first; the certificate comes with the last one."), code="not_complete"
         )
+    from .assignments import missing_required_assignments
+
+    missing = missing_required_assignments(learner=learner, course=course)
+    if missing:
+        raise ApplicationError(
+            _("Pass the assignment of lesson %(position)d first; the certificate waits for it.")
+            % {"position": missing[0].lesson.position},
+            code="assignment_not_passed",
+        )
     name = " ".join(name.split())
     if not 1 <= len(name) <= (Certificate._meta.get_field("name").max_length or 0):
         raise ApplicationError(_("Enter your name as it should appear (at most 60 characters)."), code="bad_name")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import qa_views, views
+from . import assignment_views, qa_views, views
 
 app_name = "learning"
 
@@ -20,4 +20,12 @@ urlpatterns = [
     path("learn/questions/<int:pk>/hide/", qa_views.post_hide, {"kind": "question"}, name="question-hide"),
     path("learn/answers/<int:pk>/hide/", qa_views.post_hide, {"kind": "answer"}, name="answer-hide"),
     path("unsubscribe/<str:token>/", qa_views.unsubscribe, name="unsubscribe"),
+]
+
+# Art assignments: views of their own module, so that this list is the only shared line.
+urlpatterns += [
+    path("learn/lessons/<int:lesson_id>/assignment/", assignment_views.assignment_page, name="assignment"),
+    path("learn/submissions/<int:pk>/gallery/", assignment_views.submission_publish, name="submission-publish"),
+    path("learn/artwork/<int:pk>/<str:kind>/", assignment_views.own_image, name="artwork-own"),
+    path("gallery/artwork/<int:pk>/<str:kind>/", assignment_views.gallery_image, name="artwork-gallery"),
 ]

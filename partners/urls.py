@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assignment_views, views
 
 app_name = "partners"
 
@@ -26,4 +26,7 @@ urlpatterns = [
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("submissions/", assignment_views.submission_queue, name="submissions"),
+    path("submissions/<int:pk>/", assignment_views.submission_review, name="submission"),
+    path("artwork/<int:pk>/<str:kind>/", assignment_views.submission_image, name="artwork"),
 ]

@@ -46,6 +46,7 @@ def manager_group() -> Group:
             ("partners", "0004_agreement_permissions"),
             ("learning", "0004_review_permissions"),
             ("learning", "0006_question_permissions"),
+            ("learning", "0007_assignments"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS

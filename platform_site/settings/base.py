@@ -238,6 +238,13 @@ MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 LEARNING_COMPLETE_RATIO = env.float("LEARNING_COMPLETE_RATIO", default=0.9)
 # Share of a course's required lessons (percent) a learner must have done before reviewing it.
 REVIEW_MIN_PROGRESS = env.int("REVIEW_MIN_PROGRESS", default=20)
+# Art assignments: images per submission, bytes per image, and pixels per image (larger ones are
+# refused before they are decoded: a small PNG can unpack to gigabytes).
+ASSIGNMENT_MAX_IMAGES = env.int("ASSIGNMENT_MAX_IMAGES", default=6)
+ASSIGNMENT_MAX_IMAGE_BYTES = env.int("ASSIGNMENT_MAX_IMAGE_BYTES", default=15 * 1024 * 1024)
+ASSIGNMENT_MAX_PIXELS = env.int("ASSIGNMENT_MAX_PIXELS", default=50_000_000)
+# Longest side of the thumbnail made once at upload.
+ASSIGNMENT_THUMBNAIL_SIZE = env.int("ASSIGNMENT_THUMBNAIL_SIZE", default=480)
 
 # ------------------------------------------------------------------------------ e-mail
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")

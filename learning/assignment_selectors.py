@@ -1,0 +1,83 @@
+"""Reads of art assignments. A learner reads only their own submissions; the workspace reads only
+its partner's courses' submissions; the gallery only works their authors published."""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+
+from courses.models import Lesson, Partner
+
+from .models import Assignment, Submission, SubmissionImage
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from courses.models import Course
+
+_IMAGES = Prefetch("images", queryset=SubmissionImage.objects.order_by("position", "id"))
+
+
+def lesson_assignment(*, lesson: Lesson) -> Assignment | None:
+    return Assignment.objects.filter(lesson=lesson).first()
+
+
+def learner_submissions(*, learner: "User | AnonymousUser", assignment: Assignment) -> list[Submission]:
+    """The learner's attempts at the assignment, newest first, with their images (two queries)."""
+    if not learner.is_authenticated:
+        return []
+    return list(
+        Submission.objects.filter(assignment=assignment, learner=learner)
+        .select_related("reviewed_by", "assignment")
+        .prefetch_related(_IMAGES)
+        .order_by("-attempt")
+    )
+
+
+def learner_submission(*, learner: "User", pk: int) -> Submission | None:
+    """The learner's own submission `pk`; None for another learner's (a 404, never a 403)."""
+    return Submission.objects.filter(pk=pk, learner=learner).select_related("assignment__lesson__course").first()
+
+
+def partner_review_queue(*, partner: Partner) -> QuerySet[Submission]:
+    """Submissions of the partner's courses awaiting review, oldest first (fixed query count)."""
+    return (
+        Submission.objects.awaiting_review()
+        .filter(assignment__lesson__course__partners=partner)
+        .select_related("learner", "assignment__lesson__course")
+        .prefetch_related(_IMAGES)
+        .order_by("created_at", "id")
+        .distinct()
+    )
+
+
+def partner_submission(*, partner: Partner, pk: int) -> Submission | None:
+    """Submission `pk` if it belongs to one of the partner's courses; else None (a 404)."""
+    return (
+        Submission.objects.filter(pk=pk, assignment__lesson__course__partners=partner)
+        .select_related("learner", "assignment__lesson__course", "reviewed_by")
+        .prefetch_related(_IMAGES)
+        .distinct()
+        .first()
+    )
+
+
+def submission_history(*, submission: Submission) -> list[Submission]:
+    """The learner's earlier attempts at the same assignment, newest first."""
+    return list(
+        Submission.objects.filter(assignment_id=submission.assignment_id, learner_id=submission.learner_id)
+        .exclude(pk=submission.pk)
+        .select_related("reviewed_by", "assignment")
+        .prefetch_related(_IMAGES)
+        .order_by("-attempt")
+    )
+
+
+def course_gallery(*, course: "Course", limit: int = 24) -> list[Submission]:
+    """Works the learners chose to show on the course page, newest first (two queries)."""
+    return list(
+        Submission.objects.published()
+        .filter(assignment__lesson__course=course)
+        .select_related("learner", "assignment__lesson")
+        .prefetch_related(_IMAGES)
+        .order_by("-published_at", "-id")[:limit]
+    )
