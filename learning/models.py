@@ -94,6 +94,30 @@ class Certificate(models.Model):
         return self.revoked_at is not None
 
 
+# ------------------------------------------------------------------------------ moderation
+class Moderated(models.Model):
+    """What learners write and moderators may hide (reviews, questions, answers): hidden, never
+    deleted, with who hid it and why kept."""
+
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
 # ------------------------------------------------------------------------------ reviews
 class ReviewQuerySet(models.QuerySet["Review"]):
     def visible(self) -> "ReviewQuerySet":
@@ -110,7 +134,7 @@ class ReviewQuerySet(models.QuerySet["Review"]):
         return self.visible().filter(models.Exists(enrolled))
 
 
-class Review(models.Model):
+class Review(Moderated):
     """A learner's rating (1-5) of a course they are enrolled in, with an optional text. One per
     learner and course; the author edits it. Hidden by a moderator, never deleted: the reason stays."""
 
@@ -130,16 +154,6 @@ class Review(models.Model):
     text = models.TextField(_("text"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("hidden by"),
-    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -155,10 +169,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.course} · {self.rating}"
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class ReviewHelpful(models.Model):
@@ -216,7 +226,7 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.visible().filter(~models.Exists(answers))
 
 
-class Question(models.Model):
+class Question(Moderated):
     """An enrolled learner's question under a lesson, optionally at a moment of its video. Plain
     text (escaped when shown). Hidden by a moderator, never deleted: the reason stays."""
 
@@ -230,10 +240,6 @@ class Question(models.Model):
     accepted_answer = models.ForeignKey("Answer", on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="+", verbose_name=_("accepted answer"))  # fmt: skip
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
-    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("hidden by"))  # fmt: skip
 
     objects = QuestionQuerySet.as_manager()
 
@@ -252,12 +258,8 @@ class Question(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}?question={self.pk}#question-{self.pk}"
 
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
-
-class Answer(models.Model):
+class Answer(Moderated):
     """An answer to a lesson question by an enrolled learner or one of the course's instructors."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers",
@@ -271,10 +273,6 @@ class Answer(models.Model):
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
     # Set once the asker and followers were e-mailed: a retried task sends nothing twice.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
-    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="+", verbose_name=_("hidden by"))  # fmt: skip
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -284,10 +282,6 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class QuestionFollow(models.Model):
