@@ -9,9 +9,9 @@ from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 # The lesson page with its questions for an enrolled learner: session, user, its permissions (2), course and
-# partners, lessons, enrollments, subtitles, attachments, progress; then the Q&A section: staff lookup,
-# count, the page, its answers, follows.
-QUERIES = 16
+# partners, lessons, enrollments, subtitles, attachments, progress, the lesson's assignment; then the Q&A
+# section: staff lookup, count, the page, its answers, follows.
+QUERIES = 17
 
 
 def lesson_page(client, world, **query):
