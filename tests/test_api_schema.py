@@ -200,7 +200,7 @@ def test_partner_paths_take_integer_ids() -> None:
         for param in op.get("parameters", [])
         if param["in"] == "path"
     }
-    assert len(paths) == 10
+    assert len(paths) == 13  # courses, orders, enrollments, campaigns (and accept), members, statements (and csv)
     assert typed and set(typed.values()) == {"integer"}
 
 
