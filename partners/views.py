@@ -20,13 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.request_user import request_user
-from platform_site.csv_export import csv_response
 from platform_site.exceptions import ApplicationError, NotPermitted
 
 from . import agreements, selectors, services, tokens
 from .forms import ApiTokenForm, CourseForm, InviteForm, RoleForm, add_service_errors
 from .models import Membership
 from .roles import Action
+from .statement_csv import statement_csv_response
 
 SESSION_KEY = "partners.current"
 PAGE_SIZE = 50
@@ -102,29 +102,7 @@ def statement_csv(request: HttpRequest, membership: Membership, pk: int) -> Stre
     statement = selectors.partner_statement(partner=membership.partner, pk=pk)
     if statement is None:
         raise Http404
-    header = [_("Course"), _("Campaign"), _("Orders"), _("Sales"), _("Refunds"), _("Platform commission"), _("Net")]
-    lines: list[list[object]] = [
-        [row.course.title, row.campaign.name if row.campaign else "", row.orders, row.sales, row.refunds,
-         row.commission, row.net]
-        for row in selectors.statement_rows(statement=statement)
-    ]  # fmt: skip
-    totals = [
-        (_("Opening balance"), statement.opening_balance),
-        (_("Sales"), statement.sales),
-        (_("Refunds"), statement.refunds),
-        (_("Platform commission"), statement.commission),
-        (_("Net"), statement.net),
-        (_("Closing balance"), statement.closing_balance),
-        (_("Amount due"), statement.amount_due),
-    ]
-    blank = [""] * (len(header) - 2)
-    lines += [
-        [],
-        [_("Statement"), f"{statement.partner.name} · {statement.month:%Y-%m} · {statement.currency}", *blank],
-    ]
-    lines += [[label, *blank, amount] for label, amount in totals]
-    filename = f"statement-{statement.partner.slug}-{statement.month:%Y-%m}-{statement.currency}.csv"
-    return csv_response(filename=filename, header=header, rows=lines)
+    return statement_csv_response(statement=statement)
 
 
 @require_GET

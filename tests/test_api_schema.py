@@ -7,12 +7,14 @@ real rows as well as 404s. Examples per operation are bounded and derandomized: 
 same on every machine and stays within a few minutes on two cores.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -27,6 +29,7 @@ from courses import services
 from courses.models import Enrollment
 from courses.payments.sandbox import SandboxProvider
 from learning import services as learning_services
+from partners.statements import month_start, statements_issue
 from partners.tokens import api_token_create
 from platform_site.celery import app as celery_app
 from tests.factories import (
@@ -121,7 +124,9 @@ def seeded(db):
     side = campaign.partner_shares.select_related("partner").get(side="knowledge")
     owner = MembershipFactory(partner=side.partner, user=UserFactory(username="partner-owner"), role="owner")
     done.course.partners.add(side.partner)
-    real["/api/v1/partner/"] = [campaign.pk, done.pk, done.course_id, enrollment.pk]
+    # Its statement of this month (issued as if the month had ended), so statements answer from a real row.
+    issued = statements_issue(month=month_start(timezone.localdate()), now=timezone.now() + timedelta(days=32))
+    real["/api/v1/partner/"] = [campaign.pk, done.pk, done.course_id, enrollment.pk, *(s.pk for s in issued)]
     tokens = {
         "anonymous": None,
         "learner": f"Token {Token.objects.create(user=learner).key}",
@@ -200,7 +205,7 @@ def test_partner_paths_take_integer_ids() -> None:
         for param in op.get("parameters", [])
         if param["in"] == "path"
     }
-    assert len(paths) == 10
+    assert len(paths) == 13  # courses, orders, enrollments, campaigns (and accept), members, statements (and csv)
     assert typed and set(typed.values()) == {"integer"}
 
 

@@ -7,6 +7,7 @@ from platform_site.api import ModelSerializer
 
 from ..agreements import SideState
 from ..forms import CourseForm
+from ..models import Statement
 
 COURSE_WRITABLE = list(CourseForm.Meta.fields)
 
@@ -101,3 +102,13 @@ class PartnerMemberSerializer(serializers.Serializer):
     email = serializers.CharField(source="user.email")
     role = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class PartnerStatementSerializer(ModelSerializer):
+    """An issued monthly statement of the partner (immutable but for the payout mark)."""
+
+    class Meta:
+        model = Statement
+        fields = ["id", "month", "currency", "opening_balance", "sales", "refunds", "commission", "net",
+                  "closing_balance", "amount_due", "issued_at", "paid_on", "payout_reference"]  # fmt: skip
+        read_only_fields = fields

@@ -6,6 +6,7 @@ from .views import (
     PartnerEnrollmentViewSet,
     PartnerMemberViewSet,
     PartnerOrderViewSet,
+    PartnerStatementViewSet,
 )
 
 router = SimpleRouter()
@@ -14,4 +15,5 @@ router.register("partner/orders", PartnerOrderViewSet, basename="partner-order")
 router.register("partner/enrollments", PartnerEnrollmentViewSet, basename="partner-enrollment")
 router.register("partner/campaigns", PartnerCampaignViewSet, basename="partner-campaign")
 router.register("partner/members", PartnerMemberViewSet, basename="partner-member")
+router.register("partner/statements", PartnerStatementViewSet, basename="partner-statement")
 urlpatterns = router.urls

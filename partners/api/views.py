@@ -9,9 +9,10 @@ the same services as the pages.
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
@@ -26,8 +27,9 @@ from marketing.models import Campaign
 from platform_site.throttling import AnonRateThrottle, UserRateThrottle
 
 from .. import agreements, selectors, services
-from ..models import Membership
+from ..models import Membership, Statement
 from ..roles import Action
+from ..statement_csv import statement_csv_response
 from . import serializers as s
 from .authentication import PartnerTokenAuthentication, request_membership
 from .throttling import PartnerRateThrottle
@@ -213,3 +215,28 @@ class PartnerMemberViewSet(PartnerViewSet, mixins.ListModelMixin):
 
     def get_queryset(self) -> QuerySet[Membership]:
         return Membership.objects.none() if self.fake else selectors.partner_members(partner=self.membership.partner)
+
+
+@extend_schema_view(retrieve=WITH_ID)
+class PartnerStatementViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """The partner's issued monthly statements, newest first, and each one's CSV (the workspace's download)."""
+
+    serializer_class = s.PartnerStatementSerializer
+    queryset = Statement.objects.none()
+    read_action = Action.VIEW_STATEMENTS
+
+    def get_queryset(self) -> QuerySet[Statement]:
+        return Statement.objects.none() if self.fake else selectors.partner_statements(partner=self.membership.partner)
+
+    @extend_schema(
+        parameters=[ID],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The statement as CSV (UTF-8, BOM).")
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def csv(self, request: Request, pk: str) -> StreamingHttpResponse:
+        statement = selectors.partner_statement(partner=self.membership.partner, pk=int(pk))
+        if statement is None:
+            raise Http404
+        return statement_csv_response(statement=statement)

@@ -1,7 +1,7 @@
 """The partner API: a token acts as its membership, sees its partner only, and its role decides.
 
 The isolation matrix: a token of partner A, in each role, against B's courses, orders,
-enrollments, campaigns and members by guessing ids: 404 (or 403 where the role may not read at
+enrollments, campaigns, statements (and their CSV) and members by guessing ids: 404 (or 403 where the role may not read at
 all) and nothing of B in any list; what a role may not do on A's own objects: 403.
 """
 
@@ -26,10 +26,10 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/partner"
 # What each role may read through the API, as on the workspace's pages.
 READS = {
-    "owner": {"courses", "orders", "enrollments", "campaigns", "members"},
-    "manager": {"courses", "orders", "enrollments", "campaigns"},
+    "owner": {"courses", "orders", "enrollments", "campaigns", "members", "statements"},
+    "manager": {"courses", "orders", "enrollments", "campaigns", "statements"},
     "instructor": {"courses", "enrollments"},
-    "analyst": {"courses", "orders", "enrollments", "campaigns"},
+    "analyst": {"courses", "orders", "enrollments", "campaigns", "statements"},
 }
 EDITORS = {"owner", "manager"}
 
@@ -51,7 +51,7 @@ def b_ids(world) -> dict[str, int]:
     enrollment = Enrollment.objects.get(order=world["order_b"])
     return {
         "courses": world["course_b"].pk, "orders": world["order_b"].pk, "enrollments": enrollment.pk,
-        "campaigns": world["campaign_b"].pk,
+        "campaigns": world["campaign_b"].pk, "statements": world["statement_b"].pk,
     }  # fmt: skip
 
 
@@ -67,6 +67,9 @@ def test_a_token_of_a_gets_nothing_of_b(world, partner_a, role):
             response = client.get(f"{API}/{resource}/{guess}/")
             if response.status_code not in (403, 404):
                 successes[f"read {resource} {guess}"] = response.status_code
+        response = client.get(f"{API}/statements/{ids['statements']}/csv/")  # the download, by B's id
+        if response.status_code not in (403, 404):
+            successes["download b's statement"] = response.status_code
     writes = {
         "patch course": client.patch(f"{API}/courses/{ids['courses']}/", {"title_zh": "被改了"}, format="json"),
         "put course": client.put(f"{API}/courses/{ids['courses']}/", {"title_zh": "被改了"}, format="json"),
@@ -280,7 +283,7 @@ def test_a_signed_in_user_may_not_name_a_partner_they_are_not_member_of(world, o
 
 
 # ------------------------------------------------------------------------------ query counts
-@pytest.mark.parametrize("resource", ["courses", "orders", "enrollments", "campaigns", "members"])
+@pytest.mark.parametrize("resource", ["courses", "orders", "enrollments", "campaigns", "members", "statements"])
 def test_a_list_costs_a_fixed_number_of_queries(world, partner_a, owner_a, resource, django_assert_max_num_queries):
     client, _token = token_client(owner_a)
     client.get(f"{API}/{resource}/")  # the token's last use is written once a minute: not in the count
@@ -297,7 +300,7 @@ def test_a_list_costs_a_fixed_number_of_queries(world, partner_a, owner_a, resou
 
 
 # Authentication (1), count and page (2), and each list's prefetches (a campaign's courses, shares, stats, agreement trail).
-QUERIES = {"courses": 4, "orders": 3, "enrollments": 3, "campaigns": 11, "members": 3}
+QUERIES = {"courses": 4, "orders": 3, "enrollments": 3, "campaigns": 11, "members": 3, "statements": 3}
 
 
 # ------------------------------------------------------------------------------ the tokens page
@@ -392,3 +395,66 @@ def test_a_signed_in_member_naming_no_partner_works_in_the_workspaces_current_on
     rows = client.get(f"{API}/courses/").json()["results"]
 
     assert [row["id"] for row in rows] == [world["course_b"].pk]
+
+
+# ------------------------------------------------------------------------------ statements
+def test_a_statement_is_listed_and_read_as_the_workspace_shows_it(world, owner_a):
+    client, _token = token_client(owner_a)
+    statement = world["statement_a"]
+
+    listed = client.get(f"{API}/statements/").json()["results"]
+    detail = client.get(f"{API}/statements/{statement.pk}/").json()
+
+    assert [row["id"] for row in listed] == [statement.pk]
+    assert detail["month"] == f"{statement.month:%Y-%m-%d}"
+    assert detail["amount_due"] == str(statement.amount_due)
+    assert detail["currency"] == statement.currency
+
+
+@pytest.mark.parametrize("role", ["owner", "manager", "analyst"])
+def test_the_statement_csv_is_the_workspaces_download(world, partner_a, owner_a, role, client):
+    api, _token = token_client(membership_of(partner_a, role))
+    statement = world["statement_a"]
+    client.force_login(owner_a.user)
+
+    response = api.get(f"{API}/statements/{statement.pk}/csv/")
+    page = client.get(reverse("partners:statement-csv", args=[statement.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"] == page["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body == b"".join(page.streaming_content)
+    text = body.decode("utf-8-sig")
+    assert "墨韵课程" in text and str(statement.amount_due) in text
+    assert [secret for secret in B_SECRETS if secret in text] == []
+
+
+@pytest.mark.parametrize("path", ["statements/{a}/csv/", "statements/{a}/"])
+def test_an_instructor_token_is_refused_the_statements(world, partner_a, path):
+    client, _token = token_client(membership_of(partner_a, "instructor"))
+
+    response = client.get(f"{API}/{path.format(a=world['statement_a'].pk)}")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["statements/99999999999999999999999/csv/", "statements/9223372036854775808/",
+                                  "statements/1.5/csv/", "statements/x/csv/"])  # fmt: skip
+def test_odd_statement_ids_are_404(world, owner_a, path):
+    client, _token = token_client(owner_a)
+
+    assert client.get(f"{API}/{path}").status_code == 404
+
+
+def test_a_statement_download_costs_a_fixed_number_of_queries(world, owner_a, partner_a, django_assert_max_num_queries):
+    client, _token = token_client(owner_a)
+    statement = world["statement_a"]
+    client.get(f"{API}/statements/")  # the token's last use is written once a minute: not in the count
+
+    # Authentication (1), the statement with its partner (1), its lines by course and campaign (3).
+    with django_assert_max_num_queries(5):
+        response = client.get(f"{API}/statements/{statement.pk}/csv/")
+        b"".join(response.streaming_content)
+
+    assert response.status_code == 200
