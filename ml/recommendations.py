@@ -113,15 +113,16 @@ def course_recommendations(*, course: Course, user_id: int | None) -> dict[str, 
     is enrolled in."""
     index = _index(settings.ML_EMBEDDING_MODEL)
     found: dict[str, list[Recommendation]] = {"similar": [], "pair_with": [], "bought_together": []}
-    owned = _owned(user_id)
-    excluded = {course.pk, *owned}
-    # More than shown: some may be unpublished since, and are dropped below.
-    together = [(other, lift) for other, lift in bought_together_rules().get(course.pk, []) if other not in excluded]
-    together = together[: RECOMMENDATIONS * 2]
+    rules = bought_together_rules().get(course.pk, [])
     row = index.row_of.get(course.pk)
+    if row is None and not rules:
+        return found  # not embedded yet (the task that embeds it moves the catalogue version), never bought
+    excluded = {course.pk, *_owned(user_id)}
+    # More than shown: some may be unpublished since, and are dropped below.
+    together = [(other, lift) for other, lift in rules if other not in excluded][: RECOMMENDATIONS * 2]
     picks: dict[str, list[int]] = {"similar": [], "pair_with": []}
     scores = np.zeros(0, dtype=np.float32)
-    if row is not None:  # not embedded yet: the task that embeds it moves the catalogue version
+    if row is not None:
         scores = index.vectors @ index.vectors[row]
         allowed = ~np.isin(index.ids, list(excluded))
         other = OTHER_TRACK.get(Course.Track(course.track))

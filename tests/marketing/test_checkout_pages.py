@@ -150,7 +150,10 @@ def test_the_course_page_with_a_pending_order_costs_a_bounded_number_of_queries(
     learner_client, course, django_assert_max_num_queries
 ):
     buy(learner_client, course, coupon="SPRING20")
-    with django_assert_max_num_queries(14):  # the course page's 13, and the order's breakdown
+    # the course page's 15 (on main it was already 14, not the 13 pinned: the learner's gallery
+    # submissions of #13), the co-purchase rules (ml, once per catalogue version) among them, and the
+    # order's breakdown
+    with django_assert_max_num_queries(16):
         learner_client.get(course.get_absolute_url())
 
 
