@@ -1,8 +1,10 @@
 """Reads of the courses domain. Each returns a queryset whose cost does not grow with its length."""
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from . import hooks
@@ -55,6 +57,53 @@ def learner_enrollments(*, learner: "User") -> QuerySet[Enrollment]:
         .select_related("course", "order")  # the order: "my learning" shows what was paid
         .prefetch_related("course__partners")
     )
+
+
+@dataclass(frozen=True)
+class CoPurchase:
+    """Two courses (first < second) that `together` distinct learners hold paid orders for, out of
+    `first_learners` and `second_learners` for each alone and `learners` with any paid order."""
+
+    first: int
+    second: int
+    together: int
+    first_learners: int
+    second_learners: int
+    learners: int
+
+    @property
+    def lift(self) -> float:
+        """How much likelier buying both is than if the two were bought independently."""
+        return self.together * self.learners / (self.first_learners * self.second_learners)
+
+
+# One aggregate over every paid order, whatever the catalogue's size: per pair of courses the
+# distinct learners who paid for both, with each course's and the whole platform's learner counts
+# for the lift. A self-join the ORM cannot say in one query; plain SQL that PostgreSQL and SQLite
+# both run. Refunded and cancelled orders do not count: status is "paid" only while it holds.
+_CO_PURCHASES_SQL = """
+WITH paid AS (SELECT DISTINCT learner_id, course_id FROM {orders} WHERE status = %s),
+counts AS (SELECT course_id, COUNT(*) AS n FROM paid GROUP BY course_id),
+pairs AS (
+    SELECT a.course_id AS lo, b.course_id AS hi, COUNT(*) AS n
+    FROM paid a JOIN paid b ON a.learner_id = b.learner_id AND a.course_id < b.course_id
+    GROUP BY a.course_id, b.course_id
+    HAVING COUNT(*) >= %s
+)
+SELECT pairs.lo, pairs.hi, pairs.n, cf.n, cs.n, (SELECT COUNT(DISTINCT learner_id) FROM paid)
+FROM pairs
+JOIN counts cf ON cf.course_id = pairs.lo
+JOIN counts cs ON cs.course_id = pairs.hi
+ORDER BY pairs.lo, pairs.hi
+"""
+
+
+def co_purchases(*, min_support: int) -> list[CoPurchase]:
+    """Every pair of courses bought by at least `min_support` distinct learners (paid orders): one query."""
+    sql = _CO_PURCHASES_SQL.format(orders=connection.ops.quote_name(Order._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Order.Status.PAID.value, max(1, min_support)])
+        return [CoPurchase(*map(int, row)) for row in cursor.fetchall()]
 
 
 def order_list(*, user: "User") -> QuerySet[Order]:

@@ -4,7 +4,12 @@ best of the other track). Reads only (selectors of recommendations); numpy, no t
 The published courses' vectors are held in each web process as one matrix, keyed by the catalogue
 version (any course write or newly stored vector moves it), so that a course page costs the same
 few queries whatever the catalogue's size: the course, the learner's enrollments and the
-recommended courses; loading the matrix adds one query once per version and process."""
+recommended courses; loading the matrix adds one query once per version and process.
+
+"Learners who bought this also bought" reads co-purchase rules (pairs of courses paid for by at
+least RECOMMEND_MIN_SUPPORT distinct learners, ranked by lift) computed in one aggregate query over
+all paid orders and kept in the shared cache per catalogue version; orders do not move that
+version, so the entry also expires after courses.cache.TIMEOUT and new orders count within it."""
 
 import threading
 import uuid
@@ -13,9 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from courses.cache import catalogue_version
+from courses import selectors as course_selectors
+from courses.cache import TIMEOUT, catalogue_version
 from courses.models import Course, Enrollment
 from ml import selectors
 from ml.models import CourseEmbedding
@@ -42,6 +49,7 @@ class Recommendation:
 
 
 INDEX_TOKEN_KEY = "ml:recommendations:index-token"
+CO_PURCHASE_KEY = "ml:recommendations:co-purchase:{version}:{token}:{support}"
 _indexes: dict[tuple[str, int, str], Index] = {}
 _lock = threading.Lock()
 
@@ -49,8 +57,7 @@ _lock = threading.Lock()
 def _index(model_name: str) -> Index:
     # The token tells a flushed cache (whose version starts again at 1) from the one the held
     # index was read under.
-    token = str(cache.get_or_set(INDEX_TOKEN_KEY, lambda: uuid.uuid4().hex, timeout=None))
-    key = (model_name, catalogue_version(), token)
+    key = (model_name, catalogue_version(), _token())
     with _lock:
         if key not in _indexes:
             rows = list(
@@ -71,29 +78,61 @@ def _index(model_name: str) -> Index:
         return _indexes[key]
 
 
+def _token() -> str:
+    return str(cache.get_or_set(INDEX_TOKEN_KEY, lambda: uuid.uuid4().hex, timeout=None))
+
+
+def _owned(user_id: int | None) -> set[int]:
+    if user_id is None:
+        return set()
+    return set(Enrollment.objects.active().filter(learner_id=user_id).values_list("course_id", flat=True))
+
+
+def bought_together_rules() -> dict[int, list[tuple[int, float]]]:
+    """Per course, the courses bought with it (id, lift), highest lift first (then more learners,
+    then the lower id): one query per catalogue version, shared by every process."""
+    support = int(settings.RECOMMEND_MIN_SUPPORT)
+    key = CO_PURCHASE_KEY.format(version=catalogue_version(), token=_token(), support=support)
+    rules = cache.get(key)
+    if rules is None:
+        ranked: dict[int, list[tuple[float, int, int]]] = {}
+        for pair in course_selectors.co_purchases(min_support=support):
+            ranked.setdefault(pair.first, []).append((pair.lift, pair.together, pair.second))
+            ranked.setdefault(pair.second, []).append((pair.lift, pair.together, pair.first))
+        rules = {
+            course_id: [(other, lift) for lift, _together, other in sorted(rows, key=lambda r: (-r[0], -r[1], r[2]))]
+            for course_id, rows in ranked.items()
+        }
+        cache.set(key, rules, timeout=TIMEOUT)
+    return rules
+
+
 def course_recommendations(*, course: Course, user_id: int | None) -> dict[str, list[Recommendation]]:
-    """Return up to RECOMMENDATIONS "similar" courses and "pair_with" courses of the other track for
-    `course`, best first, never the course itself nor one the learner is enrolled in."""
+    """Return up to RECOMMENDATIONS "similar" courses, "pair_with" courses of the other track and
+    "bought_together" courses for `course`, best first, never the course itself nor one the learner
+    is enrolled in."""
     index = _index(settings.ML_EMBEDDING_MODEL)
-    found: dict[str, list[Recommendation]] = {"similar": [], "pair_with": []}
+    found: dict[str, list[Recommendation]] = {"similar": [], "pair_with": [], "bought_together": []}
+    rules = bought_together_rules().get(course.pk, [])
     row = index.row_of.get(course.pk)
-    if row is None:
-        return found  # not embedded yet: the task that embeds it moves the catalogue version
-    owned = set()
-    if user_id is not None:
-        owned = set(Enrollment.objects.active().filter(learner_id=user_id).values_list("course_id", flat=True))
-    scores = index.vectors @ index.vectors[row]
-    allowed = ~np.isin(index.ids, [course.pk, *owned])
-    other = OTHER_TRACK.get(Course.Track(course.track))
-    picks: dict[str, list[int]] = {
-        "similar": _best(scores, allowed),
-        "pair_with": _best(scores, allowed & (index.tracks == other)) if other else [],
-    }
-    wanted = {int(index.ids[r]) for rows in picks.values() for r in rows}
+    if row is None and not rules:
+        return found  # not embedded yet (the task that embeds it moves the catalogue version), never bought
+    excluded = {course.pk, *_owned(user_id)}
+    # More than shown: some may be unpublished since, and are dropped below.
+    together = [(other, lift) for other, lift in rules if other not in excluded][: RECOMMENDATIONS * 2]
+    picks: dict[str, list[int]] = {"similar": [], "pair_with": []}
+    scores = np.zeros(0, dtype=np.float32)
+    if row is not None:
+        scores = index.vectors @ index.vectors[row]
+        allowed = ~np.isin(index.ids, list(excluded))
+        other = OTHER_TRACK.get(Course.Track(course.track))
+        picks["similar"] = _best(scores, allowed)
+        picks["pair_with"] = _best(scores, allowed & (index.tracks == other)) if other else []
+    wanted = {int(index.ids[r]) for rows in picks.values() for r in rows} | {other for other, _lift in together}
     if not wanted:
         return found
-    courses = Course.objects.in_bulk(wanted)
-    skills = _skills([course.pk, *wanted])
+    courses = Course.objects.published().in_bulk(wanted)
+    skills = _skills([course.pk, *wanted]) if row is not None else {}
     own = skills.get(course.pk, {})
     for name, rows in picks.items():
         for r in rows:
@@ -101,7 +140,43 @@ def course_recommendations(*, course: Course, user_id: int | None) -> dict[str, 
                 shared = [text for key, text in own.items() if key in skills.get(candidate.pk, {})]
                 reason = _reason(name, candidate, shared)
                 found[name].append(Recommendation(candidate, float(scores[r]), reason))
+    for other_id, lift in together:
+        if (candidate := courses.get(other_id)) is not None and len(found["bought_together"]) < RECOMMENDATIONS:
+            found["bought_together"].append(Recommendation(candidate, lift, _("Often bought together")))
     return found
+
+
+def learner_recommendations(*, user_id: int) -> list[Recommendation]:
+    """Return up to RECOMMENDATIONS published courses "for you": those nearest the mean of the
+    learner's courses' vectors, or, while they own none (or none is embedded yet), the most
+    popular and then newest; never one they own. A fixed number of queries."""
+    owned = _owned(user_id)
+    index = _index(settings.ML_EMBEDDING_MODEL)
+    rows = [index.row_of[course_id] for course_id in owned if course_id in index.row_of]
+    if rows:
+        profile = index.vectors[rows].mean(axis=0)
+        scores = index.vectors @ profile
+        picked = _best(scores, ~np.isin(index.ids, list(owned)))
+        courses = Course.objects.published().in_bulk([int(index.ids[r]) for r in picked])
+        return [
+            Recommendation(courses[int(index.ids[r])], float(scores[r]), _("Close to the courses you are taking"))
+            for r in picked
+            if int(index.ids[r]) in courses
+        ]
+    popular = (
+        Course.objects.published()
+        .exclude(pk__in=owned)
+        .annotate(learners=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE)))
+        .order_by("-learners", "-published_at", "-pk")[:RECOMMENDATIONS]
+    )
+    return [
+        Recommendation(
+            course,
+            float(course.learners),
+            _("Popular with learners") if course.learners else _("New in the catalogue"),
+        )
+        for course in popular
+    ]
 
 
 def _skills(course_ids: list[int]) -> dict[int, dict[str, str]]:

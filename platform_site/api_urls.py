@@ -12,7 +12,7 @@ from marketing.api.views import (
     ScoreViewSet,
     TrackedLinkViewSet,
 )
-from ml.api.recommendations import CourseRecommendationsView
+from ml.api.recommendations import CourseRecommendationsView, LearnerRecommendationsView
 from ml.api.views import (
     CourseSkillViewSet,
     ModelVersionViewSet,
@@ -49,6 +49,7 @@ urlpatterns = [
         CourseRecommendationsView.as_view(),
         name="course-recommendations",
     ),
+    path("me/recommendations/", LearnerRecommendationsView.as_view(), name="me-recommendations"),
     path("", include(router.urls)),
     path("", include("learning.api.urls")),
     path("", include("courses.media.api")),

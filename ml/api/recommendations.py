@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courses.models import Course
-from ml.recommendations import course_recommendations
+from ml.recommendations import course_recommendations, learner_recommendations
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -20,11 +20,16 @@ class RecommendationSerializer(serializers.Serializer):
 class CourseRecommendationsSerializer(serializers.Serializer):
     similar = RecommendationSerializer(many=True)
     pair_with = RecommendationSerializer(many=True)
+    bought_together = RecommendationSerializer(many=True)
+
+
+class LearnerRecommendationsSerializer(serializers.Serializer):
+    for_you = RecommendationSerializer(many=True)
 
 
 class CourseRecommendationsView(APIView):
-    """Similar courses and courses of the other track to pair with a published course, each with
-    why; never the course itself nor one the signed-in learner is enrolled in."""
+    """Similar courses, courses of the other track to pair with a published course and courses
+    often bought with it, each with why; never the course itself nor one the signed-in learner is enrolled in."""
 
     permission_classes = [permissions.AllowAny]
 
@@ -39,3 +44,14 @@ class CourseRecommendationsView(APIView):
         user_id = request.user.pk if request.user.is_authenticated else None
         found = course_recommendations(course=course, user_id=user_id)
         return Response(CourseRecommendationsSerializer(found).data)
+
+
+class LearnerRecommendationsView(APIView):
+    """Published courses for the signed-in learner (near what they take, or popular while they
+    take nothing), each with why; never one they own. Anonymous callers get 401."""
+
+    @extend_schema(responses=LearnerRecommendationsSerializer)
+    def get(self, request: Request) -> Response:
+        assert request.user.pk is not None  # IsAuthenticated, the API's default, let only learners in
+        found = {"for_you": learner_recommendations(user_id=request.user.pk)}
+        return Response(LearnerRecommendationsSerializer(found).data)

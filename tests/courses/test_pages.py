@@ -197,9 +197,9 @@ def test_course_page_queries_do_not_grow_with_lessons(client, learner, django_as
     client.force_login(learner)
     # session, user, course, partners, lessons, enrollments, two permission reads, pending order, skills,
     # the learner's lesson progress and the gallery of published works (learning), the running
-    # campaigns of the course (marketing) and the recommendations' vectors (ml; once per catalogue
-    # version, none stored here)
-    with django_assert_max_num_queries(14):
+    # campaigns of the course (marketing) and the recommendations' vectors and co-purchase rules (ml;
+    # once per catalogue version, none stored here)
+    with django_assert_max_num_queries(15):
         client.get(course.get_absolute_url())
 
 

@@ -77,7 +77,7 @@ def test_a_draft_or_unknown_course_is_a_404(api_client, catalogue):
 
 def test_a_course_not_yet_embedded_has_empty_lists(api_client, catalogue):
     CourseFactory(status="published", track="art", slug="new")
-    assert api_client.get(URL.format("new")).json() == {"similar": [], "pair_with": []}
+    assert api_client.get(URL.format("new")).json() == {"similar": [], "pair_with": [], "bought_together": []}
 
 
 @pytest.mark.parametrize("extra", [0, 30])
@@ -88,11 +88,11 @@ def test_the_query_count_does_not_grow_with_the_catalogue(
         for number in range(extra):
             _store(CourseFactory(status="published", track="art"), [0.1 * number, 0.2, 1])
     api_client.force_authenticate(learner)
-    # the course, the learner's enrollments, the recommended courses, their skills, and the index once
-    # per version
-    with django_assert_max_num_queries(5):
+    # the course, the learner's enrollments, the recommended courses, their skills, and the index and
+    # the co-purchase rules once per version
+    with django_assert_max_num_queries(6):
         assert api_client.get(URL.format("python")).status_code == 200
-    with django_assert_max_num_queries(4):  # the index is held in the process
+    with django_assert_max_num_queries(4):  # the index is held in the process, the rules in the cache
         assert api_client.get(URL.format("python")).status_code == 200
 
 
@@ -136,9 +136,9 @@ def test_the_course_page_with_recommendations_costs_a_fixed_number_of_queries(
         for number in range(extra):
             _store(CourseFactory(status="published", track="art"), [0.1 * number, 0.2, 1])
     client.force_login(learner)
-    # the course page's 14 (tests/courses/test_pages.py; the vectors, once per version, among them),
-    # the learner's enrollments, the recommended courses and their skills
-    with django_assert_max_num_queries(17):
+    # the course page's 15 (tests/courses/test_pages.py; the vectors and the co-purchase rules, once
+    # per version, among them), the learner's enrollments, the recommended courses and their skills
+    with django_assert_max_num_queries(18):
         assert client.get(catalogue["python"].get_absolute_url()).status_code == 200
 
 
