@@ -496,7 +496,7 @@ class Poster(models.Model):
     target_url = models.CharField(_("link in the QR code"), max_length=500)
     referral = models.BooleanField(_("referral link"), default=False)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
-    file = models.FileField(_("poster"), storage=_protected_storage, upload_to=_poster_path, max_length=255)
+    file = models.FileField(_("poster image"), storage=_protected_storage, upload_to=_poster_path, max_length=255)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -149,10 +149,9 @@ def poster_make(
 
 
 def _draw(plan: _Plan, *, image: SubmissionImage, partners: list[Partner]) -> tuple[bytes, int, int]:
-    width, height = poster_drawing.SIZES[plan.size]
     with image.file.open("rb") as handle, Image.open(handle) as artwork:
         # JPEG decodes at a reduced scale when the poster needs no more: much less time and memory.
-        artwork.draft("RGB", (width, height))
+        artwork.draft("RGB", poster_drawing.draft_size(plan.size))
         artwork.load()
         logos = []
         for partner in partners:
