@@ -38,8 +38,12 @@ def poster_page(request: HttpRequest, pk: int) -> HttpResponse:
         submission = posters.poster_submission(learner=learner, submission_id=pk)
     except posters.PosterUnavailable as error:  # another learner's, or not in the gallery: nothing to see
         raise Http404 from error
+    shown = _shown_poster(request, submission.pk) if request.method == "GET" else None
     name = (learner.get_full_name() or learner.username)[: posters.NAME_MAX]
-    initial = {"size": Poster.Size.PHONE, "display_name": name}
+    initial: dict[str, object] = {"size": Poster.Size.PHONE, "display_name": name}
+    if shown is not None:  # the form starts from the options of the poster shown
+        initial = {"size": shown.size, "show_name": bool(shown.display_name),
+                   "display_name": shown.display_name or name}  # fmt: skip
     form = PosterForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
@@ -62,7 +66,7 @@ def poster_page(request: HttpRequest, pk: int) -> HttpResponse:
         "lesson": submission.assignment.lesson,
         "course": course,
         "campaign": marketing_selectors.course_referral_campaign(course=course),
-        "poster": _shown_poster(request, submission.pk) if request.method == "GET" else None,
+        "poster": shown,
         "form": form,
     }
     return render(request, "learning/poster.html", context, status=status)

@@ -146,20 +146,16 @@ def test_another_learner_and_anonymous_visitors_get_no_poster(client, campaign, 
     assert Poster.objects.count() == 1
 
 
-def test_a_work_taken_out_of_the_gallery_has_no_poster(client, campaign, painter, work):
+def test_a_work_taken_out_of_the_gallery_has_no_poster(
+    client, campaign, painter, work, django_capture_on_commit_callbacks
+):
     client.force_login(painter)
     poster = make(client, work)
     storage, name = poster.file.storage, str(poster.file.name)
     assert storage.exists(name)
-    with pytest.raises(Poster.DoesNotExist):
-        # on_commit callbacks run at the end of the (test's) transaction: run them now.
-        from django.db import connection
-
+    with django_capture_on_commit_callbacks(execute=True):
         assignments.submission_unpublish(learner=painter, submission=work)
-        for _sids, callback, _robust in connection.run_on_commit:
-            callback()
-        connection.run_on_commit.clear()
-        poster.refresh_from_db()
+    assert not Poster.objects.filter(pk=poster.pk).exists()
     assert not storage.exists(name)
     assert client.get(reverse("learning:poster-file", args=[poster.pk])).status_code == 404
     assert client.get(reverse("learning:poster", args=[work.pk])).status_code == 404
