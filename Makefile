@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench-catalogue bench-campaigns bench-scores bench-media clean
+.PHONY: run test lint bench-catalogue bench-campaigns bench-scores bench-media bench-posters clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,9 @@ bench-scores: $(VENV)/.dev
 
 bench-media: $(VENV)/.dev
 	$(BIN)/python bench/media.py
+
+bench-posters: $(VENV)/.dev
+	$(BIN)/python bench/posters.py
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles node_modules protected-media

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from courses.models import Lesson, Partner
 
-from .models import Assignment, Submission, SubmissionImage
+from .models import Assignment, Poster, Submission, SubmissionImage
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -81,3 +81,24 @@ def course_gallery(*, course: "Course", limit: int = 24) -> list[Submission]:
         .prefetch_related(_IMAGES)
         .order_by("-published_at", "-id")[:limit]
     )
+
+
+def learner_poster(*, learner: "User | AnonymousUser", pk: int) -> Poster | None:
+    """The learner's poster `pk` while its work shows in the gallery of a published course; else None."""
+    if not learner.is_authenticated:
+        return None
+    return (
+        Poster.objects.filter(
+            pk=pk,
+            submission__learner=learner,
+            submission__in=Submission.objects.published(),
+            submission__assignment__lesson__course__status="published",
+        )
+        .select_related("submission")
+        .first()
+    )
+
+
+def work_posters(*, submission: Submission) -> list[Poster]:
+    """The posters made of a work, newest first."""
+    return list(Poster.objects.filter(submission=submission).order_by("-created_at", "-id"))

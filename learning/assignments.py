@@ -25,6 +25,7 @@ from platform_site.queueing import enqueue_on_commit
 
 from .artwork import CheckedImage, ImageRefused, check_image
 from .models import Assignment, Submission, SubmissionImage
+from .posters import posters_delete
 from .services import _clean_text, _figures_changed
 
 if TYPE_CHECKING:
@@ -323,6 +324,8 @@ def submission_unpublish(*, learner: "User", submission: Submission) -> Submissi
         row.published_at = None
         row.save(update_fields=["published_at"])
         _figures_changed()
+    # A work out of the gallery has no poster: the stored ones go (publishing again draws anew).
+    posters_delete(submission=row)
     return row
 
 

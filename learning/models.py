@@ -467,3 +467,47 @@ class SubmissionImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}/{self.position}"
+
+
+# ------------------------------------------------------------------------------ share posters
+def _poster_path(instance: models.Model, filename: str) -> str:
+    return f"posters/{instance.submission_id}/{filename}"  # type: ignore[attr-defined]
+
+
+class Poster(models.Model):
+    """A share poster of a work shown in the gallery: drawn once per work, options and language.
+
+    `fingerprint` hashes everything the picture shows (the image, the texts, the partners, the
+    link in the QR code, the layout's version): the same request finds the stored file, and a
+    change anywhere (a retitled course, a campaign that ended) draws a new one.
+    """
+
+    class Size(models.TextChoices):
+        PHONE = "phone", _("Phone screen (1080 × 1920)")
+        MOMENTS = "moments", _("WeChat Moments (1080 × 1440)")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="posters",
+                                   verbose_name=_("submission"))  # fmt: skip
+    size = models.CharField(_("size"), max_length=16, choices=Size.choices)
+    language = models.CharField(_("language"), max_length=8)
+    # Empty: the learner chose not to show a name.
+    display_name = models.CharField(_("name shown"), max_length=40, blank=True)
+    # What the QR code holds: the learner's referral link of a running campaign, else the course page.
+    target_url = models.CharField(_("link in the QR code"), max_length=500)
+    referral = models.BooleanField(_("referral link"), default=False)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    file = models.FileField(_("poster image"), storage=_protected_storage, upload_to=_poster_path, max_length=255)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("share poster")
+        verbose_name_plural = _("share posters")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "fingerprint"], name="poster_once_per_fingerprint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} · {self.size} · {self.language}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assignment_views, qa_views, views
+from . import assignment_views, poster_views, qa_views, views
 
 app_name = "learning"
 
@@ -28,4 +28,10 @@ urlpatterns += [
     path("learn/submissions/<int:pk>/gallery/", assignment_views.submission_publish, name="submission-publish"),
     path("learn/artwork/<int:pk>/<str:kind>/", assignment_views.own_image, name="artwork-own"),
     path("gallery/artwork/<int:pk>/<str:kind>/", assignment_views.gallery_image, name="artwork-gallery"),
+]
+
+# Share posters of works in the gallery.
+urlpatterns += [
+    path("learn/submissions/<int:pk>/poster/", poster_views.poster_page, name="poster"),
+    path("learn/posters/<int:pk>.jpg", poster_views.poster_file, name="poster-file"),
 ]

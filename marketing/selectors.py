@@ -55,6 +55,20 @@ def running_campaigns(*, course: Course | None = None) -> list[Campaign]:
     return list(campaigns.order_by("-starts_at")[:3])
 
 
+def course_referral_campaign(*, course: Course) -> Campaign | None:
+    """The newest running campaign promoting `course`, with its partners' shares, knowledge side
+    first (two queries): what a learner's share poster of the course names and links to."""
+    shares = CampaignPartner.objects.select_related("partner").order_by("-side", "pk")
+    return (
+        Campaign.objects.running()
+        .filter(Q(knowledge_courses=course) | Q(art_courses=course))
+        .distinct()
+        .order_by("-starts_at", "-pk")
+        .prefetch_related(Prefetch("partner_shares", queryset=shares))
+        .first()
+    )
+
+
 def campaign_offers(*, campaign: Campaign) -> dict[str, Any]:
     """What the landing page offers now: the campaign's valid coupons and its open surveys (two queries)."""
     from django.utils import timezone
