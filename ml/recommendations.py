@@ -78,6 +78,12 @@ def _index(model_name: str) -> Index:
         return _indexes[key]
 
 
+def published_index() -> Index:
+    """The published courses' vectors of the configured encoder (held per catalogue version):
+    what other apps (marketing's pairing suggestions) compare courses by."""
+    return _index(settings.ML_EMBEDDING_MODEL)
+
+
 def _token() -> str:
     return str(cache.get_or_set(INDEX_TOKEN_KEY, lambda: uuid.uuid4().hex, timeout=None))
 

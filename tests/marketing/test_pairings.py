@@ -1,0 +1,141 @@
+"""The tag bridge: each knowledge × art pair's score is the sum of its named, weighted factors;
+managers read the best pairs (filtered by partner and track) and turn one into a draft campaign."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from marketing import pairings, services
+from marketing.models import Campaign, CampaignScore, CoursePairing
+from ml.models import CourseSkill, ModelVersion, SkillTerm
+from surveys.models import Response
+from tests.factories import CampaignFactory, CourseFactory, OrderFactory, PartnerFactory, SurveyFactory, UserFactory
+from tests.ml.test_recommendations import MODEL, _store
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bridge(settings, django_capture_on_commit_callbacks):
+    """Two knowledge and two art courses of two partners, embedded, tagged, bought and surveyed."""
+    settings.ML_EMBEDDING_MODEL = MODEL
+    settings.RECOMMEND_MIN_SUPPORT = 2
+    settings.SCORES_MIN_RESPONDENTS = 2
+    academy = PartnerFactory(slug="academy", kind="knowledge_platform")
+    school = PartnerFactory(slug="school", kind="art_institution")
+    studio = PartnerFactory(slug="studio", kind="art_institution")
+    courses = {
+        "data": CourseFactory(status="published", track="knowledge", slug="data", price=Decimal("199.00")),
+        "colour": CourseFactory(status="published", track="knowledge", slug="colour", price=Decimal("99.00")),
+        "watercolour": CourseFactory(status="published", track="art", slug="watercolour", price=Decimal("259.00")),
+        "piano": CourseFactory(status="published", track="art", slug="piano", price=Decimal("329.00")),
+    }
+    for slug in ("data", "colour"):
+        courses[slug].partners.set([academy])
+    courses["watercolour"].partners.set([school])
+    courses["piano"].partners.set([studio])
+    vectors = {"data": [1, 0.2, 0], "colour": [0.2, 1, 0], "watercolour": [0.3, 1, 0.2], "piano": [0.1, 0, 1]}
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, course in courses.items():
+            _store(course, vectors[name])
+    version = ModelVersion.objects.create(name="v", base_model="m", is_active=True, labels=[])
+    SkillTerm.objects.create(name="色彩理论", type="KNOWLEDGE", aliases="colour theory\ncolor theory")
+    for slug, skills in {
+        "colour": [("colour theory", "KNOWLEDGE"), ("design", "KNOWLEDGE")],
+        "watercolour": [("色彩理论", "KNOWLEDGE"), ("水彩", "ART")],
+        "data": [("数据分析", "KNOWLEDGE")],
+        "piano": [("钢琴", "ART")],
+    }.items():
+        for text, kind in skills:
+            CourseSkill.objects.create(
+                course=courses[slug], model_version=version, start=0, end=len(text), text=text, type=kind,
+                confidence=0.9,
+            )  # fmt: skip
+    survey = SurveyFactory()
+    for wants_k, wants_a in [(True, True), (True, False), (False, True)]:
+        learner = UserFactory()
+        OrderFactory(learner=learner, course=courses["colour"], status="paid")
+        OrderFactory(learner=learner, course=courses["watercolour"], status="paid")
+        Response.objects.create(
+            survey=survey, respondent=learner, respondent_scope=f"user:{learner.pk}", idempotency_key="k",
+            wants_knowledge=wants_k, wants_art=wants_a,
+        )  # fmt: skip
+    OrderFactory(learner=UserFactory(), course=courses["data"], status="paid")
+    return courses
+
+
+def _pair(knowledge, art):
+    return CoursePairing.objects.get(knowledge=knowledge, art=art)
+
+
+def test_every_pair_is_scored_and_its_weighted_parts_add_up_to_the_score(bridge):
+    assert services.course_pairings_refresh() == 4
+    for pairing in CoursePairing.objects.all():
+        assert set(pairing.factors) == set(pairings.FACTORS)
+        parts = [f["part"] for f in pairing.factors.values()]
+        assert pairing.score == pytest.approx(sum(parts), abs=1e-9)
+        for factor in pairing.factors.values():
+            assert 0 <= factor["value"] <= 1
+            assert factor["part"] == pytest.approx(factor["weight"] * factor["value"], abs=1e-6)
+
+
+def test_the_pair_that_shares_skills_sells_together_and_is_wanted_comes_first(bridge):
+    services.course_pairings_refresh()
+    best = CoursePairing.objects.order_by("-score").first()
+    assert (best.knowledge.slug, best.art.slug) == ("colour", "watercolour")
+    # "colour theory" and "色彩理论" are one skill through the lexicon's aliases.
+    assert best.details["shared_skills"] == ["色彩理论"]
+    assert best.details["complementary_skills"] == ["design", "水彩"]
+    assert best.value("shared_skills") == pytest.approx(1 / 3, abs=1e-4)
+    assert best.value("complementary_skills") == pytest.approx(2 / 3, abs=1e-4)
+    # 3 learners bought both, of 3 buyers each among 4 learners: lift 4/3.
+    assert best.details["lift"] == pytest.approx(4 / 3)
+    assert best.value("co_purchase") == pytest.approx(0.25, abs=1e-4)
+    # Dk = 2/3, Da = 2/3 of the 3 respondents: f = 2/3 + 2/3 - 4/9 = 8/9.
+    assert best.details["respondents"] == 3
+    assert best.details["f"] == pytest.approx(8 / 9, abs=1e-4)
+    assert best.value("demand") == pytest.approx(8 / 9, abs=1e-4)
+    other = _pair(bridge["data"], bridge["piano"])
+    assert other.value("co_purchase") == 0 and other.details["f"] is None and other.value("demand") == 0
+
+
+def test_a_past_campaign_of_similar_courses_lends_its_g_and_h(bridge, settings):
+    settings.PAIRING_CAMPAIGN_MIN_SIMILARITY = 0.9
+    campaign = CampaignFactory(status="ended")
+    knowledge, art = campaign.knowledge_courses.get(), campaign.art_courses.get()
+    with pytest.MonkeyPatch.context():
+        _store(knowledge, [0.2, 1, 0])  # like "colour"
+        _store(art, [0.3, 1, 0.2])  # like "watercolour"
+    CampaignScore.objects.create(campaign=campaign, computed_at=timezone.now(), respondents=0, visitors=0, g=0.5, h=3.0)
+    services.course_pairings_refresh()
+    pairing = _pair(bridge["colour"], bridge["watercolour"])
+    assert pairing.details["campaign"]["slug"] == campaign.slug
+    s = pairing.details["campaign"]["similarity"]
+    assert s == pytest.approx(1.0, abs=1e-4)
+    assert pairing.value("revenue") == pytest.approx(0.5, abs=1e-4)
+    assert pairing.value("promotion") == pytest.approx(0.75, abs=1e-4)  # h/(1+h) = 3/4
+    assert _pair(bridge["data"], bridge["piano"]).details["campaign"] is None
+
+
+def test_refresh_is_idempotent_and_drops_pairs_of_unpublished_courses(bridge):
+    services.course_pairings_refresh()
+    first = {(p.knowledge_id, p.art_id): (p.score, p.factors) for p in CoursePairing.objects.all()}
+    services.course_pairings_refresh()
+    assert {(p.knowledge_id, p.art_id): (p.score, p.factors) for p in CoursePairing.objects.all()} == first
+    bridge["piano"].status = "archived"
+    bridge["piano"].save()
+    services.course_pairings_refresh(course_ids=[bridge["piano"].pk])
+    assert not CoursePairing.objects.filter(art=bridge["piano"]).exists()
+    assert CoursePairing.objects.count() == 2
+
+
+def test_each_course_keeps_only_its_best_pairs(bridge):
+    services.course_pairings_refresh()
+    kept = pairings.pairing_scores(per_course=1)
+    # colour's best and watercolour's best are one pair; data's best; piano's best.
+    pairs = {(p.knowledge_id, p.art_id) for p in kept}
+    assert (bridge["colour"].pk, bridge["watercolour"].pk) in pairs
+    assert len(pairs) <= 4 and {p.knowledge_id for p in kept} == {bridge["colour"].pk, bridge["data"].pk}
