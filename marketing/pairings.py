@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from courses import selectors as course_selectors
 from courses.models import Course, Order
@@ -38,6 +39,15 @@ from surveys import selectors as survey_selectors
 from . import scores
 from .models import Campaign, CampaignScore
 
+FACTOR_LABELS = {
+    "text": gettext_lazy("close in content"),
+    "shared_skills": gettext_lazy("shared skills"),
+    "complementary_skills": gettext_lazy("complementary skills"),
+    "co_purchase": gettext_lazy("bought together"),
+    "demand": gettext_lazy("buyers' demand f"),
+    "revenue": gettext_lazy("past campaign's revenue g"),
+    "promotion": gettext_lazy("past campaign's promotion h"),
+}
 FACTORS = ("text", "shared_skills", "complementary_skills", "co_purchase", "demand", "revenue", "promotion")
 PAIRINGS_PER_COURSE = 10  # a manager reads the first few per course; ten leave room for the filters
 BLOCK = 256  # knowledge courses per block: 256 x 50,000 art courses x 8 float64 matrices is ~800 MB

@@ -139,3 +139,60 @@ def test_each_course_keeps_only_its_best_pairs(bridge):
     pairs = {(p.knowledge_id, p.art_id) for p in kept}
     assert (bridge["colour"].pk, bridge["watercolour"].pk) in pairs
     assert len(pairs) <= 4 and {p.knowledge_id for p in kept} == {bridge["colour"].pk, bridge["data"].pk}
+
+
+# ------------------------------------------------------------------------------ API
+API = "/api/v1/marketing/pairings/"
+
+
+@pytest.fixture
+def scored(bridge):
+    services.course_pairings_refresh()
+    return bridge
+
+
+def _pairs(body):
+    return [(row["knowledge"]["slug"], row["art"]["slug"]) for row in body["results"]]
+
+
+def test_the_api_is_for_managers_only(as_user, scored, api_client):
+    assert api_client.get(API).status_code == 401
+    assert as_user("learner_a").get(API).status_code == 403
+    body = as_user("manager").get(API).json()
+    assert body["count"] == 4
+    first = body["results"][0]
+    assert (first["knowledge"]["slug"], first["art"]["slug"]) == ("colour", "watercolour")
+    assert first["score"] == pytest.approx(sum(f["part"] for f in first["factors"].values()), abs=1e-9)
+    assert first["details"]["shared_skills"] == ["色彩理论"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("partner=studio", {("colour", "piano"), ("data", "piano")}),
+        ("partner=studio&track=knowledge", set()),
+        ("partner=academy&track=knowledge", {("colour", "watercolour"), ("colour", "piano"), ("data", "watercolour"), ("data", "piano")}),
+        ("partner=school&track=art", {("colour", "watercolour"), ("data", "watercolour")}),
+        ("partner=nobody", set()),
+    ],
+)
+def test_the_api_filters_by_partner_and_track(as_user, scored, query, expected):
+    assert set(_pairs(as_user("manager").get(f"{API}?{query}").json())) == expected
+
+
+@pytest.mark.parametrize("query", ["track=music", "partner=" + "x" * 51, "partner=a%00b", "page=-1"])
+def test_bad_filters_are_a_clear_4xx(as_user, scored, query):
+    assert as_user("manager").get(f"{API}?{query}").status_code in (400, 404)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_the_api_costs_a_fixed_number_of_queries(as_user, scored, extra, django_assert_max_num_queries):
+    for number in range(extra):
+        CoursePairing.objects.create(
+            knowledge=CourseFactory(track="knowledge"), art=CourseFactory(track="art"), score=0.01 * number,
+            factors={}, details={}, computed_at=timezone.now(),
+        )  # fmt: skip
+    client = as_user("manager")
+    # the session's user, its permissions (user and group), the count, the page
+    with django_assert_max_num_queries(6):
+        assert client.get(f"{API}?partner=academy").status_code == 200
