@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marketing import pairings, services
+from platform_site.exceptions import ApplicationError
 from marketing.models import Campaign, CampaignScore, CoursePairing
 from ml.models import CourseSkill, ModelVersion, SkillTerm
 from surveys.models import Response
@@ -196,3 +197,91 @@ def test_the_api_costs_a_fixed_number_of_queries(as_user, scored, extra, django_
     # the session's user, its permissions (user and group), the count, the page
     with django_assert_max_num_queries(6):
         assert client.get(f"{API}?partner=academy").status_code == 200
+
+
+# ------------------------------------------------------------------------------ admin and the draft campaign
+ADMIN = "/admin/marketing/coursepairing/"
+
+
+def test_the_bundle_price_is_both_list_prices_less_the_discount_exactly(scored, settings):
+    settings.PAIRING_BUNDLE_DISCOUNT_PERCENT = "15"
+    quote = services.bundle_price_suggest(knowledge=scored["colour"], art=scored["watercolour"])
+    # (99.00 + 259.00) x 15% = 53.70 off 358.00
+    assert quote.total == Decimal("304.30") and quote.discount == Decimal("53.70")
+    settings.PAIRING_BUNDLE_DISCOUNT_PERCENT = "3.3"
+    quote = services.bundle_price_suggest(knowledge=scored["data"], art=scored["watercolour"])
+    assert quote.discount == Decimal("15.11")  # 3.3% of 458.00 is 15.114: rounded once, to the cent
+    assert quote.total == Decimal("442.89")
+    scored["piano"].currency = "USD"
+    assert services.bundle_price_suggest(knowledge=scored["data"], art=scored["piano"]) is None
+
+
+def test_the_action_drafts_a_campaign_with_both_partners_courses_and_price_pending_on_both_sides(
+    client, manager, scored
+):
+    from partners.agreements import agreement_state
+
+    pairing = _pair(scored["colour"], scored["watercolour"])
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+    response = client.post(ADMIN, {"action": "draft_campaign", "_selected_action": [pairing.pk]}, follow=True)
+    assert response.status_code == 200
+    campaign = Campaign.objects.get()
+    assert campaign.status == Campaign.Status.DRAFT
+    assert list(campaign.knowledge_courses.all()) == [scored["colour"]]
+    assert list(campaign.art_courses.all()) == [scored["watercolour"]]
+    assert campaign.bundle_price == Decimal("304.30")
+    shares = {s.side: (s.partner.slug, s.share_percent) for s in campaign.partner_shares.all()}
+    # by list price: 99 / 358 = 27.65%
+    assert shares == {"knowledge": ("academy", Decimal("27.65")), "art": ("school", Decimal("72.35"))}
+    state = agreement_state(campaign=campaign)
+    assert len(state.sides) == 2 and not state.agreed
+    assert all(side.accepted is None for side in state.sides)
+    assert "1 draft campaign created" in response.content.decode()
+
+
+def test_the_action_twice_for_one_pair_makes_one_campaign(client, manager, scored):
+    pairing = _pair(scored["colour"], scored["watercolour"])
+    client.force_login(manager)
+    client.cookies["django_language"] = "en"
+    for _ in range(2):
+        response = client.post(ADMIN, {"action": "draft_campaign", "_selected_action": [pairing.pk]}, follow=True)
+    assert Campaign.objects.count() == 1
+    assert "A campaign for this pair exists already." in response.content.decode()
+
+
+def test_a_pair_of_one_partners_courses_is_refused(scored):
+    scored["watercolour"].partners.set(scored["colour"].partners.all())
+    with translation.override("en"), pytest.raises(ApplicationError, match="two different partners"):
+        services.pairing_campaign_create(pairing=_pair(scored["colour"], scored["watercolour"]))
+    assert not Campaign.objects.exists()
+
+
+def test_a_learner_cannot_reach_the_page_nor_the_action(client, learner, scored):
+    client.force_login(learner)
+    pairing = _pair(scored["colour"], scored["watercolour"])
+    response = client.post(ADMIN, {"action": "draft_campaign", "_selected_action": [pairing.pk]})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize("language, words", [("zh-hans", ["配对建议", "选择一个操作"]), ("en", ["Pairing suggestions", "Choose an action"])])
+def test_the_page_is_translated_and_shows_no_django_dashes(client, manager, scored, language, words):
+    client.force_login(manager)
+    client.cookies["django_language"] = language
+    page = client.get(ADMIN).content.decode()
+    assert all(word in page for word in words)
+    assert "---------" not in page
+
+
+@pytest.mark.parametrize("query", ["", "?partner=academy&track=knowledge", "?partner=studio"])
+def test_the_page_filters_and_costs_a_fixed_number_of_queries(
+    client, manager, scored, query, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    with django_assert_max_num_queries(12):
+        response = client.get(ADMIN + query, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    rows = response.context["cl"].result_list
+    if query == "?partner=studio":
+        assert {p.art.slug for p in rows} == {"piano"}
