@@ -66,7 +66,9 @@ class CoursePairingAdmin(admin.ModelAdmin):
         return False
 
     def has_draft_campaign_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("marketing.add_campaign") and request.user.has_perm("marketing.add_campaignpartner")
+        return request.user.has_perm("marketing.add_campaign") and request.user.has_perm(
+            "marketing.add_campaignpartner"
+        )
 
     def get_action_choices(self, request: HttpRequest, default_choices: Any = None) -> list[tuple[str, Any]]:
         # Django's blank choice reads "---------"; managers read what it means.
@@ -118,7 +120,9 @@ class CoursePairingAdmin(admin.ModelAdmin):
             return str(_("close in content only"))
         return format_html('<ul class="pairing-why">{}</ul>', format_html_join("", "<li>{}: {}</li>", lines))
 
-    @admin.action(description=_("Create a draft joint campaign from the selected pairs"), permissions=["draft_campaign"])
+    @admin.action(
+        description=_("Create a draft joint campaign from the selected pairs"), permissions=["draft_campaign"]
+    )
     def draft_campaign(self, request: HttpRequest, queryset: QuerySet[CoursePairing]) -> None:
         created = []
 

@@ -201,16 +201,14 @@ def _skill_matrices(inputs: _Inputs) -> tuple[Any, Any, Any, Any]:
         every, mine = [], []
         for row, pk in enumerate(ids):
             profile = inputs.profiles.get(pk)
-            for key, kind in (profile.types.items() if profile else ()):
+            for key, kind in profile.types.items() if profile else ():
                 every.append((row, vocabulary[key]))
                 if kind == own:
                     mine.append((row, vocabulary[key]))
         shape = (len(ids), max(len(vocabulary), 1))
 
         def sparse(cells: list[tuple[int, int]]) -> Any:
-            return csr_matrix(
-                (np.ones(len(cells)), ([r for r, _ in cells], [c for _, c in cells])), shape=shape
-            )
+            return csr_matrix((np.ones(len(cells)), ([r for r, _ in cells], [c for _, c in cells])), shape=shape)
 
         return sparse(every), sparse(mine)
 
@@ -297,7 +295,9 @@ def _keep(scores_by_row: list[tuple[int, Matrix]], n_art: int, per_course: int) 
         top = np.argsort(-block, axis=1, kind="stable")[:, : min(per_course, n_art)]
         kept |= {(begin + i, int(j)) for i in range(block.shape[0]) for j in top[i]}
         best_scores = np.vstack([best_scores, block])
-        best_rows = np.vstack([best_rows, np.broadcast_to(np.arange(begin, begin + block.shape[0])[:, None], block.shape)])
+        best_rows = np.vstack(
+            [best_rows, np.broadcast_to(np.arange(begin, begin + block.shape[0])[:, None], block.shape)]
+        )
         order = np.argsort(-best_scores, axis=0, kind="stable")[:per_course]
         best_scores = np.take_along_axis(best_scores, order, axis=0)
         best_rows = np.take_along_axis(best_rows, order, axis=0)
@@ -343,11 +343,11 @@ def _details(inputs: _Inputs, values: dict[str, Matrix], local: int, i: int, j: 
     empty = ml_selectors.SkillProfile(shown={}, types={})
     k_profile = inputs.profiles.get(inputs.knowledge[i], empty)
     a_profile = inputs.profiles.get(inputs.art[j], empty)
-    shared = [k_profile.shown[key] for key in k_profile.shown if key in a_profile.shown]
-    brings = [
-        *(k_profile.shown[key] for key, kind in k_profile.types.items() if kind == "KNOWLEDGE" and key not in a_profile.shown),
-        *(a_profile.shown[key] for key, kind in a_profile.types.items() if kind == "ART" and key not in k_profile.shown),
-    ]  # fmt: skip
+    shared_keys = k_profile.shown.keys() & a_profile.shown.keys()
+    shared = [k_profile.shown[key] for key in k_profile.shown if key in shared_keys]
+    k_brings = [k_profile.shown[key] for key, kind in k_profile.types.items() if kind == "KNOWLEDGE"]
+    a_brings = [a_profile.shown[key] for key, kind in a_profile.types.items() if kind == "ART"]
+    brings = [name for name in (*k_brings, *a_brings) if name.lower() not in shared_keys]
     respondents = int(values["_n"][local, j])
     enough = respondents >= settings.SCORES_MIN_RESPONDENTS
     d_k, d_a = float(values["_d_k"][local, j]), float(values["_d_a"][local, j])
@@ -364,4 +364,3 @@ def _details(inputs: _Inputs, values: dict[str, Matrix], local: int, i: int, j: 
         "f": round(scores.demand(d_k, d_a), 4) if enough else None,
         "campaign": campaign,
     }
-

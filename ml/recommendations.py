@@ -171,7 +171,7 @@ def learner_recommendations(*, user_id: int) -> list[Recommendation]:
     A fixed number of queries (7, and the index once per catalogue version)."""
     owned = _owned(user_id)
     wants_k, wants_a = learner_wants(learner_ids=[user_id]).get(user_id, (False, False))
-    wanted = {Course.Track.KNOWLEDGE: wants_k, Course.Track.ART: wants_a}
+    wanted: dict[str, bool] = {Course.Track.KNOWLEDGE.value: wants_k, Course.Track.ART.value: wants_a}
     index = _index(settings.ML_EMBEDDING_MODEL)
     rows = [(course_id, index.row_of[course_id]) for course_id in owned if course_id in index.row_of]
     if not rows:
@@ -195,7 +195,7 @@ def learner_recommendations(*, user_id: int) -> list[Recommendation]:
         ranked.append((float(scores[index.row_of[course_id]]) + SKILL_BOOST * share, course_id, known))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     courses = Course.objects.published().in_bulk([course_id for _, course_id, _ in ranked[: RECOMMENDATIONS * 2]])
-    found = []
+    found: list[Recommendation] = []
     for score, course_id, known in ranked:
         if (course := courses.get(course_id)) is not None and len(found) < RECOMMENDATIONS:
             found.append(Recommendation(course, score, _personal_reason(course, known, wanted)))
@@ -214,7 +214,7 @@ def _popular(owned: set[int], wanted: dict[str, bool]) -> list[Recommendation]:
         )
         .order_by("-wanted", "-learners", "-published_at", "-pk")[:RECOMMENDATIONS]
     )
-    found = []
+    found: list[Recommendation] = []
     for course in popular:
         if course.wanted:
             reason = _personal_reason(course, [], wanted)

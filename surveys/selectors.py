@@ -132,7 +132,6 @@ def survey_results(*, survey: Survey, campaign_id: int | None = None, channel_id
     return {"responses": responses.count(), "summaries": summaries}
 
 
-
 def learner_wants(*, learner_ids: list[int] | None = None) -> dict[int, tuple[bool, bool]]:
     """Per signed-in respondent (all, or `learner_ids`), whether any of their responses showed the
     want of knowledge content and of art training: one query."""

@@ -20,7 +20,23 @@ from .pairings import CoursePairing
 from .scores import CampaignScore
 
 __all__ = [
-    "CODE_ALPHABET", "BundlePurchase", "Campaign", "CampaignPartner", "CampaignQuerySet", "CampaignScore",
-    "CampaignStats", "Channel", "CoursePairing", "Coupon", "CouponRedemption", "LearnerAttribution", "OrderAttribution", "Side",
-    "Touch", "TrackedLink", "Visit", "new_code", "validate_site_path",
+    "CODE_ALPHABET",
+    "BundlePurchase",
+    "Campaign",
+    "CampaignPartner",
+    "CampaignQuerySet",
+    "CampaignScore",
+    "CampaignStats",
+    "Channel",
+    "Coupon",
+    "CouponRedemption",
+    "CoursePairing",
+    "LearnerAttribution",
+    "OrderAttribution",
+    "Side",
+    "Touch",
+    "TrackedLink",
+    "Visit",
+    "new_code",
+    "validate_site_path",
 ]  # fmt: skip

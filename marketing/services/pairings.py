@@ -74,7 +74,7 @@ def course_pairings_refresh_later(course_ids: list[int]) -> None:
     def send() -> None:
         try:
             course_pairings_refresh_task.apply_async(
-                args=[sorted(course_ids)], countdown=settings.PAIRING_REFRESH_DELAY_SECONDS
+                args=(sorted(course_ids),), countdown=settings.PAIRING_REFRESH_DELAY_SECONDS
             )
         except BROKER_ERRORS as error:
             logger.error("Could not queue the pairing refresh (the hourly one catches up): %s", error)

@@ -1,17 +1,15 @@
 """The tag bridge: each knowledge × art pair's score is the sum of its named, weighted factors;
 managers read the best pairs (filtered by partner and track) and turn one into a draft campaign."""
 
-from datetime import timedelta
 from decimal import Decimal
 
-import numpy as np
 import pytest
 from django.utils import timezone, translation
 
 from marketing import pairings, services
-from platform_site.exceptions import ApplicationError
 from marketing.models import Campaign, CampaignScore, CoursePairing
 from ml.models import CourseSkill, ModelVersion, SkillTerm
+from platform_site.exceptions import ApplicationError
 from surveys.models import Response
 from tests.factories import CampaignFactory, CourseFactory, OrderFactory, PartnerFactory, SurveyFactory, UserFactory
 from tests.ml.test_recommendations import MODEL, _store
@@ -172,7 +170,10 @@ def test_the_api_is_for_managers_only(as_user, scored, api_client):
     [
         ("partner=studio", {("colour", "piano"), ("data", "piano")}),
         ("partner=studio&track=knowledge", set()),
-        ("partner=academy&track=knowledge", {("colour", "watercolour"), ("colour", "piano"), ("data", "watercolour"), ("data", "piano")}),
+        (
+            "partner=academy&track=knowledge",
+            {("colour", "watercolour"), ("colour", "piano"), ("data", "watercolour"), ("data", "piano")},
+        ),
         ("partner=school&track=art", {("colour", "watercolour"), ("data", "watercolour")}),
         ("partner=nobody", set()),
     ],
@@ -265,7 +266,9 @@ def test_a_learner_cannot_reach_the_page_nor_the_action(client, learner, scored)
     assert not Campaign.objects.exists()
 
 
-@pytest.mark.parametrize("language, words", [("zh-hans", ["配对建议", "选择一个操作"]), ("en", ["Pairing suggestions", "Choose an action"])])
+@pytest.mark.parametrize(
+    "language, words", [("zh-hans", ["配对建议", "选择一个操作"]), ("en", ["Pairing suggestions", "Choose an action"])]
+)
 def test_the_page_is_translated_and_shows_no_django_dashes(client, manager, scored, language, words):
     client.force_login(manager)
     client.cookies["django_language"] = language
