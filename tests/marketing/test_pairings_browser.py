@@ -33,7 +33,9 @@ def test_pairing_suggestions_and_for_you_pages(browser, live_server, bridge, man
             page = context.new_page()
             page.goto(f"{live_server.url}/admin/marketing/coursepairing/")
             text = page.content()
-            assert "---------" not in text and ("配对建议" in text if language == "zh-hans" else "Pairing suggestions" in text)
+            assert "---------" not in text and (
+                "配对建议" in text if language == "zh-hans" else "Pairing suggestions" in text
+            )
             page.screenshot(path=SCREENSHOTS / f"pairings-{language}-{width}.png", full_page=True)
             context.close()
             context = browser.new_context(viewport={"width": width, "height": 900})
