@@ -221,3 +221,6 @@ class CampaignScoreAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+from . import admin_pairings  # noqa: E402,F401  (registers the pairing suggestions)

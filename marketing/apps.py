@@ -13,7 +13,7 @@ class MarketingConfig(AppConfig):
         from surveys import hooks as survey_hooks
 
         from .selectors import tracked_link_campaign_channel
-        from .services import MarketingCheckout
+        from .services import MarketingCheckout, course_pairings_refresh_later
         from .services.bundles import BUNDLE
         from .services.checkout import COUPON
 
@@ -21,3 +21,5 @@ class MarketingConfig(AppConfig):
         hooks.register_adjustment_label(COUPON, _("Coupon"))
         hooks.register_adjustment_label(BUNDLE, _("Bundle price"))
         survey_hooks.register_link_resolver(tracked_link_campaign_channel)
+        # A course's new text moves its embedding and skills: its pairing suggestions follow.
+        hooks.register_course_text_changed(course_pairings_refresh_later)

@@ -19,6 +19,7 @@ from .models import (
     CampaignPartner,
     CampaignScore,
     Channel,
+    CoursePairing,
     LearnerAttribution,
     OrderAttribution,
     TrackedLink,
@@ -330,3 +331,20 @@ def latest_scores() -> QuerySet[CampaignScore]:
         CampaignScore.objects.filter(campaign=OuterRef("campaign")).order_by("-computed_at", "-id").values("pk")[:1]
     )
     return CampaignScore.objects.filter(pk=Subquery(latest.values("pk")[:1])).select_related("campaign")
+
+
+# ------------------------------------------------------------------------------ pairing suggestions
+def pairing_list(*, partner: str | None = None, track: str | None = None) -> QuerySet[CoursePairing]:
+    """Stored pairing suggestions, best first, with both courses: two queries for a page of them.
+
+    `partner` (a partner's slug): pairs in which a course of that partner takes part; `track`
+    ("knowledge" or "art"): on that side (with `partner`), else pairs that partner's course is
+    on either side of. `track` alone narrows nothing: every pair has one course of each track."""
+    pairings = CoursePairing.objects.select_related("knowledge", "art").order_by("-score", "knowledge_id", "art_id")
+    if partner:
+        on_knowledge = Q(knowledge__partners__slug=partner)
+        on_art = Q(art__partners__slug=partner)
+        side = {"knowledge": on_knowledge, "art": on_art}.get(track or "", on_knowledge | on_art)
+        matching = CoursePairing.objects.filter(side).values("pk")
+        pairings = pairings.filter(pk__in=matching)
+    return pairings

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from courses import selectors as course_selectors
 from courses.cache import TIMEOUT, catalogue_version
 from courses.models import Course, Enrollment
+from learning.selectors import completed_shares
 from ml import selectors
 from ml.models import CourseEmbedding
 from ml.ranking import Vectors
+from surveys.selectors import learner_wants
 
 RECOMMENDATIONS = 4  # cards per row on the course page
 SHOWN_SKILLS = 3  # skills a reason names: one line
@@ -76,6 +78,12 @@ def _index(model_name: str) -> Index:
                 row_of={course_id: row for row, (course_id, _, _) in enumerate(rows)},
             )
         return _indexes[key]
+
+
+def published_index() -> Index:
+    """The published courses' vectors of the configured encoder (held per catalogue version):
+    what other apps (marketing's pairing suggestions) compare courses by."""
+    return _index(settings.ML_EMBEDDING_MODEL)
 
 
 def _token() -> str:
@@ -146,37 +154,89 @@ def course_recommendations(*, course: Course, user_id: int | None) -> dict[str, 
     return found
 
 
+# How much each signal moves a candidate's closeness (cosine, in [-1, 1]) to the learner's profile.
+# A course of the track the learner said they want, in a survey: about the gap between a course of
+# the same field and one of a neighbouring field, so that the want decides between them.
+WANT_BOOST = 0.3
+SKILL_BOOST = 0.2  # times the share of the candidate's skills the learner's courses already teach
+CANDIDATES = RECOMMENDATIONS * 4  # nearest courses re-ranked by the signals above
+
+
 def learner_recommendations(*, user_id: int) -> list[Recommendation]:
-    """Return up to RECOMMENDATIONS published courses "for you": those nearest the mean of the
-    learner's courses' vectors, or, while they own none (or none is embedded yet), the most
-    popular and then newest; never one they own. A fixed number of queries."""
+    """Return up to RECOMMENDATIONS published courses "for you", never one the learner owns, each
+    with why: those nearest their courses' vectors (each weighted by how far they got in it: a
+    course they study counts more than one they bought and left), moved up when of a track their
+    survey answers want and when they build on skills their courses teach; while they own none
+    (or none is embedded yet), the most popular (of the track they want first), then the newest.
+    A fixed number of queries (7, and the index once per catalogue version)."""
     owned = _owned(user_id)
+    wants_k, wants_a = learner_wants(learner_ids=[user_id]).get(user_id, (False, False))
+    wanted: dict[str, bool] = {Course.Track.KNOWLEDGE.value: wants_k, Course.Track.ART.value: wants_a}
     index = _index(settings.ML_EMBEDDING_MODEL)
-    rows = [index.row_of[course_id] for course_id in owned if course_id in index.row_of]
-    if rows:
-        profile = index.vectors[rows].mean(axis=0)
-        scores = index.vectors @ profile
-        picked = _best(scores, ~np.isin(index.ids, list(owned)))
-        courses = Course.objects.published().in_bulk([int(index.ids[r]) for r in picked])
-        return [
-            Recommendation(courses[int(index.ids[r])], float(scores[r]), _("Close to the courses you are taking"))
-            for r in picked
-            if int(index.ids[r]) in courses
-        ]
+    rows = [(course_id, index.row_of[course_id]) for course_id in owned if course_id in index.row_of]
+    if not rows:
+        return _popular(owned, wanted)
+    done = completed_shares(learner_id=user_id, course_ids=[course_id for course_id, _ in rows])
+    weights = np.array([1 + done.get(course_id, 0.0) for course_id, _ in rows], dtype=np.float32)
+    profile = (index.vectors[[row for _, row in rows]] * weights[:, None]).sum(axis=0) / weights.sum()
+    scores = index.vectors @ profile
+    scores = scores + WANT_BOOST * np.array([wanted.get(t, False) for t in index.tracks], dtype=np.float32)
+    allowed = ~np.isin(index.ids, list(owned))
+    candidates = [int(index.ids[r]) for r in _best(scores, allowed, CANDIDATES)]
+    skills = _skills_merged([*owned, *candidates])
+    learned: dict[str, str] = {}
+    for course_id in owned:
+        learned.update(skills.get(course_id, {}))
+    ranked = []
+    for course_id in candidates:
+        theirs = skills.get(course_id, {})
+        known = [text for key, text in theirs.items() if key in learned]
+        share = len(known) / len(theirs) if theirs else 0.0
+        ranked.append((float(scores[index.row_of[course_id]]) + SKILL_BOOST * share, course_id, known))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    courses = Course.objects.published().in_bulk([course_id for _, course_id, _ in ranked[: RECOMMENDATIONS * 2]])
+    found: list[Recommendation] = []
+    for score, course_id, known in ranked:
+        if (course := courses.get(course_id)) is not None and len(found) < RECOMMENDATIONS:
+            found.append(Recommendation(course, score, _personal_reason(course, known, wanted)))
+    return found
+
+
+def _popular(owned: set[int], wanted: dict[str, bool]) -> list[Recommendation]:
+    # A learner who wants one side only sees that side's popular courses first.
+    first = [track for track, wants in wanted.items() if wants] if sum(wanted.values()) == 1 else []
     popular = (
         Course.objects.published()
         .exclude(pk__in=owned)
-        .annotate(learners=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE)))
-        .order_by("-learners", "-published_at", "-pk")[:RECOMMENDATIONS]
-    )
-    return [
-        Recommendation(
-            course,
-            float(course.learners),
-            _("Popular with learners") if course.learners else _("New in the catalogue"),
+        .annotate(
+            learners=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE)),
+            wanted=Count("pk", filter=Q(track__in=first)),
         )
-        for course in popular
-    ]
+        .order_by("-wanted", "-learners", "-published_at", "-pk")[:RECOMMENDATIONS]
+    )
+    found: list[Recommendation] = []
+    for course in popular:
+        if course.wanted:
+            reason = _personal_reason(course, [], wanted)
+        else:
+            reason = _("Popular with learners") if course.learners else _("New in the catalogue")
+        found.append(Recommendation(course, float(course.learners), reason))
+    return found
+
+
+def _personal_reason(course: Course, known: list[str], wanted: dict[str, bool]) -> str:
+    if known:
+        return _("Builds on %(skills)s from your courses") % {"skills": _(", ").join(known[:SHOWN_SKILLS])}
+    if wanted.get(course.track) and course.track == Course.Track.ART:
+        return _("You said you want art training")
+    if wanted.get(course.track) and course.track == Course.Track.KNOWLEDGE:
+        return _("You said you want knowledge content")
+    return _("Close to the courses you are taking")
+
+
+def _skills_merged(course_ids: list[int]) -> dict[int, dict[str, str]]:
+    """Per course, its shown skills with aliases merged through the lexicon (key -> shown name): two queries."""
+    return {pk: profile.shown for pk, profile in selectors.skill_profiles(course_ids=course_ids).items()}
 
 
 def _skills(course_ids: list[int]) -> dict[int, dict[str, str]]:
@@ -192,10 +252,10 @@ def _skills(course_ids: list[int]) -> dict[int, dict[str, str]]:
     return found
 
 
-def _best(scores: np.ndarray, allowed: np.ndarray) -> list[int]:
-    """Rows of the RECOMMENDATIONS best allowed scores, best first (ties to the lower row)."""
+def _best(scores: np.ndarray, allowed: np.ndarray, count: int = RECOMMENDATIONS) -> list[int]:
+    """Rows of the `count` best allowed scores, best first (ties to the lower row)."""
     masked = np.where(allowed, scores, -np.inf)
-    k = min(RECOMMENDATIONS, int(allowed.sum()))
+    k = min(count, int(allowed.sum()))
     if k == 0:
         return []
     best = np.argpartition(-masked, k - 1)[:k]

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -72,6 +73,36 @@ def course_skill_names(*, course: "Course", language: str) -> list[tuple[str, st
 def lexicon_terms() -> dict[str, str]:
     """The terms the platform uses (every name and alias of each active term) -> their type."""
     return {name: term.type for term in SkillTerm.objects.active() for name in term.names()}
+
+
+@dataclass(frozen=True)
+class SkillProfile:
+    """A course's shown skills, each under one key however it was written: the lexicon term's name
+    (lower-cased) for any of its names or aliases, else the text itself (lower-cased)."""
+
+    shown: dict[str, str]  # key -> the name to show (the lexicon's, else the text as written)
+    types: dict[str, str]  # key -> EntityType of the skill as the tagger typed it
+
+
+def skill_profiles(*, course_ids: Iterable[int] | None = None) -> dict[int, SkillProfile]:
+    """Per course (all with None), its skill profile with aliases merged through the lexicon: two
+    queries (the lexicon, the shown skills), whatever the number of courses."""
+    canonical: dict[str, str] = {}
+    for term in SkillTerm.objects.active():
+        for name in term.names():
+            canonical.setdefault(name.strip().lower(), term.name)
+    rows = active_skills().order_by("course_id", "-confidence", "start")
+    if course_ids is not None:
+        rows = rows.filter(course_id__in=list(course_ids))
+    profiles: dict[int, SkillProfile] = {}
+    for course_id, text, kind in rows.values_list("course_id", "text", "type"):
+        written = text.strip()
+        shown = canonical.get(written.lower(), written)
+        key = shown.lower()
+        profile = profiles.setdefault(course_id, SkillProfile(shown={}, types={}))
+        profile.shown.setdefault(key, shown)
+        profile.types.setdefault(key, kind)
+    return profiles
 
 
 def skill_names(value: str) -> set[str]:

@@ -7,6 +7,7 @@ from marketing.api.views import (
     CampaignViewSet,
     ChannelViewSet,
     CouponViewSet,
+    PairingViewSet,
     ReferralCreditViewSet,
     ReferralLinkViewSet,
     ScoreViewSet,
@@ -34,6 +35,7 @@ router.register("marketing/coupons", CouponViewSet, basename="coupon")
 router.register("marketing/surveys", SurveyViewSet, basename="survey")
 router.register("marketing/responses", ResponseViewSet, basename="response")
 router.register("marketing/scores", ScoreViewSet, basename="score")
+router.register("marketing/pairings", PairingViewSet, basename="pairing")
 router.register("ml/training-jobs", TrainingJobViewSet, basename="training-job")
 router.register("ml/tagging-jobs", TaggingJobViewSet, basename="tagging-job")
 router.register("ml/corpora", TrainingCorpusViewSet, basename="training-corpus")

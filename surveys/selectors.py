@@ -130,3 +130,15 @@ def survey_results(*, survey: Survey, campaign_id: int | None = None, channel_id
                 summary["nps"] = round(100 * (stats["promoters"] - stats["detractors"]) / stats["n"], 1)
         summaries.append(summary)
     return {"responses": responses.count(), "summaries": summaries}
+
+
+def learner_wants(*, learner_ids: list[int] | None = None) -> dict[int, tuple[bool, bool]]:
+    """Per signed-in respondent (all, or `learner_ids`), whether any of their responses showed the
+    want of knowledge content and of art training: one query."""
+    rows = Response.objects.filter(respondent__isnull=False)
+    if learner_ids is not None:
+        rows = rows.filter(respondent_id__in=learner_ids)
+    counted = rows.values("respondent_id").annotate(
+        k=Count("pk", filter=Q(wants_knowledge=True)), a=Count("pk", filter=Q(wants_art=True))
+    )
+    return {row["respondent_id"]: (row["k"] > 0, row["a"] > 0) for row in counted}

@@ -145,3 +145,38 @@ class ScoreResultSerializer(serializers.Serializer):
 class RefreshQueuedSerializer(serializers.Serializer):
     campaign = serializers.SlugField()
     queued = serializers.BooleanField()
+
+
+class PairedCourseSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class PairingFactorSerializer(serializers.Serializer):
+    value = serializers.FloatField(help_text="In [0, 1].")
+    weight = serializers.FloatField()
+    part = serializers.FloatField(help_text="weight × value; the parts add up to the score.")
+
+
+class PairingFactorsSerializer(serializers.Serializer):
+    text = PairingFactorSerializer()
+    shared_skills = PairingFactorSerializer()
+    complementary_skills = PairingFactorSerializer()
+    co_purchase = PairingFactorSerializer()
+    demand = PairingFactorSerializer()
+    revenue = PairingFactorSerializer()
+    promotion = PairingFactorSerializer()
+
+
+class PairingSerializer(serializers.Serializer):
+    knowledge = PairedCourseSerializer()
+    art = PairedCourseSerializer()
+    score = serializers.FloatField()
+    factors = PairingFactorsSerializer()
+    details = serializers.DictField(
+        help_text="shared_skills, complementary_skills, lift, respondents, d_k, d_a, f, campaign (slug, name, "
+        "similarity, g, h)."
+    )
+    computed_at = serializers.DateTimeField()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import django_filters
 from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from rest_framework.serializers import BaseSerializer
 from accounts.request_user import request_user
 from courses.models import Order
 from marketing import scores, selectors, services, tasks
-from marketing.models import Campaign, CampaignScore, Channel, Coupon, OrderAttribution, TrackedLink
+from marketing.models import Campaign, CampaignScore, Channel, Coupon, CoursePairing, OrderAttribution, TrackedLink
 from platform_site.api import ModelPermissionsWithView
 from platform_site.queueing import enqueue
 from platform_site.schema import UNAVAILABLE
@@ -24,6 +25,7 @@ from .serializers import (
     CampaignSerializer,
     ChannelSerializer,
     CouponSerializer,
+    PairingSerializer,
     ReferralCreditSerializer,
     ReferralLinkCreateSerializer,
     ReferralLinkSerializer,
@@ -222,3 +224,38 @@ class ScoreViewSet(viewsets.GenericViewSet):
 class CanViewCampaigns(permissions.BasePermission):
     def has_permission(self, request: Request, view: object) -> bool:
         return request.user.has_perm("marketing.view_campaign")
+
+
+class PairingFilter(django_filters.FilterSet):
+    partner = django_filters.CharFilter(method="read_together", max_length=50, help_text="A partner's slug.")
+    track = django_filters.ChoiceFilter(
+        method="read_together",
+        choices=[("knowledge", "knowledge"), ("art", "art")],
+        help_text="With partner: the side that partner's course is on.",
+    )
+
+    class Meta:
+        model = CoursePairing
+        fields: list[str] = []
+
+    def read_together(self, queryset: QuerySet[CoursePairing], name: str, value: str) -> QuerySet[CoursePairing]:
+        return queryset  # the two are one filter: filter_queryset applies them
+
+    def filter_queryset(self, queryset: QuerySet[CoursePairing]) -> QuerySet[CoursePairing]:
+        partner, track = self.form.cleaned_data.get("partner"), self.form.cleaned_data.get("track")
+        if not partner:
+            return queryset
+        return queryset.filter(pk__in=selectors.pairing_list(partner=partner, track=track or None).values("pk"))
+
+
+class PairingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Pairing suggestions (course managers): knowledge × art pairs, best first, each with the factors
+    whose weighted parts add up to its score and the details they are read from."""
+
+    serializer_class = PairingSerializer
+    permission_classes = [ModelPermissionsWithView]
+    queryset = CoursePairing.objects.none()  # for the permission class's model; get_queryset reads
+    filterset_class = PairingFilter
+
+    def get_queryset(self) -> QuerySet[CoursePairing]:
+        return selectors.pairing_list()

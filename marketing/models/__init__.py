@@ -16,10 +16,27 @@ from .campaigns import (
     validate_site_path,
 )
 from .coupons import BundlePurchase, Coupon, CouponRedemption
+from .pairings import CoursePairing
 from .scores import CampaignScore
 
 __all__ = [
-    "CODE_ALPHABET", "BundlePurchase", "Campaign", "CampaignPartner", "CampaignQuerySet", "CampaignScore",
-    "CampaignStats", "Channel", "Coupon", "CouponRedemption", "LearnerAttribution", "OrderAttribution", "Side",
-    "Touch", "TrackedLink", "Visit", "new_code", "validate_site_path",
+    "CODE_ALPHABET",
+    "BundlePurchase",
+    "Campaign",
+    "CampaignPartner",
+    "CampaignQuerySet",
+    "CampaignScore",
+    "CampaignStats",
+    "Channel",
+    "Coupon",
+    "CouponRedemption",
+    "CoursePairing",
+    "LearnerAttribution",
+    "OrderAttribution",
+    "Side",
+    "Touch",
+    "TrackedLink",
+    "Visit",
+    "new_code",
+    "validate_site_path",
 ]  # fmt: skip

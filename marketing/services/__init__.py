@@ -1,7 +1,7 @@
 """Writes of the marketing domain, one module per sub-domain. The public services are re-exported
 here because the admin, pages, API, tasks and tests call them as `services.<name>`."""
 
-from .bundles import BundleOffer, BundlePair, bundle_discount, bundle_offer, bundle_pairs
+from .bundles import BundleOffer, BundlePair, bundle_discount, bundle_offer, bundle_pairs, bundle_price_suggest
 from .campaigns import (
     CAMPAIGN_TRANSITIONS,
     campaign_check_ready,
@@ -30,6 +30,12 @@ from .coupons import (
     coupon_release,
     coupon_update,
 )
+from .pairings import (
+    course_pairings_refresh,
+    course_pairings_refresh_later,
+    pairing_campaign_create,
+    pairing_shares,
+)
 from .scores import campaign_scores_compute, campaign_scores_refresh
 from .visits import is_bot, learner_attribution_record, referral_link_for, tracked_link_follow, visit_record
 
@@ -41,6 +47,7 @@ __all__ = [
     "bundle_discount",
     "bundle_offer",
     "bundle_pairs",
+    "bundle_price_suggest",
     "campaign_check_ready",
     "campaign_create",
     "campaign_delete",
@@ -62,8 +69,12 @@ __all__ = [
     "coupon_redeem",
     "coupon_release",
     "coupon_update",
+    "course_pairings_refresh",
+    "course_pairings_refresh_later",
     "is_bot",
     "learner_attribution_record",
+    "pairing_campaign_create",
+    "pairing_shares",
     "referral_link_for",
     "tracked_link_create",
     "tracked_link_delete",

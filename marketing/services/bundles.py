@@ -1,9 +1,10 @@
 """Bundle prices: a knowledge and an art course of one campaign bought together."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery
 
 from courses.hooks import Adjustment, Quote
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 KNOWLEDGE_SIDE = Campaign.knowledge_courses.through
 ART_SIDE = Campaign.art_courses.through
+CENT = Decimal("0.01")
 BUNDLE = "bundle"  # the kind of the Adjustment a bundle makes (services.checkout prices with it)
 
 
@@ -134,3 +136,20 @@ def bundle_offer(*, learner: "User", course: Course, order: Order | None = None)
         if discount > 0 and (best is None or discount > best.discount):
             best = BundleOffer(campaign_id=pk, paired_order_id=paired, discount=discount)
     return best
+
+
+def bundle_price_suggest(*, knowledge: Course, art: Course) -> Quote | None:
+    """The bundle price a pairing suggestion proposes for `knowledge` and `art` bought together, as
+    the checkout's own price breakdown (`courses.hooks.Quote`): both list prices less
+    PAIRING_BUNDLE_DISCOUNT_PERCENT, rounded half up to the cent once, like a percent coupon.
+    None when the two are sold in different currencies (a bundle has one price)."""
+    if knowledge.currency != art.currency:
+        return None
+    separate = knowledge.price + art.price
+    percent = Decimal(str(settings.PAIRING_BUNDLE_DISCOUNT_PERCENT))
+    off = (separate * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return Quote(
+        list_price=separate,
+        currency=knowledge.currency,
+        adjustments=(Adjustment(kind=BUNDLE, amount=min(off, separate)),),
+    )

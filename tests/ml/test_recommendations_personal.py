@@ -135,6 +135,7 @@ def test_for_you_costs_a_fixed_number_of_queries(
     for slug in list(catalogue)[:owned]:
         Enrollment.objects.create(learner=learner, course=catalogue[slug])
     api_client.force_authenticate(learner)
-    # the learner's enrollments, the index once per version, the recommended courses
-    with django_assert_max_num_queries(3):
+    # the learner's enrollments and survey wants, the index once per version, their progress, the
+    # lexicon and the skills of their courses and the candidates, the recommended courses
+    with django_assert_max_num_queries(7):
         assert api_client.get(ME).status_code == 200
