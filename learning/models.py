@@ -368,10 +368,12 @@ class QaReport(models.Model):
                 | Q(question__isnull=True, answer__isnull=False),
                 name="qa_report_one_target",
             ),
-            models.UniqueConstraint(fields=["question", "learner"], condition=Q(question__isnull=False),
-                                    name="qa_report_once_per_question"),  # fmt: skip
-            models.UniqueConstraint(fields=["answer", "learner"], condition=Q(answer__isnull=False),
-                                    name="qa_report_once_per_answer"),  # fmt: skip
+            models.UniqueConstraint(
+                fields=["question", "learner"], condition=Q(question__isnull=False), name="qa_report_once_per_question"
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "learner"], condition=Q(answer__isnull=False), name="qa_report_once_per_answer"
+            ),
         ]
 
     def __str__(self) -> str:
