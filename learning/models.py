@@ -381,8 +381,8 @@ class QaReport(models.Model):
 
 
 class MailLanguage(models.Model):
-    """The language a user reads the site in, remembered for the e-mails sent without a request
-    (digests). The user model stores none; the workspace records it when it changes."""
+    """The language a signed-in user last chose for the site, remembered for the e-mails sent
+    without a request (digests). The user model stores none; the language switch records it."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
                                 related_name="+", verbose_name=_("user"))  # fmt: skip

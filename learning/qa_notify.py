@@ -1,5 +1,5 @@
 """E-mails of lesson questions: an answer to the asker and to the question's followers, each in
-the recipient's language when the site knows it (the language they last used the workspace in),
+the recipient's language when the site knows it (the one they last chose while signed in),
 with a signed one-click unsubscribe per kind. The instructors' digest is `partners.digest`."""
 
 import logging

@@ -24,8 +24,8 @@ class ReviewFilter:
     CHOICES = (ALL, REPORTED, UNANSWERED, HIDDEN)
 
 
-def _courses(partner: Partner) -> "QuerySet[Course, dict[str, int]]":
-    return Course.objects.filter(partners=partner).values("pk")
+def _courses(partner: Partner) -> QuerySet[Course]:
+    return Course.objects.filter(partners=partner)
 
 
 def _open_reports(model: type[ReviewReport] | type[QaReport]) -> Prefetch:

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -60,7 +59,6 @@ def workspace(action: Action | None = None) -> Callable[[View], View]:
 def _render(
     request: HttpRequest, membership: Membership, section: str, template: str, context: dict[str, Any]
 ) -> HttpResponse:
-    _remember_language(request, membership)
     base = {
         "membership": membership,
         "partner": membership.partner,
@@ -69,20 +67,6 @@ def _render(
         "section": section,
     }
     return render(request, template, {**base, **context})
-
-
-LANGUAGE_SESSION_KEY = "partners.mail_language"
-
-
-def _remember_language(request: HttpRequest, membership: Membership) -> None:
-    """The digest e-mails go out without a request: remember the language the member reads the
-    workspace in, once per session and change (one query then, none on the other pages)."""
-    language = translation.get_language() or ""
-    if request.session.get(LANGUAGE_SESSION_KEY) != language:
-        from learning.qa_notify import mail_language_remember
-
-        mail_language_remember(user=membership.user, language=language)
-        request.session[LANGUAGE_SESSION_KEY] = language
 
 
 @require_GET
