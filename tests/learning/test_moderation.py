@@ -31,7 +31,9 @@ def review(world):
 @pytest.fixture
 def thread(world):
     question = qa_services.question_ask(author=world["learner_a"], lesson=world["lesson"], text="How wet?")
-    answer = qa_services.answer_post(author=world["learner_b"], question=question, text="Buy my brushes at spam.example")
+    answer = qa_services.answer_post(
+        author=world["learner_b"], question=question, text="Buy my brushes at spam.example"
+    )
     return question, answer
 
 
@@ -72,7 +74,9 @@ def test_a_partner_cannot_answer_for_another_partner(world, review):
         )
 
 
-@pytest.mark.parametrize("text, code", [("", "invalid"), ("   ", "invalid"), ("x" * 2001, "invalid"), ("a\x00b", "invalid")])
+@pytest.mark.parametrize(
+    "text, code", [("", "invalid"), ("   ", "invalid"), ("x" * 2001, "invalid"), ("a\x00b", "invalid")]
+)
 def test_a_bad_answer_is_a_field_error(world, review, text, code):
     partner = world["course"].partners.get()
     call = lambda: partner_reviews.review_reply_save(  # noqa: E731
@@ -170,7 +174,9 @@ def test_the_limit_is_a_translated_429_on_the_pages_and_the_api(client, world, s
 
     page = client.post(url, {"text": "Second"})
     done(world["learner_a"], world["course"])
-    api = client.post(f"/api/v1/courses/{world['course'].slug}/reviews/", {"rating": 4}, content_type="application/json")
+    api = client.post(
+        f"/api/v1/courses/{world['course'].slug}/reviews/", {"rating": 4}, content_type="application/json"
+    )
 
     assert page.status_code == 429 and "你发布得太快了（每小时最多 1 条）" in page.content.decode()
     assert api.status_code == 429 and api.json()["code"] == "posting_too_fast" and "Retry-After" in api.headers
@@ -204,8 +210,8 @@ def test_who_hides_shows_and_keeps_a_review(world, review, who):
 def test_who_hides_and_keeps_questions_and_answers(world, thread, who):
     moderator = world[who]
     results = {
-        outcome(lambda: qa_services.post_hide(moderator=moderator, post=post, reason="x")) for post in thread
-    } | {outcome(lambda: qa_services.post_reports_keep(moderator=moderator, post=post)) for post in thread}
+        outcome(lambda p=post: qa_services.post_hide(moderator=moderator, post=p, reason="x")) for post in thread
+    } | {outcome(lambda p=post: qa_services.post_reports_keep(moderator=moderator, post=p)) for post in thread}
     assert results == {MODERATE.get(who, "403")}
 
 

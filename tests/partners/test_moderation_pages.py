@@ -205,4 +205,7 @@ def test_platform_managers_work_the_admin_queue(client, shop):
 
     question.refresh_from_db()
     assert question.is_hidden and question.hidden_reason == "广告"
-    assert not ReviewReport.objects.open().exists() and not shop["review"].__class__.objects.get(pk=shop["review"].pk).is_hidden
+    assert (
+        not ReviewReport.objects.open().exists()
+        and not shop["review"].__class__.objects.get(pk=shop["review"].pk).is_hidden
+    )
