@@ -42,7 +42,9 @@ def world() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     reader = learner_of(course, "小周")
     services.review_report(learner=reader, review=reviews[2], reason="spam", note="广告")
     services.review_report(learner=reviews[0].learner, review=reviews[2], reason="abuse")
-    question = qa_services.question_ask(author=reviews[0].learner, lesson=course.lessons.first(), text="宣纸要选生宣还是熟宣？")
+    question = qa_services.question_ask(
+        author=reviews[0].learner, lesson=course.lessons.first(), text="宣纸要选生宣还是熟宣？"
+    )
     answer = qa_services.answer_post(author=reader, question=question, text="私信我，便宜卖你宣纸 http://spam.example")
     qa_services.post_report(learner=reviews[0].learner, post=answer, reason="spam")
     sessions = {}
