@@ -209,3 +209,34 @@ def test_platform_managers_work_the_admin_queue(client, shop):
         not ReviewReport.objects.open().exists()
         and not shop["review"].__class__.objects.get(pk=shop["review"].pk).is_hidden
     )
+
+
+def test_the_api_lists_the_partners_answer_with_the_review(api_client, shop):
+    partner_reviews.review_reply_save(author=shop["manager"], partner=shop["course"].partners.get(),
+                                      review=shop["review"], text="谢谢！")  # fmt: skip
+    rows = api_client.get(f"/api/v1/courses/{shop['course'].slug}/reviews/").json()["results"]
+    assert rows[0]["reply"]["text"] == "谢谢！" and rows[0]["reply"]["partner"] == "墨韵学堂"
+
+
+@pytest.mark.parametrize("name, args", [("partners:review-answer", [10**20]), ("partners:moderate", ["review", 10**20]),
+                                        ("learning:question-report", [10**20])])  # fmt: skip
+def test_an_id_past_the_databases_range_is_a_clean_4xx(client, shop, name, args):
+    client.force_login(shop["manager"])
+    response = client.post(reverse(name, args=args), {"do": "hide", "reason": "x", "text": "x", "reason_": "spam"})
+    assert 400 <= response.status_code < 500
+
+
+def test_the_answer_and_report_pages_cost_a_fixed_number_of_queries(client, shop, django_assert_max_num_queries):
+    course = shop["course"]
+    question = qa_services.question_ask(author=shop["review"].learner, lesson=course.lessons.first(), text="Q?")
+    client.force_login(shop["manager"])
+    client.get(reverse("partners:home"))
+    # session, user, memberships, the review with its course, its answer, the partner's name
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("partners:review-answer", args=[shop["review"].pk])).status_code == 200
+    reader = UserFactory()
+    Enrollment.objects.create(learner=reader, course=course)
+    client.force_login(reader)
+    # session, user, the question with its lesson and course
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("learning:question-report", args=[question.pk])).status_code == 200
