@@ -50,6 +50,13 @@ class CourseStaff:
 
     teaches: bool = False
     moderates: bool = False
+    # The partners (ids) of the course for which the user answers its reviews publicly and
+    # moderates them: their owners and managers.
+    speaks_for: frozenset[int] = frozenset()
+
+    @property
+    def moderates_reviews(self) -> bool:
+        return bool(self.speaks_for)
 
 
 NOBODY = CourseStaff()
@@ -70,7 +77,9 @@ def course_staff(*, user: "User | AnonymousUser", course_id: int) -> CourseStaff
     if not user.is_authenticated:
         return NOBODY
     teaches = moderates = False
+    speaks_for: frozenset[int] = frozenset()
     for lookup in _staff_lookups:
         staff = lookup(user, course_id)
         teaches, moderates = teaches or staff.teaches, moderates or staff.moderates
-    return CourseStaff(teaches=teaches, moderates=moderates)
+        speaks_for |= staff.speaks_for
+    return CourseStaff(teaches=teaches, moderates=moderates, speaks_for=speaks_for)

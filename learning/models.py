@@ -189,14 +189,48 @@ class ReviewHelpful(models.Model):
         return f"{self.learner} → {self.review_id}"
 
 
-class ReviewReport(models.Model):
-    """A learner reported a review to the moderators (once per review), with a reason."""
+class ReviewReply(models.Model):
+    """The course's partner answers a review publicly: one answer per review, written by one of
+    the partner's owners or managers and editable by them. Shown under the review with the
+    partner's name (not the writer's: the partner speaks)."""
 
-    class Reason(models.TextChoices):
-        SPAM = "spam", _("Spam or advertising")
-        ABUSE = "abuse", _("Abusive or offensive")
-        OFF_TOPIC = "off_topic", _("Not about the course")
-        OTHER = "other", _("Something else")
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="reply",
+                                  verbose_name=_("review"))  # fmt: skip
+    # PROTECT: a partner with public answers is not deleted by accident; its answers name it.
+    partner = models.ForeignKey("courses.Partner", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("partner"))  # fmt: skip
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("written by"))  # fmt: skip
+    text = models.TextField(_("answer"), max_length=2000)
+    created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("partner's answer to a review")
+        verbose_name_plural = _("partner's answers to reviews")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Abusive or offensive")
+    OFF_TOPIC = "off_topic", _("Not about the course")
+    OTHER = "other", _("Something else")
+
+
+class ReportQuerySet(models.QuerySet[Any]):
+    def open(self) -> "ReportQuerySet":
+        """Reports no moderator has dealt with yet (the queue)."""
+        return self.filter(resolved_at__isnull=True)
+
+
+class ReviewReport(models.Model):
+    """A learner reported a review to the moderators (once per review), with a reason. Hiding the
+    review, or a moderator keeping it, resolves its reports: they leave the queue, the row stays."""
+
+    Reason = ReportReason
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports", verbose_name=_("review"))
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
@@ -204,6 +238,9 @@ class ReviewReport(models.Model):
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("dealt with at"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -302,12 +339,71 @@ class QuestionFollow(models.Model):
         return f"{self.user} → {self.question_id}"
 
 
+class QaReport(models.Model):
+    """A learner reported a lesson question or an answer (once each), with a reason. Exactly one
+    of `question` and `answer` is set."""
+
+    Reason = ReportReason
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, null=True, blank=True, related_name="reports",
+                                 verbose_name=_("lesson question"))  # fmt: skip
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="reports",
+                               verbose_name=_("answer"))  # fmt: skip
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("reported by"))  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("dealt with at"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("question or answer report")
+        verbose_name_plural = _("question and answer reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, answer__isnull=True)
+                | Q(question__isnull=True, answer__isnull=False),
+                name="qa_report_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["question", "learner"], condition=Q(question__isnull=False), name="qa_report_once_per_question"
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "learner"], condition=Q(answer__isnull=False), name="qa_report_once_per_answer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.question_id or self.answer_id}"
+
+
+class MailLanguage(models.Model):
+    """The language a signed-in user last chose for the site, remembered for the e-mails sent
+    without a request (digests). The user model stores none; the language switch records it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+                                related_name="+", verbose_name=_("user"))  # fmt: skip
+    language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("e-mail language")
+        verbose_name_plural = _("e-mail languages")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.language}"
+
+
 class NotificationOptOut(models.Model):
     """A user's one-click unsubscribe from one kind of e-mail (a signed link in every such e-mail)."""
 
     class Kind(models.TextChoices):
         ANSWER_TO_MY_QUESTION = "qa_answer", _("Answers to my questions")
         FOLLOWED_THREAD = "qa_followed", _("Replies in questions I follow")
+        INSTRUCTOR_DIGEST = "qa_digest", _("New questions in the courses I teach (digest)")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("user"))  # fmt: skip

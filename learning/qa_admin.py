@@ -12,7 +12,7 @@ from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError
 
 from . import qa_services
-from .models import Answer, Question
+from .models import Answer, QaReport, Question
 from .review_admin import ModerationActionForm
 
 HIDDEN_FIELDS = ["hidden_at", "hidden_reason", "hidden_by"]
@@ -73,3 +73,56 @@ class AnswerAdmin(PostAdmin):
     search_fields = ["text", "author__username"]
     list_select_related = ["question", "author"]
     readonly_fields = ["question", "author", "text", "is_instructor", "created_at", "notified_at", *HIDDEN_FIELDS]
+
+
+@admin.register(QaReport)
+class QaReportAdmin(admin.ModelAdmin):
+    """The reports queue of questions and answers ("dealt with at: empty" are the open ones)."""
+
+    list_display = ["target", "reason", "note", "learner", "created_at", "resolved_at"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "reason"]
+    search_fields = ["note", "question__text", "answer__text", "learner__username"]
+    list_select_related = ["question", "answer", "learner"]
+    readonly_fields = ["question", "answer", "learner", "reason", "note", "created_at", "resolved_at"]
+    action_form = ModerationActionForm
+    actions = ["hide_posts", "keep_posts"]
+
+    @admin.display(description=gettext_lazy("reported"))
+    def target(self, report: QaReport) -> str:
+        return str(report.question or report.answer)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: QaReport | None = None) -> bool:
+        return False
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("learning.change_question") and request.user.has_perm("learning.change_answer")
+
+    @staticmethod
+    def _posts(queryset: QuerySet[QaReport]) -> list[Question | Answer]:
+        return [
+            *Question.objects.filter(pk__in=queryset.filter(question__isnull=False).values("question_id")),
+            *Answer.objects.filter(pk__in=queryset.filter(answer__isnull=False).values("answer_id")),
+        ]
+
+    @admin.action(description=gettext_lazy("Hide the reported items (give the reason above)"),
+                  permissions=["moderate"])  # fmt: skip
+    def hide_posts(self, request: HttpRequest, queryset: QuerySet[QaReport]) -> None:
+        moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
+        for post in self._posts(queryset):
+            try:
+                qa_services.post_hide(moderator=moderator, post=post, reason=reason)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                return
+            hidden += 1
+        messages.success(request, _("%(count)d hidden.") % {"count": hidden})
+
+    @admin.action(description=gettext_lazy("Keep the reported items shown (their reports are dealt with)"),
+                  permissions=["moderate"])  # fmt: skip
+    def keep_posts(self, request: HttpRequest, queryset: QuerySet[QaReport]) -> None:
+        moderator = request_user(request)
+        kept = sum(qa_services.post_reports_keep(moderator=moderator, post=post) for post in self._posts(queryset))
+        messages.success(request, _("%(count)d reports dealt with.") % {"count": kept})

@@ -1,5 +1,6 @@
 """E-mails of lesson questions: an answer to the asker and to the question's followers, each in
-the recipient's language when the site knows it, with a signed one-click unsubscribe per kind."""
+the recipient's language when the site knows it (the one they last chose while signed in),
+with a signed one-click unsubscribe per kind. The instructors' digest is `partners.digest`."""
 
 import logging
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from platform_site.exceptions import ApplicationError
 
-from .models import Answer, NotificationOptOut, QuestionFollow
+from .models import Answer, MailLanguage, NotificationOptOut, QuestionFollow
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -49,8 +50,25 @@ def unsubscribe(*, token: str) -> tuple["User", str]:
     return user, kind
 
 
-def _language(user: "User") -> str:
-    stored = getattr(user, "language", "") or ""
+def mail_language_remember(*, user: "User", language: str) -> None:
+    """Remember the language `user` reads the site in, for mails sent without a request: one query."""
+    if language not in dict(settings.LANGUAGES) or not user.is_authenticated:
+        return
+    MailLanguage.objects.bulk_create(
+        [MailLanguage(user=user, language=language)],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["language", "updated_at"],
+    )
+
+
+def mail_languages(*, user_ids: "list[int]") -> dict[int, str]:
+    """The remembered language of each of these users (those without one are left out): one query."""
+    return dict(MailLanguage.objects.filter(user_id__in=user_ids).values_list("user_id", "language"))
+
+
+def _language(user: "User", remembered: dict[int, str] | None = None) -> str:
+    stored = getattr(user, "language", "") or (remembered or {}).get(user.pk, "")
     return stored if stored in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
@@ -72,12 +90,13 @@ def answer_notify(*, answer_id: int, base_url: str = "") -> int:
             recipients.setdefault(follow.user_id, (follow.user, Kind.FOLLOWED_THREAD))
         recipients.pop(answer.author_id, None)
         opted_out = set(NotificationOptOut.objects.filter(user_id__in=list(recipients)).values_list("user_id", "kind"))
+        languages = mail_languages(user_ids=list(recipients))
         root = base_url.rstrip("/")
         sent = 0
         for user_id, (user, kind) in recipients.items():
             if (user_id, kind) in opted_out or not user.email or not user.is_active:
                 continue
-            with translation.override(_language(user)):
+            with translation.override(_language(user, languages)):
                 context = {
                     "answer": answer,
                     "question": question,

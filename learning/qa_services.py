@@ -17,8 +17,9 @@ from platform_site.exceptions import ApplicationError, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
 from .hooks import course_staff
-from .models import Answer, Question, QuestionFollow
-from .services import HIDE_REASON_MAX, _clean_text
+from .models import Answer, QaReport, Question, QuestionFollow
+from .services import HIDE_REASON_MAX, REPORT_NOTE_MAX, _clean_text
+from .throttle import check_posting_rate
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,6 +45,10 @@ def qa_moderator(user: "User", post: Post) -> bool:
     if user.has_perm(f"learning.change_{post._meta.model_name}"):
         return True
     return course_staff(user=user, course_id=_course_id(post)).moderates
+
+
+def _report_target(post: Post) -> dict[str, Post]:
+    return {"question": post} if isinstance(post, Question) else {"answer": post}
 
 
 def _enrolled(*, user: "User", course_id: int) -> bool:
@@ -81,6 +86,7 @@ def question_ask(*, author: "User", lesson: Lesson, text: object, timestamp: obj
     seconds = _clean_timestamp(timestamp, lesson=lesson, errors=errors)
     if errors:
         raise ApplicationError(_("Check the question."), code="invalid", extra={"fields": errors})
+    check_posting_rate(user=author)
     question = Question.objects.create(lesson=lesson, author=author, text=cleaned, timestamp_seconds=seconds)
     QuestionFollow.objects.create(question=question, user=author)
     return question
@@ -102,6 +108,7 @@ def answer_post(*, author: "User", question: Question, text: object, base_url: s
     cleaned = _check_text(text, errors=errors)
     if errors:
         raise ApplicationError(_("Check the answer."), code="invalid", extra={"fields": errors})
+    check_posting_rate(user=author)
     answer = Answer.objects.create(question=question, author=author, text=cleaned, is_instructor=teaches)
     from .tasks import answer_notify_task
 
@@ -147,9 +154,13 @@ def post_hide(*, moderator: "User", post: Post, reason: object, may_moderate: Mo
         errors["reason"] = [_("Say why it is hidden.")]
     if errors:
         raise ApplicationError(_("Say why it is hidden."), code="invalid", extra={"fields": errors})
-    type(post)._default_manager.filter(pk=post.pk, hidden_at__isnull=True).update(
-        hidden_at=timezone.now(), hidden_reason=cleaned, hidden_by=moderator
-    )
+    with transaction.atomic():
+        now = timezone.now()
+        type(post)._default_manager.filter(pk=post.pk, hidden_at__isnull=True).update(
+            hidden_at=now, hidden_reason=cleaned, hidden_by=moderator
+        )
+        # Hidden: its reports are dealt with and leave the queue.
+        QaReport.objects.open().filter(**_report_target(post)).update(resolved_at=now)
     post.refresh_from_db()
     return post
 
@@ -161,3 +172,43 @@ def post_unhide(*, moderator: "User", post: Post, may_moderate: ModerationCheck 
     type(post)._default_manager.filter(pk=post.pk).update(hidden_at=None, hidden_by=None)
     post.refresh_from_db()
     return post
+
+
+def _may_read(*, user: "User", course_id: int) -> bool:
+    staff = course_staff(user=user, course_id=course_id)
+    return _enrolled(user=user, course_id=course_id) or staff.teaches or staff.moderates
+
+
+def post_report(*, learner: "User", post: Post, reason: object, note: object = "") -> tuple[QaReport, bool]:
+    """Report a question or an answer to the moderators (those who may read it; never one's own).
+    A second report by the same person returns the first and spends no posting allowance."""
+    if post.is_hidden:
+        raise ApplicationError(_("This is hidden already."), code="hidden")
+    if post.author_id == learner.pk:
+        raise ApplicationError(_("You cannot report what you wrote."), code="own_post")
+    if not _may_read(user=learner, course_id=_course_id(post)):
+        raise NotPermitted(_("Only learners enrolled in the course can report its questions."), code="not_enrolled")
+    errors: dict[str, list[str]] = {}
+    if reason not in QaReport.Reason.values:
+        errors["reason"] = [_("Choose a reason.")]
+    cleaned = _clean_text(note, field="note", limit=REPORT_NOTE_MAX, errors=errors)
+    if errors:
+        raise ApplicationError(_("Check the report."), code="invalid", extra={"fields": errors})
+    target = _report_target(post)
+    existing = QaReport.objects.filter(learner=learner, **target).first()
+    if existing is not None:
+        return existing, False
+    check_posting_rate(user=learner)
+    try:
+        with transaction.atomic():
+            return QaReport.objects.create(learner=learner, reason=str(reason), note=cleaned, **target), True
+    except IntegrityError:  # a double submit: the first one stands
+        return QaReport.objects.get(learner=learner, **target), False
+
+
+def post_reports_keep(*, moderator: "User", post: Post, may_moderate: ModerationCheck = qa_moderator) -> int:
+    """A moderator read the reports of a question or an answer and keeps it shown: they leave the
+    queue (the rows stay). Return how many were open."""
+    if not may_moderate(moderator, post):
+        raise NotPermitted(_("Only moderators may hide or show questions and answers."), code="not_moderator")
+    return QaReport.objects.open().filter(**_report_target(post)).update(resolved_at=timezone.now())

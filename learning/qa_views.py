@@ -14,7 +14,7 @@ from courses.models import Lesson
 from platform_site.exceptions import ApplicationError, NotPermitted
 
 from . import qa_selectors, qa_services
-from .forms import AnswerForm, HideForm, QuestionForm
+from .forms import AnswerForm, HideForm, QuestionForm, ReviewReportForm
 from .views import _apply_errors
 
 
@@ -121,6 +121,37 @@ def post_hide(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             messages.success(request, _("Hidden. The reason is kept for the record."))
             return redirect(question.lesson.get_absolute_url() + "#questions")
     return _form_page(request, question.lesson, form, _("Hide"), status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Report a question or an answer: a page with the reason to choose, then back to the lesson."""
+    post = (
+        qa_selectors.visible_question(question_id=pk)
+        if kind == "question"
+        else qa_selectors.visible_answer(answer_id=pk)
+    )
+    if post is None:
+        raise Http404
+    question = post if isinstance(post, qa_services.Question) else post.question
+    form = ReviewReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                qa_services.post_report(learner=request_user(request), post=post, **form.cleaned_data)
+            except NotPermitted as error:
+                raise PermissionDenied from error
+            except ApplicationError as error:
+                _apply_errors(form, error)
+                status = error.status_code
+            else:
+                messages.success(request, _("Thank you: the moderators will look at it."))
+                return redirect(question)
+    context = {"post": post, "question": question, "kind": kind, "form": form, "lesson": question.lesson}
+    return render(request, "learning/qa_report.html", context, status=status)
 
 
 @csrf_exempt  # a mail client's one-click POST carries no CSRF token; the signed token is the proof

@@ -15,7 +15,7 @@ from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError
 
 from . import services
-from .models import Review, ReviewReport
+from .models import Review, ReviewReply, ReviewReport
 
 
 class ModerationActionForm(ActionForm):
@@ -77,13 +77,18 @@ class ReviewAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewReport)
 class ReviewReportAdmin(admin.ModelAdmin):
-    list_display = ["review", "reason", "note", "learner", "created_at", "review_hidden"]
-    list_filter = ["reason", ("review__hidden_at", admin.EmptyFieldListFilter)]
+    list_display = ["review", "reason", "note", "learner", "created_at", "review_hidden", "resolved_at"]
+    # The queue: "dealt with at: empty" are the open reports.
+    list_filter = [
+        ("resolved_at", admin.EmptyFieldListFilter),
+        "reason",
+        ("review__hidden_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["note", "review__text", "learner__username"]
     list_select_related = ["review__course", "review__learner", "learner"]
-    readonly_fields = ["review", "learner", "reason", "note", "created_at"]
+    readonly_fields = ["review", "learner", "reason", "note", "created_at", "resolved_at"]
     action_form = ModerationActionForm
-    actions = ["hide_reviews"]
+    actions = ["hide_reviews", "keep_reviews"]
 
     @admin.display(description=gettext_lazy("review hidden"), boolean=True)
     def review_hidden(self, report: ReviewReport) -> bool:
@@ -102,3 +107,31 @@ class ReviewReportAdmin(admin.ModelAdmin):
                   permissions=["hide_reviews"])  # fmt: skip
     def hide_reviews(self, request: HttpRequest, queryset: QuerySet[ReviewReport]) -> None:
         _hide(request, Review.objects.filter(pk__in=queryset.values("review_id")))
+
+    @admin.action(description=gettext_lazy("Keep the reported reviews shown (their reports are dealt with)"),
+                  permissions=["hide_reviews"])  # fmt: skip
+    def keep_reviews(self, request: HttpRequest, queryset: QuerySet[ReviewReport]) -> None:
+        from .partner_reviews import review_reports_keep
+
+        moderator = request_user(request)
+        kept = sum(
+            review_reports_keep(moderator=moderator, review=review)
+            for review in Review.objects.filter(pk__in=queryset.values("review_id"))
+        )
+        messages.success(request, _("%(count)d reports dealt with.") % {"count": kept})
+
+
+@admin.register(ReviewReply)
+class ReviewReplyAdmin(admin.ModelAdmin):
+    """Partners' public answers, read here; partners write and edit them in their workspace."""
+
+    list_display = ["review", "partner", "author", "updated_at"]
+    search_fields = ["text", "partner__name_zh", "partner__name_en"]
+    list_select_related = ["review__course", "review__learner", "partner", "author"]
+    readonly_fields = ["review", "partner", "author", "text", "created_at", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ReviewReply | None = None) -> bool:
+        return False

@@ -192,11 +192,12 @@ def review_refusal(
 
 
 def course_reviews(*, course: Course, sort: str = ReviewSort.NEWEST) -> QuerySet[Review]:
-    """The reviews a course page lists: those that count, each with its `helpful_count`."""
+    """The reviews a course page lists: those that count, each with its `helpful_count` and the
+    partner's answer (`reply`, in the same query)."""
     reviews = (
         Review.objects.counted()
         .filter(course=course)
-        .select_related("learner")
+        .select_related("learner", "reply__partner")
         .annotate(helpful_count=Count("helpful_marks"))
     )
     if sort == ReviewSort.HELPFUL:

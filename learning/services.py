@@ -13,6 +13,7 @@ from courses.models import Enrollment, Lesson
 from platform_site.exceptions import ApplicationError, NotPermitted
 
 from .models import Certificate, LessonProgress, Review, ReviewHelpful, ReviewReport
+from .throttle import check_posting_rate
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -172,13 +173,22 @@ REVIEW_TEXT_MAX = 2000
 REPORT_NOTE_MAX = 500
 HIDE_REASON_MAX = 200
 
-# Who may hide and unhide a review: platform managers now; the partner workspace passes its own
-# check (the course's partner's managers) to the same services.
+# Who may hide and unhide a review: by default platform managers and the course's partner's
+# owners and managers; callers may pass a stricter check.
 ModerationCheck = Callable[["User", Review], bool]
 
 
 def platform_moderator(user: "User", review: Review) -> bool:
     return user.is_active and user.has_perm("learning.change_review")
+
+
+def review_moderator(user: "User", review: Review) -> bool:
+    """Platform managers, and the owners and managers of the course's partner (the course-staff hook)."""
+    from .hooks import course_staff
+
+    if platform_moderator(user, review):
+        return True
+    return user.is_active and course_staff(user=user, course_id=review.course_id).moderates_reviews
 
 
 def _figures_changed() -> None:
@@ -223,6 +233,7 @@ def review_save(*, learner: "User", course: "Course", rating: object, text: obje
     rating, text = _clean_review(rating, text)
     if (refusal := review_refusal(learner=learner, course=course)) is not None:
         raise refusal
+    check_posting_rate(user=learner)
     values = {"rating": rating, "text": text}
     try:
         with transaction.atomic():
@@ -271,6 +282,10 @@ def review_report(*, learner: "User", review: Review, reason: object, note: obje
     cleaned = _clean_text(note, field="note", limit=REPORT_NOTE_MAX, errors=errors)
     if errors:
         raise ApplicationError(_("Check the report."), code="invalid", extra={"fields": errors})
+    existing = ReviewReport.objects.filter(learner=learner, review=review).first()
+    if existing is not None:  # reported once already: that report stands, no allowance spent
+        return existing, False
+    check_posting_rate(user=learner)
     try:
         with transaction.atomic():
             return ReviewReport.objects.get_or_create(
@@ -286,7 +301,7 @@ def _check_moderator(*, moderator: "User", review: Review, may_moderate: Moderat
 
 
 def review_hide(
-    *, moderator: "User", review: Review, reason: str, may_moderate: ModerationCheck = platform_moderator
+    *, moderator: "User", review: Review, reason: str, may_moderate: ModerationCheck = review_moderator
 ) -> Review:
     """Hide a review from the course page and its figures, keeping why and by whom (hiding again keeps the first)."""
     _check_moderator(moderator=moderator, review=review, may_moderate=may_moderate)
@@ -296,16 +311,20 @@ def review_hide(
         errors["reason"] = [_("Say why the review is hidden.")]
     if errors:
         raise ApplicationError(_("Say why the review is hidden."), code="invalid", extra={"fields": errors})
-    updated = Review.objects.filter(pk=review.pk, hidden_at__isnull=True).update(
-        hidden_at=timezone.now(), hidden_reason=reason, hidden_by=moderator
-    )
+    with transaction.atomic():
+        now = timezone.now()
+        updated = Review.objects.filter(pk=review.pk, hidden_at__isnull=True).update(
+            hidden_at=now, hidden_reason=reason, hidden_by=moderator
+        )
+        # Hidden: its reports are dealt with and leave the queue.
+        ReviewReport.objects.open().filter(review=review).update(resolved_at=now)
     if updated:
         _figures_changed()
     review.refresh_from_db()
     return review
 
 
-def review_unhide(*, moderator: "User", review: Review, may_moderate: ModerationCheck = platform_moderator) -> Review:
+def review_unhide(*, moderator: "User", review: Review, may_moderate: ModerationCheck = review_moderator) -> Review:
     """Show a hidden review again. The reason it was hidden stays on the row for the record."""
     _check_moderator(moderator=moderator, review=review, may_moderate=may_moderate)
     if Review.objects.filter(pk=review.pk, hidden_at__isnull=False).update(hidden_at=None, hidden_by=None):

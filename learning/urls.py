@@ -19,6 +19,8 @@ urlpatterns = [
     path("learn/answers/<int:answer_id>/accept/", qa_views.answer_accept, name="answer-accept"),
     path("learn/questions/<int:pk>/hide/", qa_views.post_hide, {"kind": "question"}, name="question-hide"),
     path("learn/answers/<int:pk>/hide/", qa_views.post_hide, {"kind": "answer"}, name="answer-hide"),
+    path("learn/questions/<int:pk>/report/", qa_views.post_report, {"kind": "question"}, name="question-report"),
+    path("learn/answers/<int:pk>/report/", qa_views.post_report, {"kind": "answer"}, name="answer-report"),
     path("unsubscribe/<str:token>/", qa_views.unsubscribe, name="unsubscribe"),
 ]
 

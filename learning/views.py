@@ -132,6 +132,7 @@ def review_edit(request: HttpRequest, slug: str) -> HttpResponse:
     refusal = selectors.review_refusal(learner=learner, course=course)
     if request.method == "POST":
         form = ReviewForm(request.POST)
+        status = 403 if refusal is not None else 400
         if form.is_valid():
             try:
                 services.review_save(
@@ -139,10 +140,10 @@ def review_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             except ApplicationError as error:
                 _apply_errors(form, error)
+                status = error.status_code  # 429 when posting too fast
             else:
                 messages.success(request, _("Thank you: your review is saved."))
                 return redirect(_reviews_anchor(course))
-        status = 403 if refusal is not None else 400
     else:
         form = ReviewForm(initial={"rating": own.rating, "text": own.text} if own else None)
         status = 200
@@ -177,6 +178,7 @@ def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
                 services.review_report(learner=request_user(request), review=review, **form.cleaned_data)
             except ApplicationError as error:
                 _apply_errors(form, error)
+                status = error.status_code
             else:
                 messages.success(request, _("Thank you: the moderators will look at this review."))
                 return redirect(_reviews_anchor(review.course, review))

@@ -327,3 +327,22 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.month:%Y-%m} · {self.currency}"
+
+
+class DigestedQuestion(models.Model):
+    """A lesson question went out in an instructor's digest: each question is in one digest per
+    instructor only, whatever the number of runs, retries or partners they teach it for."""
+
+    question = models.ForeignKey("learning.Question", on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("lesson question"))  # fmt: skip
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("instructor"))  # fmt: skip
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question in a digest")
+        verbose_name_plural = _("questions in digests")
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="digest_question_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ← {self.question_id}"

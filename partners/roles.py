@@ -25,20 +25,25 @@ class Action(StrEnum):
     MODERATE_QUESTIONS = "moderate_questions"  # hide lesson questions and answers (with a reason)
     VIEW_STATEMENTS = "view_statements"  # read and download the partner's monthly statements
     REVIEW_WORK = "review_work"  # review learners' assignment submissions of the partner's courses
+    # Answer the reviews of the partner's courses publicly, in the partner's name, and hide or show
+    # them: the partner's public voice, so its owners and managers, not every instructor.
+    ANSWER_REVIEWS = "answer_reviews"
 
 
 _READ_ALL = frozenset({Action.VIEW_COURSES, Action.VIEW_ORDERS, Action.VIEW_ENROLLMENTS, Action.VIEW_CAMPAIGNS})
 _TEACH = frozenset({Action.ANSWER_QUESTIONS, Action.MODERATE_QUESTIONS, Action.REVIEW_WORK})
 
 # Owners manage the members and may do all a manager does; managers run the courses and
-# campaigns, moderate their questions and read the statements; instructors see the courses and
-# who is enrolled, not the money, answer learners' questions and review their work; analysts
-# read figures, the statements among them.
+# campaigns, moderate their questions, answer and moderate their reviews and read the statements;
+# instructors see the courses and who is enrolled, not the money, answer learners' questions and
+# review their work; analysts read figures, the statements among them.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OWNER: _READ_ALL
     | _TEACH
-    | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS, Action.VIEW_STATEMENTS},
-    Role.MANAGER: _READ_ALL | _TEACH | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.VIEW_STATEMENTS},
+    | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS, Action.VIEW_STATEMENTS, Action.ANSWER_REVIEWS},
+    Role.MANAGER: _READ_ALL
+    | _TEACH
+    | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.VIEW_STATEMENTS, Action.ANSWER_REVIEWS},
     Role.INSTRUCTOR: frozenset(
         {Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS, Action.ANSWER_QUESTIONS, Action.REVIEW_WORK}
     ),

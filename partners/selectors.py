@@ -38,10 +38,11 @@ def course_staff(user: "User", course_id: int) -> "CourseStaff":
     query (registered with learning's course-staff hook)."""
     from learning.hooks import CourseStaff
 
-    roles = list(Membership.objects.filter(user=user, partner__courses=course_id).values_list("role", flat=True))
+    seats = list(Membership.objects.filter(user=user, partner__courses=course_id).values_list("partner_id", "role"))
     return CourseStaff(
-        teaches=any(role_may(role, Action.ANSWER_QUESTIONS) for role in roles),
-        moderates=any(role_may(role, Action.MODERATE_QUESTIONS) for role in roles),
+        teaches=any(role_may(role, Action.ANSWER_QUESTIONS) for _partner, role in seats),
+        moderates=any(role_may(role, Action.MODERATE_QUESTIONS) for _partner, role in seats),
+        speaks_for=frozenset(partner for partner, role in seats if role_may(role, Action.ANSWER_REVIEWS)),
     )
 
 

@@ -19,3 +19,12 @@ def statements_issue_task() -> int:
 
     today = timezone.localdate()
     return len(statements_issue(month=previous_month(today.replace(day=1))))
+
+
+# Bounded: an SMTP outage retries a few times; a failed mail leaves its questions for the next run.
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3, soft_time_limit=600, time_limit=660)
+def instructor_digest_task() -> int:
+    """Mail each instructor the new questions of their courses (beat, every INSTRUCTOR_DIGEST_SECONDS)."""
+    from .digest import instructor_digests_send
+
+    return instructor_digests_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assignment_views, views
+from . import assignment_views, moderation_views, views
 
 app_name = "partners"
 
@@ -29,4 +29,8 @@ urlpatterns = [
     path("submissions/", assignment_views.submission_queue, name="submissions"),
     path("submissions/<int:pk>/", assignment_views.submission_review, name="submission"),
     path("artwork/<int:pk>/<str:kind>/", assignment_views.submission_image, name="artwork"),
+    path("reviews/", moderation_views.review_list, name="reviews"),
+    path("reviews/<int:pk>/answer/", moderation_views.review_answer, name="review-answer"),
+    path("reports/", moderation_views.report_queue, name="reports"),
+    path("moderate/<str:kind>/<int:pk>/", moderation_views.moderate, name="moderate"),
 ]

@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
+from accounts.request_user import request_user
+
 logger = logging.getLogger(__name__)
 
 # A readiness probe runs every few seconds: a dependency that does not answer in this long is down.
@@ -108,4 +110,9 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponseRedirect:
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
+        if request.user.is_authenticated:
+            # E-mails sent without a request (the instructors' digest) follow the signed-in user's choice.
+            from learning.qa_notify import mail_language_remember
+
+            mail_language_remember(user=request_user(request), language=code)
     return response

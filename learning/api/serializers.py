@@ -55,15 +55,22 @@ class ReviewFiguresField(serializers.Field):
         }
 
 
+class ReviewReplySerializer(serializers.Serializer):
+    partner = serializers.CharField(source="partner.name", help_text="The answering partner's name.")
+    text = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     course: serializers.SlugRelatedField[Course] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     author = serializers.SerializerMethodField(help_text="The author's first name, else their user name.")
     helpful_count = serializers.SerializerMethodField()
     is_hidden = serializers.BooleanField(read_only=True, help_text="Only an author sees their own hidden review.")
+    reply = serializers.SerializerMethodField(help_text="The course partner's public answer, or null.")
 
     class Meta:
         model = Review
-        fields = ["id", "course", "author", "rating", "text", "helpful_count", "is_hidden", "created_at",
+        fields = ["id", "course", "author", "rating", "text", "helpful_count", "is_hidden", "reply", "created_at",
                   "updated_at"]  # fmt: skip
         read_only_fields = fields
 
@@ -72,6 +79,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def get_helpful_count(self, review: Review) -> int:
         return int(getattr(review, "helpful_count", 0))
+
+    @extend_schema_field(ReviewReplySerializer(allow_null=True))
+    def get_reply(self, review: Review) -> dict[str, Any] | None:
+        reply = getattr(review, "reply", None)  # selected with the listing; None without an answer
+        return dict(ReviewReplySerializer(reply).data) if reply is not None else None
 
 
 class ReviewWriteSerializer(serializers.Serializer):

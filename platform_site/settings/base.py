@@ -238,6 +238,15 @@ MEDIA_ACCEL_PREFIX = env("MEDIA_ACCEL_PREFIX", default="/protected-media/")
 LEARNING_COMPLETE_RATIO = env.float("LEARNING_COMPLETE_RATIO", default=0.9)
 # Share of a course's required lessons (percent) a learner must have done before reviewing it.
 REVIEW_MIN_PROGRESS = env.int("REVIEW_MIN_PROGRESS", default=20)
+# Reviews (edits included), questions, answers and reports one user may post in an hour, all
+# together; 0 turns the limit off.
+LEARNING_POSTS_PER_HOUR = env.int("LEARNING_POSTS_PER_HOUR", default=30)
+# The instructors' digest of new lesson questions: how often beat sends it (seconds), and how far
+# back a question still counts as new (a question older than that, never sent, is not sent).
+INSTRUCTOR_DIGEST_SECONDS = env.int("INSTRUCTOR_DIGEST_SECONDS", default=24 * 3600)
+INSTRUCTOR_DIGEST_LOOKBACK_DAYS = env.int("INSTRUCTOR_DIGEST_LOOKBACK_DAYS", default=7)
+# Where links in e-mails sent without a request (digests) point: this site's public address.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Art assignments: images per submission, bytes per image, and pixels per image (larger ones are
 # refused before they are decoded: a small PNG can unpack to gigabytes).
 ASSIGNMENT_MAX_IMAGES = env.int("ASSIGNMENT_MAX_IMAGES", default=6)
@@ -314,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
     "embed-stale-courses": {"task": "ml.tasks.embed_courses_task", "schedule": 3600.0},
     # Pairing suggestions read orders, survey answers and campaign scores, which move no hook.
     "refresh-course-pairings": {"task": "marketing.tasks.course_pairings_refresh_task", "schedule": 3600.0},
+    # New lesson questions for each instructor; a question goes out once per instructor, so an
+    # extra or a retried run sends nothing twice.
+    "instructor-question-digest": {
+        "task": "partners.tasks.instructor_digest_task",
+        "schedule": float(INSTRUCTOR_DIGEST_SECONDS),
+    },
 }
 
 # ------------------------------------------------------------------------------ REST API

@@ -9,6 +9,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A worker process that a test starts sends through the test's own SMTP server process instead.
+if env("TEST_EMAIL_URL", default=""):
+    vars().update(env.email("TEST_EMAIL_URL"))
 # Each test process keeps its own throttle counters; tests that check throttling set rates themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {
