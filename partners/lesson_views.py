@@ -164,7 +164,8 @@ def course_instructors(request: HttpRequest, membership: Membership, pk: int) ->
     instructors = selectors.course_instructors(partner=membership.partner, course=course)
     choices = [(m.pk, m.user.get_full_name() or m.user.username) for m, _assigned in instructors]
     initial = {"instructors": [m.pk for m, assigned in instructors if assigned]}
-    form = InstructorsForm(request.POST or None, initial=initial, choices=choices)
+    # Nothing ticked posts an empty form: bound all the same (it unassigns everyone).
+    form = InstructorsForm(request.POST if request.method == "POST" else None, initial=initial, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.course_instructors_set(

@@ -47,6 +47,7 @@ def manager_group() -> Group:
             ("learning", "0004_review_permissions"),
             ("learning", "0006_question_permissions"),
             ("learning", "0007_assignments"),
+            ("partners", "0008_finance_group_and_publish_review"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
