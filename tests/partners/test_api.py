@@ -67,9 +67,11 @@ def test_a_token_of_a_gets_nothing_of_b(world, partner_a, role):
             response = client.get(f"{API}/{resource}/{guess}/")
             if response.status_code not in (403, 404):
                 successes[f"read {resource} {guess}"] = response.status_code
-        response = client.get(f"{API}/statements/{ids['statements']}/csv/")  # the download, by B's id
-        if response.status_code not in (403, 404):
-            successes["download b's statement"] = response.status_code
+        for download in ("csv", "pdf"):  # the downloads, by B's id and by guessing
+            for guess in (ids["statements"], ids["statements"] + 1000):
+                response = client.get(f"{API}/statements/{guess}/{download}/")
+                if response.status_code not in (403, 404):
+                    successes[f"download b's statement {download} {guess}"] = response.status_code
     writes = {
         "patch course": client.patch(f"{API}/courses/{ids['courses']}/", {"title_zh": "被改了"}, format="json"),
         "put course": client.put(f"{API}/courses/{ids['courses']}/", {"title_zh": "被改了"}, format="json"),

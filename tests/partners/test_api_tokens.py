@@ -95,3 +95,13 @@ def test_the_api_serves_a_statements_pdf_of_the_tokens_partner_only(world, owner
     assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
     assert own.content.startswith(b"%PDF")
     assert others == [404, 404]
+
+
+@pytest.mark.parametrize(("role", "code"), [("owner", 200), ("manager", 200), ("analyst", 200), ("instructor", 403)])
+def test_the_statement_pdf_follows_the_roles_table(world, partner_a, role, code):
+    from tests.partners.test_isolation import member_client
+
+    _client, membership = member_client(partner_a, role)
+    _token, secret = tokens.api_token_create(actor=membership, name="pdf")
+
+    assert client_for(secret).get(f"{API}/statements/{world['statement_a'].pk}/pdf/").status_code == code
