@@ -199,6 +199,17 @@ class SurveyFactory(factory.django.DjangoModelFactory):
         Question.objects.create(survey=self, position=3, text_zh="建议", kind="text", required=False)
 
 
+def assign_to_partner_courses(membership: object) -> object:
+    """Assign an instructor to every course its partner has now (instructors teach assigned courses only)."""
+    from partners.models import CourseAssignment
+
+    courses = Course.objects.filter(partners=membership.partner_id)  # type: ignore[attr-defined]
+    CourseAssignment.objects.bulk_create(
+        [CourseAssignment(membership=membership, course=course) for course in courses], ignore_conflicts=True
+    )
+    return membership
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "partners.Membership"

@@ -9,11 +9,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Course, Enrollment, Lesson, MediaJob, Order
 from marketing.services import campaign_stats_refresh
@@ -80,7 +79,9 @@ def b_state(world) -> tuple:
     members = tuple(
         Membership.objects.filter(partner=world["owner_b"].partner).order_by("pk").values_list("pk", "role")
     )
-    lessons = tuple(Lesson.objects.filter(course=course).order_by("pk").values_list("pk", "position", "title_zh", "kind"))
+    lessons = tuple(
+        Lesson.objects.filter(course=course).order_by("pk").values_list("pk", "position", "title_zh", "kind")
+    )
     others = (
         PublishRequest.objects.filter(course=course).count(),
         CourseAssignment.objects.filter(course=course).count(),
