@@ -94,6 +94,14 @@ class AgreementState:
         return next((s for s in self.sides if s.share.partner_id == partner.pk), None)
 
 
+def campaign_status_shown(*, campaign: Campaign, state: AgreementState) -> str:
+    """The status a partner reads: a campaign marked scheduled or running while a side has not
+    accepted its current terms is shown as waiting for them, never as running (a campaign
+    started outside `campaign_set_status`, or whose terms changed since)."""
+    waiting = campaign.status in (Campaign.Status.SCHEDULED, Campaign.Status.RUNNING) and not state.agreed
+    return _("Awaiting both sides' acceptance") if waiting else str(campaign.get_status_display())
+
+
 def agreement_state(*, campaign: Campaign, events: list[AgreementEvent] | None = None) -> AgreementState:
     """Where the agreement stands: the current terms and each side's acceptance (three queries).
 

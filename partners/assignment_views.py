@@ -16,6 +16,7 @@ from learning.assignment_views import image_response
 from learning.models import Submission, SubmissionImage
 from platform_site.exceptions import ApplicationError
 
+from . import selectors
 from .models import Membership
 from .roles import Action
 from .views import PAGE_SIZE, _render, workspace
@@ -23,7 +24,13 @@ from .views import PAGE_SIZE, _render, workspace
 
 def _submission(membership: Membership, pk: int) -> Submission:
     submission = assignment_selectors.partner_submission(partner=membership.partner, pk=pk)
-    if submission is None:
+    # An instructor reviews only the courses they are assigned to.
+    if (
+        submission is None
+        or not selectors.member_courses(membership=membership)
+        .filter(pk=submission.assignment.lesson.course_id)
+        .exists()
+    ):
         raise Http404
     return submission
 
@@ -31,7 +38,9 @@ def _submission(membership: Membership, pk: int) -> Submission:
 @require_GET
 @workspace(Action.REVIEW_WORK)
 def submission_queue(request: HttpRequest, membership: Membership) -> HttpResponse:
-    queue = assignment_selectors.partner_review_queue(partner=membership.partner)
+    queue = assignment_selectors.partner_review_queue(partner=membership.partner).filter(
+        assignment__lesson__course__in=selectors.member_courses(membership=membership)
+    )
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, membership, "submissions", "partners/submissions.html", {"page": page})
 
@@ -72,11 +81,9 @@ def submission_review(request: HttpRequest, membership: Membership, pk: int) -> 
 @require_GET
 @workspace(Action.REVIEW_WORK)
 def submission_image(request: HttpRequest, membership: Membership, pk: int, kind: str) -> HttpResponse:
-    image = (
-        SubmissionImage.objects.filter(pk=pk, submission__assignment__lesson__course__partners=membership.partner)
-        .distinct()
-        .first()
-    )
+    image = SubmissionImage.objects.filter(
+        pk=pk, submission__assignment__lesson__course__in=selectors.member_courses(membership=membership)
+    ).first()
     if image is None:
         raise Http404
     return image_response(request, image, kind)  # type: ignore[return-value]  # a FileResponse

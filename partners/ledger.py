@@ -7,12 +7,13 @@ largest-remainder method, so that the parts of an order always add up to its amo
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from courses.hooks import CheckoutExtension
@@ -120,21 +121,23 @@ def order_split(*, order: Order) -> tuple[int | None, list[Part]]:
     return campaign_id, split_amount(amount=order.amount, currency=order.currency, weights=weights, rates=rates)
 
 
-def _posting_create(*, order: Order, entry: str) -> LedgerPosting | None:
+def _posting_create(*, order: Order, entry: str, posted_at: datetime | None = None) -> LedgerPosting | None:
     """Create the (order, entry) posting, or return None when it is there already."""
     if LedgerPosting.objects.filter(order=order, entry=entry).exists():
         return None
     try:
         with transaction.atomic():  # a savepoint: the race's loser leaves the caller's transaction usable
-            return LedgerPosting.objects.create(order=order, entry=entry, posted_at=timezone.now())
+            return LedgerPosting.objects.create(order=order, entry=entry, posted_at=posted_at or timezone.now())
     except IntegrityError:
         return None
 
 
 @transaction.atomic
-def ledger_post_sale(*, order: Order) -> list[LedgerLine]:
-    """Post a paid order's split; posting it again posts nothing. Return the lines posted now."""
-    posting = _posting_create(order=order, entry=LedgerPosting.Entry.SALE)
+def ledger_post_sale(*, order: Order, posted_at: datetime | None = None) -> list[LedgerLine]:
+    """Post a paid order's split; posting it again posts nothing. Return the lines posted now.
+
+    `posted_at`: when it happened, for orders paid before the ledger (default: now)."""
+    posting = _posting_create(order=order, entry=LedgerPosting.Entry.SALE, posted_at=posted_at)
     if posting is None:
         return []
     campaign_id, parts = order_split(order=order)
@@ -157,9 +160,9 @@ def ledger_post_sale(*, order: Order) -> list[LedgerLine]:
 
 
 @transaction.atomic
-def ledger_post_refund(*, order: Order) -> list[LedgerLine]:
+def ledger_post_refund(*, order: Order, posted_at: datetime | None = None) -> list[LedgerLine]:
     """Post the reversal of a refunded order's sale lines, once. Return the lines posted now."""
-    posting = _posting_create(order=order, entry=LedgerPosting.Entry.REFUND)
+    posting = _posting_create(order=order, entry=LedgerPosting.Entry.REFUND, posted_at=posted_at)
     if posting is None:
         return []
     sale_lines = LedgerLine.objects.filter(order=order, entry=LedgerPosting.Entry.SALE)
@@ -188,3 +191,45 @@ class LedgerOnOrders(CheckoutExtension):
 
     def order_refunded(self, *, order: Order) -> None:
         ledger_post_refund(order=order)
+
+
+@dataclass(frozen=True)
+class BackfillResult:
+    orders: int  # paid or refunded orders looked at
+    sales: int  # sale postings made now
+    refunds: int  # refund postings made now
+
+
+# Orders per transaction: a crash loses at most one batch's work, which the next run redoes.
+BACKFILL_BATCH = 500
+
+
+def ledger_backfill(*, dry_run: bool = False) -> BackfillResult:
+    """Post the paid and refunded orders that predate the ledger, dated when they were paid and
+    refunded (their lines fall on the next statement issued: issued ones never change).
+    Idempotent: an order posted already (by the flow or an earlier run) posts nothing again."""
+    missing_sale = Order.objects.filter(status__in=[Order.Status.PAID, Order.Status.REFUNDED]).exclude(
+        ledger_postings__entry=LedgerPosting.Entry.SALE
+    )
+    missing_refund = Order.objects.filter(status=Order.Status.REFUNDED).exclude(
+        ledger_postings__entry=LedgerPosting.Entry.REFUND
+    )
+    ids = sorted(set(missing_sale.values_list("pk", flat=True)) | set(missing_refund.values_list("pk", flat=True)))
+    if dry_run:
+        return BackfillResult(orders=len(ids), sales=missing_sale.count(), refunds=missing_refund.count())
+    postings = LedgerPosting.objects.values("entry").annotate(n=Count("pk"))
+    before = {row["entry"]: row["n"] for row in postings}
+    for start in range(0, len(ids), BACKFILL_BATCH):
+        with transaction.atomic():
+            for order in Order.objects.filter(pk__in=ids[start : start + BACKFILL_BATCH]).select_related("course"):
+                ledger_post_sale(order=order, posted_at=order.paid_at or order.created_at)
+                if order.status == Order.Status.REFUNDED:
+                    ledger_post_refund(order=order, posted_at=order.refunded_at or order.paid_at or order.created_at)
+    # Postings made now, counted rather than inferred from lines: a free order posts no line.
+    after = {row["entry"]: row["n"] for row in postings.all()}
+    sale, refund = LedgerPosting.Entry.SALE, LedgerPosting.Entry.REFUND
+    return BackfillResult(
+        orders=len(ids),
+        sales=after.get(sale, 0) - before.get(sale, 0),
+        refunds=after.get(refund, 0) - before.get(refund, 0),
+    )

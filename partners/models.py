@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Currency, Order, Partner
@@ -136,7 +137,15 @@ class AgreementEvent(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        """Not revoked and not expired (a token without an expiry never expires)."""
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
 
 
 class ApiToken(models.Model):
@@ -156,6 +165,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Empty: it never expires (the tokens made before expiry existed); new ones always get a date.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=16, choices=TokenScope.choices, default=TokenScope.READ)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -166,6 +178,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
 
 
 class CourseShare(models.Model):
@@ -346,3 +366,89 @@ class DigestedQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ← {self.question_id}"
+
+
+class CourseAssignment(models.Model):
+    """An instructor's assignment to one of the partner's courses: instructors see and teach only
+    the courses they are assigned to. Owners and managers assign; removing the membership (or
+    the course) removes the assignment."""
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="course_assignments", verbose_name=_("member")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="instructor_assignments", verbose_name=_("course")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "membership"]
+        verbose_name = _("instructor assignment")
+        verbose_name_plural = _("instructor assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "course"], name="course_assignment_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} → {self.course}"
+
+
+class PublishRequest(models.Model):
+    """A partner's request that the platform publish one of its courses (when
+    PARTNER_PUBLISH_NEEDS_APPROVAL is on). A platform manager approves it (the course is
+    published) or refuses it with a reason the partner reads; the rows stay as the course's history."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="publish_requests", verbose_name=_("course")
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)  # the partner reads it on a refusal
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("publish request")
+        verbose_name_plural = _("publish requests")
+        permissions = [("review_publish_request", _("Can approve or refuse partners' publish requests"))]
+        constraints = [
+            # A second click on "publish" finds the open request instead of making another.
+            models.UniqueConstraint(
+                fields=["course"], condition=Q(status="pending"), name="publish_request_one_pending_per_course"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refused") | ~Q(reason=""), name="publish_request_refusal_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} · {self.get_status_display()}"

@@ -28,22 +28,32 @@ class Action(StrEnum):
     # Answer the reviews of the partner's courses publicly, in the partner's name, and hide or show
     # them: the partner's public voice, so its owners and managers, not every instructor.
     ANSWER_REVIEWS = "answer_reviews"
+    ASSIGN_INSTRUCTORS = "assign_instructors"  # choose which courses each instructor teaches
 
 
 _READ_ALL = frozenset({Action.VIEW_COURSES, Action.VIEW_ORDERS, Action.VIEW_ENROLLMENTS, Action.VIEW_CAMPAIGNS})
 _TEACH = frozenset({Action.ANSWER_QUESTIONS, Action.MODERATE_QUESTIONS, Action.REVIEW_WORK})
 
-# Owners manage the members and may do all a manager does; managers run the courses and
-# campaigns, moderate their questions, answer and moderate their reviews and read the statements;
-# instructors see the courses and who is enrolled, not the money, answer learners' questions and
-# review their work; analysts read figures, the statements among them.
+# Owners manage the members and may do all a manager does; managers run the courses (their
+# lessons, publishing, who teaches them) and campaigns, moderate their questions, answer and
+# moderate their reviews and read the statements; instructors see only the courses they are
+# assigned to (`CourseAssignment`) and who is enrolled in them, not the money, answer learners'
+# questions and review their work there; analysts read figures, the statements among them, and
+# change nothing.
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OWNER: _READ_ALL
     | _TEACH
-    | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.MANAGE_MEMBERS, Action.VIEW_STATEMENTS, Action.ANSWER_REVIEWS},
+    | {
+        Action.EDIT_COURSES,
+        Action.ASSIGN_INSTRUCTORS,
+        Action.ACCEPT_TERMS,
+        Action.MANAGE_MEMBERS,
+        Action.VIEW_STATEMENTS,
+        Action.ANSWER_REVIEWS,
+    },
     Role.MANAGER: _READ_ALL
     | _TEACH
-    | {Action.EDIT_COURSES, Action.ACCEPT_TERMS, Action.VIEW_STATEMENTS, Action.ANSWER_REVIEWS},
+    | {Action.EDIT_COURSES, Action.ASSIGN_INSTRUCTORS, Action.ACCEPT_TERMS, Action.VIEW_STATEMENTS, Action.ANSWER_REVIEWS},
     Role.INSTRUCTOR: frozenset(
         {Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS, Action.ANSWER_QUESTIONS, Action.REVIEW_WORK}
     ),
@@ -53,3 +63,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 
 def role_may(role: str, action: Action) -> bool:
     return action in ROLE_ACTIONS.get(role, frozenset())
+
+
+def role_sees_assigned_courses_only(role: str) -> bool:
+    """Instructors work on the courses they are assigned to; every other role on all the partner's."""
+    return role == Role.INSTRUCTOR

@@ -6,14 +6,23 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from courses.models import Course, Enrollment, Order, Partner
+from courses.models import Course, Enrollment, Lesson, Order, Partner
 from marketing.models import Campaign
 from marketing.selectors import campaign_list
 
-from .models import AgreementEvent, ApiToken, Invitation, LedgerLine, Membership, Statement
-from .roles import Action, role_may
+from .models import (
+    AgreementEvent,
+    ApiToken,
+    CourseAssignment,
+    Invitation,
+    LedgerLine,
+    Membership,
+    PublishRequest,
+    Statement,
+)
+from .roles import Action, Role, role_may, role_sees_assigned_courses_only
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -35,10 +44,19 @@ def membership_current(*, user: "User", partner_id: Any = None) -> Membership | 
 
 def course_staff(user: "User", course_id: int) -> "CourseStaff":
     """What the user's seats in the course's partners let them do with its lesson questions: one
-    query (registered with learning's course-staff hook)."""
+    query (registered with learning's course-staff hook). An instructor teaches the course only
+    when assigned to it."""
     from learning.hooks import CourseStaff
 
-    seats = list(Membership.objects.filter(user=user, partner__courses=course_id).values_list("partner_id", "role"))
+    assigned = CourseAssignment.objects.filter(membership=OuterRef("pk"), course_id=course_id)
+    rows = (
+        Membership.objects.filter(user=user, partner__courses=course_id)
+        .annotate(assigned=Exists(assigned))
+        .values_list("partner_id", "role", "assigned")
+    )
+    seats = [
+        (partner, role) for partner, role, is_assigned in rows if is_assigned or not role_sees_assigned_courses_only(role)
+    ]
     return CourseStaff(
         teaches=any(role_may(role, Action.ANSWER_QUESTIONS) for _partner, role in seats),
         moderates=any(role_may(role, Action.MODERATE_QUESTIONS) for _partner, role in seats),
@@ -149,10 +167,28 @@ def enrollment_rows(enrollments: Iterable[Enrollment]) -> list[EnrollmentRow]:
 
 
 # ------------------------------------------------------------------------------ the partner's objects
-def partner_courses(*, partner: Partner) -> QuerySet[Course]:
+def member_courses(*, membership: Membership) -> QuerySet[Course]:
+    """The partner's courses the member works on: all of them, or an instructor's assigned ones.
+    Every course-scoped read of the workspace filters by it (as a subquery: no extra query)."""
+    courses = Course.objects.filter(partners=membership.partner_id)
+    if role_sees_assigned_courses_only(membership.role):
+        courses = courses.filter(instructor_assignments__membership=membership)
+    return courses
+
+
+def _latest_publish_request(field: str) -> Subquery:
+    latest = PublishRequest.objects.filter(course=OuterRef("pk")).order_by("-requested_at", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def partner_courses(*, membership: Membership) -> QuerySet[Course]:
+    """The member's courses (see `member_courses`) with their figures and their latest publish
+    request's status and reason (`publish_status`, `publish_reason`): one query for the page."""
     return (
-        Course.objects.filter(partners=partner)
+        Course.objects.filter(pk__in=member_courses(membership=membership))
         .annotate(
+            publish_status=_latest_publish_request("status"),
+            publish_reason=_latest_publish_request("reason"),
             lesson_count=Count("lessons", distinct=True),
             active_enrollments=Count(
                 "enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE), distinct=True
@@ -163,8 +199,48 @@ def partner_courses(*, partner: Partner) -> QuerySet[Course]:
     )
 
 
-def partner_course(*, partner: Partner, pk: int) -> Course | None:
-    return Course.objects.filter(partners=partner, pk=pk).first()
+def partner_course(*, membership: Membership, pk: int) -> Course | None:
+    """Course `pk` if the member works on it; None (a 404) for another partner's or, for an
+    instructor, one they are not assigned to."""
+    return member_courses(membership=membership).filter(pk=pk).first()
+
+
+def course_lessons(*, course: Course) -> QuerySet[Lesson]:
+    """The course's lessons in order with their media and their latest media job's status and
+    progress (`job_status`, `job_progress`): one query whatever their number."""
+    from courses.models import MediaJob
+
+    latest_job = MediaJob.objects.filter(lesson=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        Lesson.objects.filter(course=course)
+        .select_related("media")
+        .annotate(
+            job_status=Subquery(latest_job.values("status")[:1]),
+            job_progress=Subquery(latest_job.values("progress")[:1]),
+        )
+        .order_by("position")
+    )
+
+
+def course_lesson(*, membership: Membership, pk: int) -> Lesson | None:
+    """Lesson `pk` of a course the member works on, with its course; else None (a 404)."""
+    return (
+        Lesson.objects.filter(pk=pk, course__in=member_courses(membership=membership))
+        .select_related("course", "media")
+        .first()
+    )
+
+
+def course_instructors(*, partner: Partner, course: Course) -> list[tuple[Membership, bool]]:
+    """The partner's instructors (not a co-partner's), each with whether it teaches `course` (one query)."""
+    assigned = CourseAssignment.objects.filter(membership=OuterRef("pk"), course=course)
+    instructors = (
+        Membership.objects.filter(partner=partner, role=Role.INSTRUCTOR)
+        .select_related("user")
+        .annotate(assigned=Exists(assigned))
+        .order_by("user__username", "pk")
+    )
+    return [(m, m.assigned) for m in instructors]
 
 
 def partner_orders(*, partner: Partner) -> QuerySet[Order]:
@@ -180,23 +256,23 @@ def partner_order(*, partner: Partner, pk: int) -> OrderRow | None:
     return order_rows([order])[0] if order else None
 
 
-def partner_enrollments(*, partner: Partner) -> QuerySet[Enrollment]:
+def partner_enrollments(*, membership: Membership) -> QuerySet[Enrollment]:
     return (
-        Enrollment.objects.filter(course__partners=partner)
+        Enrollment.objects.filter(course__in=member_courses(membership=membership))
         .select_related("course", "learner")
         .order_by("-created_at", "-pk")
     )
 
 
-def partner_unanswered_questions(*, partner: Partner) -> "QuerySet[Question]":
-    """The instructors' inbox: learning's unanswered questions in the partner's courses (two queries a page)."""
+def partner_unanswered_questions(*, membership: Membership) -> "QuerySet[Question]":
+    """The instructors' inbox: learning's unanswered questions in the member's courses (two queries a page)."""
     from learning.qa_selectors import unanswered_questions
 
-    return unanswered_questions(course_ids=Course.objects.filter(partners=partner).values_list("pk", flat=True))
+    return unanswered_questions(course_ids=member_courses(membership=membership).values_list("pk", flat=True))
 
 
-def partner_enrollment(*, partner: Partner, pk: int) -> EnrollmentRow | None:
-    enrollment = partner_enrollments(partner=partner).filter(pk=pk).first()
+def partner_enrollment(*, membership: Membership, pk: int) -> EnrollmentRow | None:
+    enrollment = partner_enrollments(membership=membership).filter(pk=pk).first()
     return enrollment_rows([enrollment])[0] if enrollment else None
 
 
@@ -244,13 +320,17 @@ def partner_headline(*, membership: Membership) -> dict[str, Any]:
     partner = membership.partner
     figures: dict[str, Any] = {}
     if membership.may(Action.VIEW_COURSES):
-        counts = Course.objects.filter(partners=partner).aggregate(
+        counts = Course.objects.filter(pk__in=member_courses(membership=membership)).aggregate(
             total=Count("pk"), published=Count("pk", filter=Q(status=Course.Status.PUBLISHED))
         )
         figures["courses"], figures["published"] = counts["total"], counts["published"]
     if membership.may(Action.VIEW_ENROLLMENTS):
         figures["learners"] = (
-            Enrollment.objects.active().filter(course__partners=partner).values("learner").distinct().count()
+            Enrollment.objects.active()
+            .filter(course__in=member_courses(membership=membership))
+            .values("learner")
+            .distinct()
+            .count()
         )
     if membership.may(Action.VIEW_ORDERS):
         sales = (

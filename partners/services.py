@@ -23,7 +23,7 @@ from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
 from . import tasks
-from .models import Invitation, Membership
+from .models import CourseAssignment, Invitation, Membership
 from .roles import Action, Role
 
 if TYPE_CHECKING:
@@ -201,6 +201,32 @@ def partner_course_update(*, actor: Membership, course: Course, **fields: Any) -
     fields.pop("status", None)
     fields.pop("partners", None)
     return course_services.course_update(course=course, **fields)
+
+
+@transaction.atomic
+def course_instructors_set(*, actor: Membership, course: Course, membership_ids: list[int]) -> set[int]:
+    """Make exactly these instructors of the actor's partner teach `course`; return their ids.
+
+    An id that is not an instructor of the actor's partner is refused (nothing changes).
+    """
+    check_may(actor=actor, action=Action.ASSIGN_INSTRUCTORS)
+    if not Course.objects.select_for_update().filter(pk=course.pk, partners=actor.partner_id).exists():
+        raise NotPermitted(_("Your role in this partner may not do this."), code="role_not_permitted")
+    wanted = set(membership_ids)
+    instructors = set(
+        Membership.objects.filter(partner_id=actor.partner_id, role=Role.INSTRUCTOR, pk__in=wanted).values_list(
+            "pk", flat=True
+        )
+    )
+    if instructors != wanted:
+        raise _field_error("instructors", _("Choose among your partner's instructors."))
+    current = CourseAssignment.objects.filter(course=course, membership__partner_id=actor.partner_id)
+    current.exclude(membership_id__in=wanted).delete()
+    have = set(current.values_list("membership_id", flat=True))
+    CourseAssignment.objects.bulk_create(
+        CourseAssignment(course=course, membership_id=pk, assigned_by=actor.user) for pk in wanted - have
+    )
+    return wanted
 
 
 # ------------------------------------------------------------------------------ the platform's writes

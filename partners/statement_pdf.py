@@ -1,10 +1,15 @@
 """A statement as an A4 PDF (fpdf2, as the certificates): bilingual labels, lines by course and
 campaign, then the totals. Drawn on request from the immutable statement and its lines."""
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 
 from .models import Statement
 from .selectors import StatementRow
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 # Column widths in mm (A4 portrait less 15 mm margins: 180 mm).
 COLUMNS = (52.0, 38.0, 14.0, 19.0, 19.0, 19.0, 19.0)
@@ -88,3 +93,16 @@ def render_statement_pdf(*, statement: Statement, rows: list[StatementRow]) -> b
         pdf.cell(w=80, h=7, text="付款日期 / Paid on")
         pdf.cell(w=0, h=7, text=f"{statement.paid_on:%Y-%m-%d} · {statement.payout_reference}")
     return bytes(pdf.output())
+
+
+def statement_pdf_response(*, statement: Statement) -> "HttpResponse":
+    """The statement's PDF as a download: one writer for the workspace and the partner API."""
+    from django.http import HttpResponse
+
+    from .selectors import statement_rows
+
+    body = render_statement_pdf(statement=statement, rows=statement_rows(statement=statement))
+    response = HttpResponse(body, content_type="application/pdf")
+    filename = f"statement-{statement.partner.slug}-{statement.month:%Y-%m}-{statement.currency}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

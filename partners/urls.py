@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assignment_views, moderation_views, views
+from . import assignment_views, lesson_views, moderation_views, views
 
 app_name = "partners"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("courses/", views.course_list, name="courses"),
     path("courses/new/", views.course_create, name="course-create"),
     path("courses/<int:pk>/edit/", views.course_edit, name="course-edit"),
+    path("courses/<int:pk>/lessons/", lesson_views.lesson_list, name="lessons"),
+    path("courses/<int:pk>/lessons/new/", lesson_views.lesson_create, name="lesson-create"),
+    path("courses/<int:pk>/publish/", lesson_views.course_publish, name="course-publish"),
+    path("courses/<int:pk>/instructors/", lesson_views.course_instructors, name="course-instructors"),
+    path("lessons/<int:pk>/edit/", lesson_views.lesson_edit, name="lesson-edit"),
+    path("lessons/<int:pk>/media/", lesson_views.lesson_media, name="lesson-media"),
+    path("lessons/<int:pk>/move/", lesson_views.lesson_move, name="lesson-move"),
+    path("lessons/<int:pk>/delete/", lesson_views.lesson_delete, name="lesson-delete"),
     path("orders/", views.order_list, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("enrollments/", views.enrollment_list, name="enrollments"),

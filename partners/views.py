@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError, NotPermitted
 
-from . import agreements, selectors, services, tokens
+from . import agreements, publishing, selectors, services, tokens
 from .forms import ApiTokenForm, CourseForm, InviteForm, RoleForm, add_service_errors
 from .models import Membership
 from .roles import Action
@@ -108,24 +108,21 @@ def statement_csv(request: HttpRequest, membership: Membership, pk: int) -> Stre
 @require_GET
 @workspace(Action.VIEW_STATEMENTS)
 def statement_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    from .statement_pdf import render_statement_pdf
+    from .statement_pdf import statement_pdf_response
 
     statement = selectors.partner_statement(partner=membership.partner, pk=pk)
     if statement is None:
         raise Http404
-    body = render_statement_pdf(statement=statement, rows=selectors.statement_rows(statement=statement))
-    response = HttpResponse(body, content_type="application/pdf")
-    filename = f"statement-{statement.partner.slug}-{statement.month:%Y-%m}-{statement.currency}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return statement_pdf_response(statement=statement)
 
 
 # ------------------------------------------------------------------------------ courses
 @require_GET
 @workspace(Action.VIEW_COURSES)
 def course_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    courses = selectors.partner_courses(partner=membership.partner)
-    return _render(request, membership, "courses", "partners/courses.html", {"courses": courses})
+    courses = selectors.partner_courses(membership=membership)
+    context = {"courses": courses, "needs_approval": publishing.publish_needs_approval()}
+    return _render(request, membership, "courses", "partners/courses.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,11 +143,11 @@ def course_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace(Action.EDIT_COURSES)
 def course_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    course = selectors.partner_course(partner=membership.partner, pk=pk)
+    course = selectors.partner_course(membership=membership, pk=pk)
     if course is None:
         raise Http404
     # The form writes its values onto the instance it holds; the service gets the stored course.
-    form = CourseForm(request.POST or None, instance=selectors.partner_course(partner=membership.partner, pk=pk))
+    form = CourseForm(request.POST or None, instance=selectors.partner_course(membership=membership, pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_course_update(actor=membership, course=course, **form.cleaned_data)
@@ -183,7 +180,7 @@ def order_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpR
 @require_GET
 @workspace(Action.VIEW_ENROLLMENTS)
 def enrollment_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    enrollments = selectors.partner_enrollments(partner=membership.partner)
+    enrollments = selectors.partner_enrollments(membership=membership)
     page = Paginator(enrollments, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "enrollments": selectors.enrollment_rows(page.object_list)}
     return _render(request, membership, "enrollments", "partners/enrollments.html", context)
@@ -194,7 +191,7 @@ def enrollment_list(request: HttpRequest, membership: Membership) -> HttpRespons
 @workspace(Action.ANSWER_QUESTIONS)
 def question_inbox(request: HttpRequest, membership: Membership) -> HttpResponse:
     """Questions of the partner's courses that nobody answered yet, the longest waiting first."""
-    questions = selectors.partner_unanswered_questions(partner=membership.partner)
+    questions = selectors.partner_unanswered_questions(membership=membership)
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     return _render(request, membership, "questions", "partners/questions.html", {"page": page})
 
@@ -204,10 +201,12 @@ def question_inbox(request: HttpRequest, membership: Membership) -> HttpResponse
 @workspace(Action.VIEW_CAMPAIGNS)
 def campaign_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     partner = membership.partner
-    rows = [
-        selectors.campaign_partner_figures(campaign=campaign, partner=partner)
-        for campaign in selectors.partner_campaigns(partner=partner)
-    ]
+    rows = []
+    for campaign in selectors.partner_campaigns_with_trail(partner=partner):
+        # agreement_trail: the Prefetch's to_attr, unknown to the model's type.
+        state = agreements.agreement_state(campaign=campaign, events=campaign.agreement_trail)  # type: ignore[attr-defined]
+        row = selectors.campaign_partner_figures(campaign=campaign, partner=partner)
+        rows.append({**row, "status": agreements.campaign_status_shown(campaign=campaign, state=state)})
     return _render(request, membership, "campaigns", "partners/campaigns.html", {"rows": rows})
 
 
@@ -219,7 +218,10 @@ def campaign_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
         raise Http404
     row = selectors.campaign_partner_figures(campaign=campaign, partner=membership.partner)
     agreement = agreements.agreement_state(campaign=campaign)
-    context = {"row": row, "agreement": agreement, "own_side": agreement.side_of(membership.partner)}
+    context = {
+        "row": row, "agreement": agreement, "own_side": agreement.side_of(membership.partner),
+        "status": agreements.campaign_status_shown(campaign=campaign, state=agreement),
+    }  # fmt: skip
     return _render(request, membership, "campaigns", "partners/campaign_detail.html", context)
 
 
@@ -316,7 +318,12 @@ def token_list(request: HttpRequest, membership: Membership) -> HttpResponse:
     secret = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, secret = tokens.api_token_create(actor=membership, name=form.cleaned_data["name"])
+            _token, secret = tokens.api_token_create(
+                actor=membership,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
         except ApplicationError as error:
             add_service_errors(form, error)
         else:

@@ -47,6 +47,7 @@ def manager_group() -> Group:
             ("learning", "0004_review_permissions"),
             ("learning", "0006_question_permissions"),
             ("learning", "0007_assignments"),
+            ("partners", "0009_finance_group_and_publish_review"),
         ]
         for app, migration in migrations:
             codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
@@ -196,6 +197,17 @@ class SurveyFactory(factory.django.DjangoModelFactory):
         Choice.objects.create(question=art, position=1, label_zh="想", label_en="Yes", shows_want=True)
         Choice.objects.create(question=art, position=2, label_zh="不想", label_en="No")
         Question.objects.create(survey=self, position=3, text_zh="建议", kind="text", required=False)
+
+
+def assign_to_partner_courses(membership: object) -> object:
+    """Assign an instructor to every course its partner has now (instructors teach assigned courses only)."""
+    from partners.models import CourseAssignment
+
+    courses = Course.objects.filter(partners=membership.partner_id)  # type: ignore[attr-defined]
+    CourseAssignment.objects.bulk_create(
+        [CourseAssignment(membership=membership, course=course) for course in courses], ignore_conflicts=True
+    )
+    return membership
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -131,7 +131,7 @@ def seeded(db):
         "anonymous": None,
         "learner": f"Token {Token.objects.create(user=learner).key}",
         "manager": f"Token {Token.objects.create(user=manager).key}",
-        "partner": f"Bearer {api_token_create(actor=owner, name='schema')[1]}",
+        "partner": f"Bearer {api_token_create(actor=owner, name='schema', scope='read_write')[1]}",
     }
     return real, tokens
 
@@ -205,7 +205,7 @@ def test_partner_paths_take_integer_ids() -> None:
         for param in op.get("parameters", [])
         if param["in"] == "path"
     }
-    assert len(paths) == 13  # courses, orders, enrollments, campaigns (and accept), members, statements (and csv)
+    assert len(paths) == 14  # courses, orders, enrollments, campaigns (and accept), members, statements (csv, pdf)
     assert typed and set(typed.values()) == {"integer"}
 
 

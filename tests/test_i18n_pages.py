@@ -105,6 +105,7 @@ def test_zh_hans_catalogue_has_no_untranslated_or_fuzzy_entry():
 def demo(db):
     call_command("seed_demo", password="a-long-pass-phrase", verbosity=0)
     call_command("seed_demo_campaigns", verbosity=0)
+    call_command("seed_demo_partners", password="a-long-pass-phrase", verbosity=0)  # starts the demo campaign
 
 
 def learner_pages(client) -> dict[str, str]:

@@ -132,6 +132,7 @@ def test_every_learner_page_passes_axe_at_both_widths_and_is_photographed_in_bot
     manager_group()  # an earlier transactional test may have emptied the migrations' group
     call_command("seed_demo", password="a-long-pass-phrase", verbosity=0)
     call_command("seed_demo_campaigns", verbosity=0)
+    call_command("seed_demo_partners", password="a-long-pass-phrase", verbosity=0)  # starts the demo campaign
     walk = pages()
     signed_in = session_cookie(live_server, "learner")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,8 @@ PARTNER_PARAM = "partner"
 
 
 class PartnerTokenAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Bearer <token>`: the request acts as the token's membership; a revoked
-    token, or one whose membership is gone, is a 401."""
+    """`Authorization: Bearer <token>`: the request acts as the token's membership; a revoked or
+    expired token, or one whose membership is gone, is a 401."""
 
     def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
         header = authentication.get_authorization_header(request).split()
@@ -35,7 +35,7 @@ class PartnerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         token = tokens.api_token_authenticate(secret=secret)
         if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         return token.membership.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -9,7 +9,8 @@ the same services as the pages.
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -17,7 +18,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -27,7 +28,7 @@ from marketing.models import Campaign
 from platform_site.throttling import AnonRateThrottle, UserRateThrottle
 
 from .. import agreements, selectors, services
-from ..models import Membership, Statement
+from ..models import ApiToken, Membership, Statement
 from ..roles import Action
 from ..statement_csv import statement_csv_response
 from . import serializers as s
@@ -51,7 +52,8 @@ WITH_ID = extend_schema(parameters=[ID])
 
 
 class MemberMay(BasePermission):
-    """The caller is a member of the partner they act in, and their role may do the view's action."""
+    """The caller is a member of the partner they act in, and their role may do the view's action;
+    a read-only token reads only."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user.is_authenticated:
@@ -60,6 +62,9 @@ class MemberMay(BasePermission):
         if membership is None:
             raise PermissionDenied
         view.membership = membership
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        if token is not None and request.method not in SAFE_METHODS and not token.may_write:
+            raise PermissionDenied(_("This token is read-only."), code="token_read_only")
         return membership.may(view.required_action())
 
 
@@ -94,7 +99,7 @@ class PartnerCourseViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retriev
     filterset_fields = {"status": ["exact"], "track": ["exact"]}
 
     def get_queryset(self) -> QuerySet[Course]:
-        return Course.objects.none() if self.fake else selectors.partner_courses(partner=self.membership.partner)
+        return Course.objects.none() if self.fake else selectors.partner_courses(membership=self.membership)
 
     def perform_update(self, serializer: BaseSerializer[Course]) -> None:
         assert serializer.instance is not None
@@ -157,13 +162,13 @@ class PartnerEnrollmentViewSet(_RowsViewSet):
     def get_queryset(self) -> QuerySet[Enrollment]:
         if self.fake:
             return Enrollment.objects.none()
-        return selectors.partner_enrollments(partner=self.membership.partner)
+        return selectors.partner_enrollments(membership=self.membership)
 
     def rows(self, objects: Any) -> list[Any]:
         return selectors.enrollment_rows(objects)
 
     def row(self, pk: int) -> Any:
-        return selectors.partner_enrollment(partner=self.membership.partner, pk=pk)
+        return selectors.partner_enrollment(membership=self.membership, pk=pk)
 
 
 @extend_schema_view(retrieve=WITH_ID, accept=WITH_ID)
@@ -219,7 +224,7 @@ class PartnerMemberViewSet(PartnerViewSet, mixins.ListModelMixin):
 
 @extend_schema_view(retrieve=WITH_ID)
 class PartnerStatementViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    """The partner's issued monthly statements, newest first, and each one's CSV (the workspace's download)."""
+    """The partner's issued monthly statements, newest first, and each one's CSV and PDF (the workspace's downloads)."""
 
     serializer_class = s.PartnerStatementSerializer
     queryset = Statement.objects.none()
@@ -240,3 +245,16 @@ class PartnerStatementViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retr
         if statement is None:
             raise Http404
         return statement_csv_response(statement=statement)
+
+    @extend_schema(
+        parameters=[ID],
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The statement as PDF.")},
+    )
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str) -> HttpResponse:
+        from ..statement_pdf import statement_pdf_response
+
+        statement = selectors.partner_statement(partner=self.membership.partner, pk=int(pk))
+        if statement is None:
+            raise Http404
+        return statement_pdf_response(statement=statement)

@@ -196,6 +196,11 @@ LOGOUT_REDIRECT_URL = "home"
 PARTNER_INVITATION_MAX_AGE = env.int("PARTNER_INVITATION_MAX_AGE", default=7 * 24 * 3600)
 # The platform's commission on a partner's part of each paid order, for partners without a rate of their own.
 PARTNER_COMMISSION_DEFAULT = Decimal(env.str("PARTNER_COMMISSION_DEFAULT", default="0.20"))
+# On: a partner's "publish" asks the platform's course managers, who approve or refuse it in the
+# admin; off: the partner's owners and managers publish their courses themselves.
+PARTNER_PUBLISH_NEEDS_APPROVAL = env.bool("PARTNER_PUBLISH_NEEDS_APPROVAL", default=False)
+# The longest life a partner API token may be given (days); each token gets an expiry.
+PARTNER_API_TOKEN_MAX_DAYS = env.int("PARTNER_API_TOKEN_MAX_DAYS", default=365)
 
 # ------------------------------------------------------------------------------ i18n
 LANGUAGE_CODE = "zh-hans"

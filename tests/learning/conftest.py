@@ -1,7 +1,14 @@
 import pytest
 
 from courses.models import Enrollment
-from tests.factories import CourseFactory, ManagerFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    ManagerFactory,
+    MembershipFactory,
+    PartnerFactory,
+    UserFactory,
+    assign_to_partner_courses,
+)
 
 
 @pytest.fixture
@@ -21,8 +28,10 @@ def world():
     }
     for name in ("learner_a", "learner_b"):
         Enrollment.objects.create(learner=people[name], course=course)
-    MembershipFactory(partner=partner, user=people["instructor"], role="instructor")
-    MembershipFactory(partner=other_partner, user=people["other_instructor"], role="instructor")
+    assign_to_partner_courses(MembershipFactory(partner=partner, user=people["instructor"], role="instructor"))
+    assign_to_partner_courses(
+        MembershipFactory(partner=other_partner, user=people["other_instructor"], role="instructor")
+    )
     MembershipFactory(partner=partner, user=people["partner_manager"], role="manager")
     lesson = course.lessons.order_by("position").first()
     return {"course": course, "other_course": other_course, "lesson": lesson, **people}

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 from courses.models import Enrollment
 from learning import assignments
 from learning.models import Submission
-from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory, assign_to_partner_courses
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 from tests.test_site_walk import axe_violations
 
@@ -67,7 +67,9 @@ def test_submit_review_and_publish_a_painting(browser, live_server, tmp_path):  
     )  # fmt: skip
     learner = UserFactory(username="painter")
     Enrollment.objects.create(learner=learner, course=course)
-    instructor = MembershipFactory(partner=partner, role="instructor", user=UserFactory(username="teacher")).user
+    instructor = assign_to_partner_courses(
+        MembershipFactory(partner=partner, role="instructor", user=UserFactory(username="teacher"))
+    ).user
 
     context = _context(browser, live_server, learner, "zh-hans", "desktop")
     page = context.new_page()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from courses.models import Enrollment
 from learning import assignments
 from learning.models import Submission, SubmissionImage
-from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory, assign_to_partner_courses
 from tests.learning import artwork_helpers as art
 
 RUBRIC = [{"name_zh": "构图", "name_en": "Composition", "max_points": 10}]
@@ -49,7 +49,7 @@ def work_of_b(learner_b, assignment):
 
 
 def member(partner, role):
-    return MembershipFactory(partner=partner, role=role, user=UserFactory()).user
+    return assign_to_partner_courses(MembershipFactory(partner=partner, role=role, user=UserFactory())).user
 
 
 def test_enrolled_learner_submits_on_the_assignment_page(client, learner_a, assignment):

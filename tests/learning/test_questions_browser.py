@@ -9,7 +9,14 @@ from courses.media import services as media_services
 from courses.models import Enrollment, Lesson
 from learning import qa_services
 from tests.courses import media_helpers
-from tests.factories import CourseFactory, LessonFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    MembershipFactory,
+    PartnerFactory,
+    UserFactory,
+    assign_to_partner_courses,
+)
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +47,7 @@ def test_a_questions_moment_seeks_the_player_and_pages_are_photographed(browser,
     teacher = UserFactory(username="laoshi", first_name="王老师")
     for user in (learner, other):
         Enrollment.objects.create(learner=user, course=course)
-    MembershipFactory(partner=partner, user=teacher, role="instructor")
+    assign_to_partner_courses(MembershipFactory(partner=partner, user=teacher, role="instructor"))
     MembershipFactory(partner=partner, user=UserFactory(username="jingli", first_name="李经理"), role="manager")
     question = qa_services.question_ask(
         author=learner, lesson=lesson, text="第 6 秒这里的线条为什么要断开？参考 https://example.com/lines", timestamp=6

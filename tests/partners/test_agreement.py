@@ -196,3 +196,50 @@ def test_course_managers_read_the_trail_in_the_admin(client, manager, campaign):
     assert client.get(reverse("admin:partners_agreementevent_changelist")).status_code == 200
     event = AgreementEvent.objects.get()
     assert client.get(reverse("admin:partners_agreementevent_change", args=[event.pk])).status_code == 200
+
+
+# ------------------------------------------------------------------------------ the status shown
+def test_a_campaign_marked_running_before_both_sides_accepted_is_shown_as_waiting(client):
+    """The factory (as the old demo did) writes "running" straight into the row: the workspace shows
+    the truth, that it waits for both sides, until both accepted the current terms."""
+    from django.urls import reverse
+
+    from partners.agreements import agreement_state, campaign_terms_accept
+    from tests.factories import CampaignFactory, MembershipFactory
+
+    campaign = CampaignFactory(status="running")
+    seats = [MembershipFactory(partner=s.partner, role="manager") for s in campaign.partner_shares.all()]
+    client.force_login(seats[0].user)
+    client.cookies["django_language"] = "zh-hans"
+    pages = [reverse("partners:campaign", args=[campaign.pk]), reverse("partners:campaigns")]
+
+    def shown() -> list[str]:
+        import re
+
+        return [re.search(r'data-testid="campaign-status">([^<]+)<', client.get(page).content.decode())[1]
+                for page in pages]  # fmt: skip
+
+    assert shown() == ["等待双方确认条款"] * 2
+    campaign_terms_accept(actor=seats[0], campaign=campaign, digest=agreement_state(campaign=campaign).digest)
+    assert shown() == ["等待双方确认条款"] * 2
+    campaign_terms_accept(actor=seats[1], campaign=campaign, digest=agreement_state(campaign=campaign).digest)
+    assert shown() == ["进行中"] * 2
+
+
+def test_the_demo_campaign_runs_only_once_both_demo_sides_accepted():
+    from django.core.management import call_command
+
+    from marketing.models import Campaign
+    from partners.agreements import agreement_state
+
+    call_command("seed_demo", password="a-long-pass-phrase", verbosity=0)
+    call_command("seed_demo_campaigns", verbosity=0)
+    campaign = Campaign.objects.get(slug="spring-knowledge-art")
+    assert campaign.status == "scheduled" and not agreement_state(campaign=campaign).agreed
+
+    call_command("seed_demo_partners", password="a-long-pass-phrase", verbosity=0)
+    call_command("seed_demo_campaigns", verbosity=0)  # again: its dates move, both sides are asked again
+    campaign.refresh_from_db()
+    assert campaign.status == "running" and not agreement_state(campaign=campaign).agreed
+    call_command("seed_demo_partners", password="a-long-pass-phrase", verbosity=0)
+    assert agreement_state(campaign=campaign).agreed

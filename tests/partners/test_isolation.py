@@ -9,14 +9,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Order
+from courses.models import Course, Enrollment, Lesson, MediaJob, Order
 from marketing.services import campaign_stats_refresh
 from partners.ledger import ledger_post_sale
-from partners.models import AgreementEvent, Membership
+from partners.models import AgreementEvent, CourseAssignment, Membership, PublishRequest
 from partners.statements import month_start, statements_issue
 from partners.views import SESSION_KEY
 from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, UserFactory
@@ -78,7 +79,15 @@ def b_state(world) -> tuple:
     members = tuple(
         Membership.objects.filter(partner=world["owner_b"].partner).order_by("pk").values_list("pk", "role")
     )
-    return course.title_zh, course.price, course.status, members
+    lessons = tuple(
+        Lesson.objects.filter(course=course).order_by("pk").values_list("pk", "position", "title_zh", "kind")
+    )
+    others = (
+        PublishRequest.objects.filter(course=course).count(),
+        CourseAssignment.objects.filter(course=course).count(),
+        MediaJob.objects.filter(lesson__course=course).count(),
+    )
+    return course.title_zh, course.price, course.status, members, lessons, others
 
 
 B_SECRETS = (
@@ -119,6 +128,7 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
         "read b's statement": ("get", reverse("partners:statement-csv", args=[world["statement_b"].pk]), None),
         "read b's statement pdf": ("get", reverse("partners:statement-pdf", args=[world["statement_b"].pk]), None),
         "guessed statement ids": ("get", reverse("partners:statement-csv", args=[world["statement_b"].pk + 1000]), None),
+        **lesson_attacks(world, _membership),
     }  # fmt: skip
     successes = {}
     for name, (method, url, data) in attempts.items():
@@ -134,6 +144,32 @@ def test_a_member_of_a_gets_nothing_of_b(world, partner_a, partner_b, role):
         html = response.content.decode()
         leaked = [secret for secret in B_SECRETS if secret in html]
         assert leaked == [], (page, leaked)
+
+
+def lesson_attacks(world, membership) -> dict[str, tuple[str, str, dict | None]]:
+    """The lesson, publishing and instructor pages, against B's course and lessons and by guessed ids."""
+    course_b = world["course_b"]
+    lesson_b = course_b.lessons.order_by("position").first()
+    lesson = {"title_zh": "被改了", "kind": "video", "duration_minutes": 5}
+    upload = {"file": SimpleUploadedFile("x.mp4", b"not a video")}
+    attempts: dict[str, tuple[str, str, dict | None]] = {
+        "read b's lessons": ("get", reverse("partners:lessons", args=[course_b.pk]), None),
+        "add a lesson to b's course": ("post", reverse("partners:lesson-create", args=[course_b.pk]), lesson),
+        "read b's lesson": ("get", reverse("partners:lesson-edit", args=[lesson_b.pk]), None),
+        "change b's lesson": ("post", reverse("partners:lesson-edit", args=[lesson_b.pk]), lesson),
+        "upload to b's lesson": ("post", reverse("partners:lesson-media", args=[lesson_b.pk]), upload),
+        "move b's lesson": ("post", reverse("partners:lesson-move", args=[lesson_b.pk]), {"direction": "down"}),
+        "delete b's lesson": ("post", reverse("partners:lesson-delete", args=[lesson_b.pk]), {}),
+        "publish b's course": ("post", reverse("partners:course-publish", args=[course_b.pk]), {}),
+        "read b's instructors": ("get", reverse("partners:course-instructors", args=[course_b.pk]), None),
+        "assign to b's course": ("post", reverse("partners:course-instructors", args=[course_b.pk]),
+                                 {"instructors": [membership.pk]}),
+    }  # fmt: skip
+    for guess in (lesson_b.pk + 1000, 0):
+        attempts[f"guessed lesson {guess}"] = ("post", reverse("partners:lesson-edit", args=[guess]), lesson)
+        attempts[f"guessed lesson delete {guess}"] = ("post", reverse("partners:lesson-delete", args=[guess]), {})
+    attempts["guessed course lessons"] = ("get", reverse("partners:lessons", args=[course_b.pk + 1000]), None)
+    return attempts
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -165,17 +201,22 @@ def test_a_visitor_is_sent_to_log_in(client):
 
 
 # What each role may not do, on its own partner's objects: refused with 403.
+LESSON_WRITES = ["lesson-create", "lesson-edit", "lesson-save", "lesson-media", "lesson-move", "publish",
+                 "instructors", "assign", "lesson-delete"]  # fmt: skip
 FORBIDDEN = {
     "owner": [],
     "manager": ["members", "invite"],
     "instructor": ["course-create", "course-edit", "save-course", "orders", "order", "campaigns", "campaign",
-                   "accept-terms", "members", "invite", "statements", "statement"],
-    "analyst": ["course-create", "course-edit", "save-course", "accept-terms", "members", "invite", "member-role"],
+                   "accept-terms", "members", "invite", "statements", "statement", *LESSON_WRITES],
+    "analyst": ["course-create", "course-edit", "save-course", "accept-terms", "members", "invite", "member-role",
+                "questions", "submissions", *LESSON_WRITES],
 }  # fmt: skip
 
 
 def own_attempts(world, membership) -> dict[str, tuple[str, str, dict | None]]:
     course, order, campaign = world["course_a"], world["order_a"], world["campaign_a"]
+    first, last = course.lessons.order_by("position").first(), course.lessons.order_by("position").last()
+    lesson = {"title_zh": "新课时", "kind": "video", "duration_minutes": 5}
     edit = {"title_zh": "新标题", "description_zh": "介绍", "track": "art", "level": "beginner", "language": "zh",
             "price": "99.00", "currency": "CNY"}  # fmt: skip
     return {
@@ -192,12 +233,28 @@ def own_attempts(world, membership) -> dict[str, tuple[str, str, dict | None]]:
         "member-role": ("post", reverse("partners:member-role", args=[membership.pk]), {f"m{membership.pk}-role": "owner"}),
         "statements": ("get", reverse("partners:statements"), None),
         "statement": ("get", reverse("partners:statement-csv", args=[world["statement_a"].pk]), None),
+        "questions": ("get", reverse("partners:questions"), None),
+        "submissions": ("get", reverse("partners:submissions"), None),
+        "lessons": ("get", reverse("partners:lessons", args=[course.pk]), None),
+        "lesson-create": ("post", reverse("partners:lesson-create", args=[course.pk]), lesson),
+        "lesson-edit": ("get", reverse("partners:lesson-edit", args=[first.pk]), None),
+        "lesson-save": ("post", reverse("partners:lesson-edit", args=[first.pk]), lesson),
+        "lesson-media": ("post", reverse("partners:lesson-media", args=[first.pk]),
+                         {"file": SimpleUploadedFile("x.mp4", b"not a video")}),
+        "lesson-move": ("post", reverse("partners:lesson-move", args=[first.pk]), {"direction": "down"}),
+        "publish": ("post", reverse("partners:course-publish", args=[course.pk]), {}),
+        "instructors": ("get", reverse("partners:course-instructors", args=[course.pk]), None),
+        "assign": ("post", reverse("partners:course-instructors", args=[course.pk]), {}),
+        "lesson-delete": ("post", reverse("partners:lesson-delete", args=[last.pk]), {}),
     }  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_does_what_the_table_allows_and_is_refused_the_rest_with_403(world, partner_a, role):
     client, membership = member_client(partner_a, role)
+    if role == "instructor":  # an instructor works on the courses assigned to them
+        CourseAssignment.objects.create(membership=membership, course=world["course_a"])
+    lessons_before = list(Lesson.objects.filter(course=world["course_a"]).order_by("pk").values_list("pk", "title_zh"))
     results = {}
     for name, (method, url, data) in own_attempts(world, membership).items():
         response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
@@ -209,4 +266,6 @@ def test_each_role_does_what_the_table_allows_and_is_refused_the_rest_with_403(w
     assert all(code in (200, 302) for name, code in results.items() if name not in refused), results
     changed = Course.objects.get(pk=world["course_a"].pk)
     assert (changed.title_zh == "新标题") is (role in ("owner", "manager"))
+    lessons_after = list(Lesson.objects.filter(course=world["course_a"]).order_by("pk").values_list("pk", "title_zh"))
+    assert (lessons_after == lessons_before) is (role not in ("owner", "manager"))
     assert changed.price == (Decimal("99.00") if role in ("owner", "manager") else world["course_a"].price)

@@ -255,3 +255,55 @@ def test_the_beat_task_issues_last_months_statement_once():
     assert tasks.statements_issue_task() == 1
     assert tasks.statements_issue_task() == 0
     assert Statement.objects.filter(partner=partner).count() == 1
+
+
+# ------------------------------------------------------------------------------ the finance group
+def finance_member():
+    from django.contrib.auth.models import Group
+
+    clerk = UserFactory(is_staff=True)
+    clerk.groups.add(Group.objects.get(name="Finance"))  # the data migration's group
+    return clerk
+
+
+def test_the_finance_group_marks_several_statements_paid_with_the_list_action(client, statement_a):
+    client.force_login(finance_member())
+    changelist = reverse("admin:partners_statement_changelist")
+    chosen = {"action": "mark_statement_paid", "_selected_action": [statement_a.pk]}
+
+    form = client.post(changelist, chosen)
+    assert form.status_code == 200 and "payout_reference" in form.content.decode()
+    refused = client.post(changelist, {**chosen, "apply": "1", "paid_on": "2026-02-03", "payout_reference": " "})
+    assert refused.status_code == 200
+    statement_a.refresh_from_db()
+    assert statement_a.paid_on is None
+    done = client.post(changelist, {**chosen, "apply": "1", "paid_on": "2026-02-03", "payout_reference": "BANK-9"})
+
+    assert done.status_code == 302
+    statement_a.refresh_from_db()
+    assert (statement_a.paid_on, statement_a.payout_reference) == (date(2026, 2, 3), "BANK-9")
+    again = client.post(changelist, {**chosen, "apply": "1", "paid_on": "2026-02-04", "payout_reference": "OTHER"},
+                        follow=True)  # fmt: skip
+    statement_a.refresh_from_db()
+    assert statement_a.payout_reference == "BANK-9"  # paid is final
+    assert again.status_code == 200
+
+
+@pytest.mark.parametrize("who", ["course manager", "staff viewer"])
+def test_others_do_not_get_the_payout_action(client, statement_a, who):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import ManagerFactory
+
+    user = ManagerFactory() if who == "course manager" else UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_statement", "change_statement"]))
+    client.force_login(user)
+    changelist = reverse("admin:partners_statement_changelist")
+
+    page = client.get(changelist).content.decode()
+    client.post(changelist, {"action": "mark_statement_paid", "_selected_action": [statement_a.pk], "apply": "1",
+                             "paid_on": "2026-02-03", "payout_reference": "BANK-9"})  # fmt: skip
+
+    assert "mark_statement_paid" not in page
+    statement_a.refresh_from_db()
+    assert statement_a.paid_on is None

@@ -72,7 +72,7 @@ def test_campaign_pages_show_the_partners_side_and_share(client, owner_a, django
     campaign_stats_refresh()
     client.force_login(owner_a.user)
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):  # +1: the agreement trails of all campaigns, for the status shown
         listing = client.get(reverse("partners:campaigns")).content.decode()
     detail = client.get(reverse("partners:campaign", args=[campaign.pk])).content.decode()
 
@@ -211,6 +211,7 @@ def test_every_workspace_page_in_chinese_shows_no_english(client, owner_a, partn
     campaign_stats_refresh()
     MembershipFactory(partner=partner_b, user=owner_a.user, role="manager")  # the switcher shows
     MembershipFactory(partner=owner_a.partner, role="analyst")
+    MembershipFactory(partner=owner_a.partner, role="instructor", user=UserFactory(username="teacher-li"))
     services.membership_invite(actor=owner_a, email="new@example.com", role="manager", base_url="http://x/")
     client.force_login(owner_a.user)
     client.cookies["django_language"] = "zh-hans"
@@ -221,6 +222,10 @@ def test_every_workspace_page_in_chinese_shows_no_english(client, owner_a, partn
         "courses": reverse("partners:courses"),
         "new course": reverse("partners:course-create"),
         "edit course": reverse("partners:course-edit", args=[course.pk]),
+        "lessons": reverse("partners:lessons", args=[course.pk]),
+        "new lesson": reverse("partners:lesson-create", args=[course.pk]),
+        "edit lesson": reverse("partners:lesson-edit", args=[course.lessons.first().pk]),
+        "instructors": reverse("partners:course-instructors", args=[course.pk]),
         "orders": reverse("partners:orders"),
         "order": reverse("partners:order", args=[Order.objects.first().pk]),
         "enrollments": reverse("partners:enrollments"),

@@ -33,11 +33,26 @@ def workspace() -> tuple[dict[str, str], str]:
     MembershipFactory(partner=platform, user=owner, role="analyst")
     tokens.api_token_create(actor=owner_seat, name="教务系统同步")
     tokens.api_token_revoke(actor=owner_seat, pk=tokens.api_token_create(actor=owner_seat, name="旧的报表脚本")[0].pk)
-    MembershipFactory(partner=school, user=UserFactory(username="teacher-zhou"), role="instructor")
+    teacher = MembershipFactory(partner=school, user=UserFactory(username="teacher-zhou"), role="instructor")
     course = CourseFactory(
         title_zh="国画山水入门", title_en="Chinese landscape painting", track="art", partners=[school, platform]
     )
-    CourseFactory(title_zh="书法基础", title_en="Calligraphy basics", track="art", partners=[school], status="draft")
+    draft = CourseFactory(
+        title_zh="书法基础", title_en="Calligraphy basics", track="art", partners=[school], status="draft"
+    )
+    services.course_instructors_set(actor=owner_seat, course=course, membership_ids=[teacher.pk])
+    video = course.lessons.order_by("position").first()
+    video.kind, video.title_zh, video.title_en = "video", "山石的皴法", "Texture strokes for rocks"
+    video.save()
+    from django.test import override_settings
+
+    from partners import publishing
+
+    with override_settings(PARTNER_PUBLISH_NEEDS_APPROVAL=True):
+        asked = publishing.course_publish_request(actor=owner_seat, course=draft)
+    publishing.publish_request_refuse(
+        publish_request=asked, reviewer=UserFactory(is_staff=True), reason="课时介绍太短，请补充每课的学习目标。"
+    )
     for i in range(4):
         learner = UserFactory(first_name=f"Wang{i}", email=f"wang{i}@example.com")
         order = OrderFactory(course=course, learner=learner, status=Order.Status.PAID, paid_at=timezone.now())
@@ -66,6 +81,11 @@ def workspace() -> tuple[dict[str, str], str]:
         "home": reverse("partners:home"),
         "courses": reverse("partners:courses"),
         "course-edit": reverse("partners:course-edit", args=[course.pk]),
+        "lessons": reverse("partners:lessons", args=[course.pk]),
+        "lessons-draft": reverse("partners:lessons", args=[draft.pk]),
+        "lesson-new": reverse("partners:lesson-create", args=[course.pk]),
+        "lesson-edit": reverse("partners:lesson-edit", args=[video.pk]),
+        "instructors": reverse("partners:course-instructors", args=[course.pk]),
         "orders": reverse("partners:orders"),
         "order": reverse("partners:order", args=[Order.objects.order_by("pk").first().pk]),
         "enrollments": reverse("partners:enrollments"),

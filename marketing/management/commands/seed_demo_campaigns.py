@@ -17,7 +17,10 @@ from surveys.models import Choice, Dimension, Question, Survey
 
 
 class Command(BaseCommand):
-    help = "Write a running demo joint campaign with channels, tracked links and a coupon (run seed_demo first)."
+    help = (
+        "Write a demo joint campaign with channels, tracked links and a coupon (run seed_demo first). It is "
+        "scheduled until both sides accept its terms: seed_demo_partners has them accept and starts it."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -27,21 +30,24 @@ class Command(BaseCommand):
         except Partner.DoesNotExist as exc:
             raise CommandError("Run `manage.py seed_demo` first.") from exc
         now = timezone.now()
+        fields = {
+            "name_zh": "知识 × 艺术 春季联名季",
+            "name_en": "Knowledge × Art Spring Season",
+            "description_zh": "知行学堂与青羽艺术联合出品：学一门思维课，再学一门艺术课。",
+            "description_en": "Zhixing Academy and Qingyu Art School together: one course to think, one to create.",
+            "starts_at": now - timedelta(days=3),
+            "ends_at": now + timedelta(days=28),
+            "budget": Decimal("20000"),
+            "goal": "300 笔付费订单",
+            # One knowledge and one art course for 399.00: 59.00 to 129.00 less than the two apart.
+            "bundle_price": Decimal("399.00"),
+        }
+        # Never set running here: a joint campaign starts only through campaign_set_status, once
+        # both sides accepted its terms (seed_demo_partners); a second run keeps the status it has.
         campaign, _ = Campaign.objects.update_or_create(
             slug="spring-knowledge-art",
-            defaults={
-                "name_zh": "知识 × 艺术 春季联名季",
-                "name_en": "Knowledge × Art Spring Season",
-                "description_zh": "知行学堂与青羽艺术联合出品：学一门思维课，再学一门艺术课。",
-                "description_en": "Zhixing Academy and Qingyu Art School together: one course to think, one to create.",
-                "status": Campaign.Status.RUNNING,
-                "starts_at": now - timedelta(days=3),
-                "ends_at": now + timedelta(days=28),
-                "budget": Decimal("20000"),
-                "goal": "300 笔付费订单",
-                # One knowledge and one art course for 399.00: 59.00 to 129.00 less than the two apart.
-                "bundle_price": Decimal("399.00"),
-            },
+            defaults=fields,
+            create_defaults={**fields, "status": Campaign.Status.SCHEDULED},
         )
         campaign.knowledge_courses.set(Course.objects.filter(slug__in=["data-analysis-python", "business-writing"]))
         campaign.art_courses.set(Course.objects.filter(slug__in=["watercolor-landscapes", "piano-for-adults"]))
@@ -70,7 +76,7 @@ class Command(BaseCommand):
             },
         )  # fmt: skip
         self._survey(campaign, now)
-        self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/"))
+        self.stdout.write(self.style.SUCCESS(f"Demo campaign: /campaigns/{campaign.slug}/ ({campaign.status})"))
         self.stdout.write("  tracked links: /r/spring-expo/  /r/spring-post/   coupon: SPRING20 (20% off)")
         self.stdout.write("  demand survey: /surveys/spring-demand/?c=spring-post")
 
