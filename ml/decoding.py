@@ -112,6 +112,16 @@ def term_belief(model: float, prior: float | None) -> float:
     return model if prior is None else math.sqrt(model * prior)
 
 
+def calibrated(belief: float, threshold: float) -> float:
+    """A term's belief as a span confidence in which the version's threshold sits at 0.5 (piecewise
+    linear, so the default threshold leaves it as it is): a span decoding keeps is one learners
+    see (`ml.selectors.SHOWN_CONFIDENCE`), whatever threshold its version chose, and a best guess
+    below it is not."""
+    if belief < threshold:
+        return 0.5 * belief / threshold
+    return 0.5 + 0.5 * (belief - threshold) / (1 - threshold)
+
+
 def decode(
     text: str,
     scores: TokenScores,
@@ -132,15 +142,18 @@ def decode(
     kept: list[Span] = []
     by_term: dict[str, list[tuple[Span, float, str]]] = defaultdict(list)
     likeliest_term: Span | None = None
+    likeliest = 0.0
     for term in terms or ():
         probability, kind = _term_score(scores, term)
-        by_term[text[term.start : term.end].lower()].append((term, probability, kind))
-        if likeliest_term is None or probability > likeliest_term.confidence:
-            likeliest_term = Span(term.start, term.end, term.type, probability)
+        key = text[term.start : term.end].lower()
+        by_term[key].append((term, probability, kind))
+        if likeliest_term is None or probability > likeliest:
+            confidence = calibrated(term_belief(probability, priors.get(key)), term_threshold)
+            likeliest, likeliest_term = probability, Span(term.start, term.end, term.type, confidence)
     for key, occurrences in by_term.items():
         belief = term_belief(sum(p for _, p, _ in occurrences) / len(occurrences), priors.get(key))
         if belief >= term_threshold:
-            kept += [Span(term.start, term.end, kind, belief) for term, _, kind in occurrences]
+            kept += [Span(t.start, t.end, kind, calibrated(belief, term_threshold)) for t, _, kind in occurrences]
     floor = 0.0 if terms is None else OWN_SPAN_THRESHOLD
     spans = kept + [
         span for span in argmax_spans(scores)

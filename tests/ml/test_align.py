@@ -2,6 +2,7 @@ import pytest
 
 from ml import decoding
 from ml.decoding import TokenScores, argmax_spans, decode
+from ml.selectors import SHOWN_CONFIDENCE
 from ml.spans import LABELS, Lexicon, Span, find_terms
 from ml.training.align import IGNORE_INDEX, LABEL_IDS, encode
 
@@ -178,3 +179,15 @@ def test_the_term_threshold_is_the_one_that_scores_best_on_the_dev_texts():
     )
 
     assert (threshold, f1) == (0.25, 1.0)
+
+
+def test_a_kept_term_is_shown_to_learners_whatever_threshold_its_version_chose():
+    text = "learn sql"
+    scores = TokenScores([(0, 5), (6, 9)], [[1, 0, 0, 0, 0], [0.7, 0.3, 0, 0, 0]])
+    terms = find_terms(text, {"sql": "KNOWLEDGE"})
+
+    (kept,) = decode(text, scores, terms, term_threshold=0.2)
+    (guess,) = decode(text, scores, terms, term_threshold=0.4)
+
+    assert kept.confidence >= SHOWN_CONFIDENCE > guess.confidence  # 0.3 is a skill under 0.2, a guess under 0.4
+    assert kept.confidence == pytest.approx(0.5 + 0.5 * 0.1 / 0.8) and guess.confidence == pytest.approx(0.375)
