@@ -2,7 +2,8 @@
 
 Three rules on top of reading each token's most likely label:
 - lexicon snapping: where a term of the managers' lexicon occurs, the model decides whether it is
-  a skill of this text (its tokens' mean entity probability, over all the term's occurrences),
+  a skill of this text (its tokens' mean entity probability, over all the term's occurrences,
+  weighed with the term's prior where its corpus counted one, against the version's threshold),
   and the term gives the exact edges;
 - spans the model finds outside every term are kept as the model drew them (with a lexicon in
   use, only when it is sure: the lexicon already names the usual skills);
