@@ -6,7 +6,7 @@ import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -128,11 +128,14 @@ def lexicon_examples(texts: Iterable[str], terms: dict[str, str]) -> Iterator[Ex
 @dataclass(frozen=True)
 class TermProposal:
     """A lexicon term a training file names: its most used spelling, the type it has most often
-    there, and how many times the file names it."""
+    there, how many times the file names it and, of the file's texts it occurs in (`in_texts`),
+    how many label it there a skill (`as_skill`)."""
 
     name: str
     type: str
     occurrences: int
+    in_texts: int = 0
+    as_skill: int = 0
 
 
 # The lexicon's column (ml.models.SkillTerm.name): a longer "skill" is a sentence, not a term.
@@ -155,17 +158,46 @@ def _proposals(named: Iterable[tuple[str, str]]) -> list[TermProposal]:
     return sorted(proposals, key=lambda p: (-p.occurrences, p.name.lower()))
 
 
+def with_term_counts(proposals: list[TermProposal], examples: Iterable[Example]) -> list[TermProposal]:
+    """The proposals with, for each, the examples whose text names it (as the lexicon finds it)
+    and those of them that label it a skill there: "project" or "analysis" occur in many course
+    texts that do not teach them, "TensorFlow" mostly in ones that do (`term_prior`)."""
+    lexicon = Lexicon({p.name: p.type for p in proposals})
+    in_texts: Counter[str] = Counter()
+    as_skill: Counter[str] = Counter()
+    for example in examples:
+        labelled = {(s.start, s.end) for s in example.spans}
+        found: dict[str, bool] = {}
+        for span in lexicon.find(example.text):
+            key = example.text[span.start : span.end].lower()
+            found[key] = found.get(key, False) or (span.start, span.end) in labelled
+        for key, skill in found.items():
+            in_texts[key] += 1
+            as_skill[key] += skill
+    return [replace(p, in_texts=in_texts[p.name.lower()], as_skill=as_skill[p.name.lower()]) for p in proposals]
+
+
+def term_prior(in_texts: int, as_skill: int) -> float | None:
+    """How likely a term is a skill of a text that names it, by its corpus (Laplace-smoothed, so
+    that a term seen once is not certain); None without counts (a manager's own term)."""
+    return (as_skill + 1) / (in_texts + 2) if in_texts else None
+
+
 def record_proposals(records: Iterable[Record]) -> list[TermProposal]:
     """Every skill of the knowledge/art records, typed by the track it appears under most often
-    (the data README's lexicon anchor)."""
-    return _proposals((skill, record.track) for record in records if record.track for skill in record.skills)
+    (the data README's lexicon anchor), with its counts in their full texts."""
+    records = list(records)
+    proposals = _proposals((skill, record.track) for record in records if record.track for skill in record.skills)
+    return with_term_counts(proposals, (e for r in records if (e := r.silver()) is not None))
 
 
 def term_proposals(path: Path) -> list[TermProposal]:
     """The lexicon terms a training file proposes: a CSV's skills (`record_proposals`), a JSONL
     file's gold spans (typed as they are labelled most)."""
     if path.suffix == ".jsonl":
-        return _proposals((e.text[s.start : s.end], s.type) for e in read_jsonl(path) for s in e.spans)
+        examples = read_jsonl(path)
+        proposals = _proposals((e.text[s.start : s.end], s.type) for e in examples for s in e.spans)
+        return with_term_counts(proposals, examples)
     return record_proposals(read_records(path))
 
 

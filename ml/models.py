@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course
 from jobs.models import ACTIVE_STATUSES, Job, JobStatus
+
+from .datasets import term_prior
 
 __all__ = ["ACTIVE_STATUSES", "JobStatus"]  # re-exported: the ml API and admin name them
 
@@ -68,6 +70,10 @@ class SkillTerm(models.Model):
     origin = models.CharField(_("proposed by"), max_length=200, blank=True)
     # How often the file that proposed it names it: a reviewer's first sign of a stray tag.
     occurrences = models.PositiveIntegerField(_("times named"), default=0)
+    # Of the proposing corpus's texts that name the term, those that label it a skill there: the
+    # tagger's prior that the term is a skill where it occurs (`prior`). 0 for a manager's term.
+    in_texts = models.PositiveIntegerField(_("texts naming it"), default=0)
+    as_skill = models.PositiveIntegerField(_("of which tagged with it"), default=0)
 
     objects = SkillTermQuerySet.as_manager()
 
@@ -76,12 +82,17 @@ class SkillTerm(models.Model):
         verbose_name = _("skill term")
         verbose_name_plural = _("skill lexicon")
         indexes = [models.Index(fields=["status", "type"], name="skill_term_status_idx")]
+        constraints = [models.CheckConstraint(condition=Q(as_skill__lte=F("in_texts")), name="skill_term_counts")]
 
     def __str__(self) -> str:
         return self.name
 
     def names(self) -> list[str]:
         return [self.name, *(line.strip() for line in self.aliases.splitlines() if line.strip())]
+
+    @property
+    def prior(self) -> float | None:
+        return term_prior(self.in_texts, self.as_skill)
 
 
 class MlJob(Job):

@@ -15,7 +15,7 @@ from platform_site.exceptions import ApplicationError
 from . import corpus, datasets
 from .files import local_copy
 from .models import CourseSkill, ModelVersion, SkillTerm, TrainingCorpus
-from .spans import Example, Span
+from .spans import Example, Lexicon, Span
 
 # Skills the model is less sure of than this (the best guess on a bare title, say) still give the
 # course its track and wait for the managers' review, but learners and API clients do not see them
@@ -103,6 +103,19 @@ def skill_profiles(*, course_ids: Iterable[int] | None = None) -> dict[int, Skil
         profile.shown.setdefault(key, shown)
         profile.types.setdefault(key, kind)
     return profiles
+
+
+def lexicon() -> Lexicon:
+    """The managers' lexicon, indexed for tagging: the terms in use and, for those an imported
+    corpus counted, how likely each is a skill where it occurs (its aliases share the prior)."""
+    terms: dict[str, str] = {}
+    priors: dict[str, float] = {}
+    for term in SkillTerm.objects.active():
+        for name in term.names():
+            terms[name] = term.type
+            if (prior := term.prior) is not None:
+                priors[name] = prior
+    return Lexicon(terms, priors=priors)
 
 
 def skill_names(value: str) -> set[str]:

@@ -126,7 +126,8 @@ def lexicon_propose(
     """Add the terms a training file proposes to the lexicon, waiting for a manager's review (or
     in use at once with `accept`: the command line's `ml_train --data`). A name the lexicon has
     already, as a name or an alias and in any case, is left as it is, except that `accept` puts a
-    proposed one in use: a manager's terms and rejections stand."""
+    proposed one in use and a term without counts takes the file's: a manager's terms and
+    rejections stand."""
     by_name: dict[str, SkillTerm] = {}
     for term in SkillTerm.objects.all():
         for name in term.names():
@@ -134,6 +135,7 @@ def lexicon_propose(
     status = SkillTerm.Status.ACTIVE if accept else SkillTerm.Status.PROPOSED
     new: dict[str, SkillTerm] = {}
     to_accept: set[int] = set()
+    counted: dict[int, SkillTerm] = {}
     kept = 0
     for proposal in proposals:
         key = proposal.name.lower()
@@ -143,9 +145,15 @@ def lexicon_propose(
         if existing is None:
             new[key] = SkillTerm(
                 name=proposal.name, type=proposal.type, status=status, corpus=corpus, origin=origin[:200],
-                occurrences=proposal.occurrences,
+                occurrences=proposal.occurrences, in_texts=proposal.in_texts, as_skill=proposal.as_skill,
             )  # fmt: skip
-        elif accept and existing.status == SkillTerm.Status.PROPOSED:
+            continue
+        if not existing.in_texts and proposal.in_texts and existing.name.lower() == key:
+            # A term without counts (a manager's, or an older import's) gets this file's: how often
+            # it is a skill where it occurs is a fact of the data, not a review decision.
+            existing.in_texts, existing.as_skill = proposal.in_texts, proposal.as_skill
+            counted[existing.pk] = existing
+        if accept and existing.status == SkillTerm.Status.PROPOSED:
             to_accept.add(existing.pk)
         else:
             kept += 1
@@ -153,6 +161,7 @@ def lexicon_propose(
     before = SkillTerm.objects.count()
     SkillTerm.objects.bulk_create(new.values(), batch_size=TERM_BATCH, ignore_conflicts=True)
     created = SkillTerm.objects.count() - before
+    SkillTerm.objects.bulk_update(counted.values(), ["in_texts", "as_skill"], batch_size=TERM_BATCH)
     accepted = SkillTerm.objects.filter(pk__in=to_accept).update(status=SkillTerm.Status.ACTIVE)
     if accept:
         transaction.on_commit(catalogue_changed)  # the skill filter reads the lexicon's names

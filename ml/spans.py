@@ -41,7 +41,12 @@ class Lexicon:
     only where the term itself begins or ends with an ASCII letter, digit or underscore, so that
     Chinese terms match inside Chinese sentences and "Python" inside "学Python课"."""
 
-    def __init__(self, terms: Mapping[str, str], *, strict: bool = False) -> None:
+    def __init__(
+        self, terms: Mapping[str, str], *, strict: bool = False, priors: Mapping[str, float] | None = None
+    ) -> None:
+        # How likely a term is a skill where it occurs, by the corpus that counted it (lower-cased
+        # term -> probability; a manager's own terms have none): the decoder weighs it.
+        self.priors = {term.lower().strip(): prior for term, prior in (priors or {}).items()}
         # Per term: its order, lower-cased text, type, and which of its ends need a word boundary.
         self._by_unit: dict[str, list[tuple[int, str, str, tuple[bool, bool]]]] = defaultdict(list)
         self._size = 0

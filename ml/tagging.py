@@ -9,7 +9,6 @@ from jobs.services import Heartbeat, JobCancelled, job_finish, job_run
 from ml import selectors, services
 from ml.inference import Tagger, tagger_for
 from ml.models import JobStatus, TaggingJob
-from ml.spans import Lexicon
 
 TAGGING_BATCH = 64  # courses per transaction: a crash loses little, progress moves often
 
@@ -24,7 +23,7 @@ def _tag(job: TaggingJob, beat: Heartbeat, on_progress: Callable[[float], None] 
     if job.course_ids:
         courses = Course.objects.filter(pk__in=job.course_ids).order_by("pk")
     ids = list(courses.values_list("pk", flat=True))
-    lexicon = Lexicon(selectors.lexicon_terms())  # the model judges its terms, they give the edges
+    lexicon = selectors.lexicon()  # the model judges its terms (with their priors), they give the edges
     tagger: Tagger | None = None
     for begin in range(0, len(ids), TAGGING_BATCH):
         if beat(begin / len(ids)):

@@ -53,7 +53,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     },
     Role.MANAGER: _READ_ALL
     | _TEACH
-    | {Action.EDIT_COURSES, Action.ASSIGN_INSTRUCTORS, Action.ACCEPT_TERMS, Action.VIEW_STATEMENTS, Action.ANSWER_REVIEWS},
+    | {
+        Action.EDIT_COURSES,
+        Action.ASSIGN_INSTRUCTORS,
+        Action.ACCEPT_TERMS,
+        Action.VIEW_STATEMENTS,
+        Action.ANSWER_REVIEWS,
+    },
     Role.INSTRUCTOR: frozenset(
         {Action.VIEW_COURSES, Action.VIEW_ENROLLMENTS, Action.ANSWER_QUESTIONS, Action.REVIEW_WORK}
     ),

@@ -55,7 +55,9 @@ def course_staff(user: "User", course_id: int) -> "CourseStaff":
         .values_list("partner_id", "role", "assigned")
     )
     seats = [
-        (partner, role) for partner, role, is_assigned in rows if is_assigned or not role_sees_assigned_courses_only(role)
+        (partner, role)
+        for partner, role, is_assigned in rows
+        if is_assigned or not role_sees_assigned_courses_only(role)
     ]
     return CourseStaff(
         teaches=any(role_may(role, Action.ANSWER_QUESTIONS) for _partner, role in seats),

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 class SkillTermAdmin(admin.ModelAdmin):
     """The lexicon, and the review of the terms imported corpora propose (filter by status)."""
 
-    list_display = ["name", "type", "status", "aliases", "occurrences", "corpus", "origin"]
+    list_display = ["name", "type", "status", "aliases", "occurrences", "in_texts", "as_skill", "corpus", "origin"]
     list_filter = ["status", "type", "corpus"]
     list_select_related = ["corpus"]
     search_fields = ["name", "aliases"]
-    readonly_fields = ["corpus", "origin", "occurrences"]
+    readonly_fields = ["corpus", "origin", "occurrences", "in_texts", "as_skill"]
     actions = ["accept", "reject"]
 
     @admin.action(description=_("Put selected terms in use"), permissions=["change"])

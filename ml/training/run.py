@@ -4,7 +4,7 @@ ml tasks and the `ml_train` command; the web process only creates the job row.""
 import gc
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,11 @@ from django.utils.translation import gettext as _
 
 from jobs.services import Heartbeat, JobCancelled, job_finish, job_run
 from ml import corpus, selectors, services
+from ml.decoding import calibrated_threshold
 from ml.files import cache_dir
+from ml.inference import Tagger
 from ml.models import JobStatus, TrainingJob
+from ml.spans import Example
 from ml.training_config import train_config_kwargs
 from platform_site.exceptions import ApplicationError
 
@@ -100,6 +103,9 @@ def _train(
     )
     if beat(force=True):  # cancelled during the last evaluation, or lost: no version
         raise TrainingCancelled
+    decoding = decoding_calibrate(result.model_dir, dev_set)
+    if beat(force=True):
+        raise TrainingCancelled
     version = services.model_version_save(
         name=f"v{timezone.now():%Y%m%d-%H%M%S}-{job.pk}",
         base_model=config.base_model,
@@ -114,6 +120,8 @@ def _train(
             "examples": {"train": len(train_set), "dev": len(dev_set)},
             "samples_per_second": result.samples_per_second,
             "peak_memory_mb": result.peak_memory_mb,
+            "history": history,  # the dev scores of every epoch, as `ml_train` printed them
+            "decoding": decoding,
         },
     )
     # One transaction: a job seen succeeded has its version active already (when it asked for that).
@@ -123,3 +131,15 @@ def _train(
         )
         if finished and params.get("activate"):
             services.model_version_activate(version=version)
+
+
+def decoding_calibrate(model_dir: Path, dev_set: Sequence[Example]) -> dict[str, float]:
+    """The term threshold under which this checkpoint, with the lexicon in use now, scores the
+    best skill F1 on the job's dev split (`ml.decoding.calibrated_threshold`), and that F1: the
+    version's tagger decodes with it."""
+    texts = [example.text for example in dev_set]
+    tagger = Tagger(model_dir)
+    threshold, f1 = calibrated_threshold(
+        texts, tagger.scores(texts), [example.spans for example in dev_set], selectors.lexicon()
+    )
+    return {"term_threshold": threshold, "dev_f1": round(f1, 4)}

@@ -2,7 +2,8 @@ import pytest
 
 from ml import decoding
 from ml.decoding import TokenScores, argmax_spans, decode
-from ml.spans import LABELS, Span, find_terms
+from ml.selectors import SHOWN_CONFIDENCE
+from ml.spans import LABELS, Lexicon, Span, find_terms
 from ml.training.align import IGNORE_INDEX, LABEL_IDS, encode
 
 
@@ -148,3 +149,45 @@ def test_terms_match_on_word_boundaries_longest_first():
     spans = find_terms(text, {"python": "KNOWLEDGE", "python programming": "KNOWLEDGE", "数据分析": "KNOWLEDGE",
                               "data": "KNOWLEDGE", "data analysis": "KNOWLEDGE"})  # fmt: skip
     assert [text[s.start : s.end] for s in spans] == ["Python programming", "数据分析", "data analysis"]
+
+
+def test_a_term_its_corpus_seldom_labels_a_skill_needs_more_belief_from_the_model():
+    text = "a project in python"
+    offsets = [(0, 1), (2, 9), (10, 12), (13, 19)]
+    terms = find_terms(text, {"project": "KNOWLEDGE", "python": "KNOWLEDGE"})
+    rows = [[1, 0, 0, 0, 0], [0.4, 0.6, 0, 0, 0], [1, 0, 0, 0, 0], [0.4, 0.6, 0, 0, 0]]  # 0.6 each
+    scores = TokenScores(offsets, rows)
+
+    without = decode(text, scores, terms, at_least_one=False)
+    spans = decode(text, scores, terms, {"project": 0.1, "python": 0.9}, at_least_one=False)
+
+    assert [text[s.start : s.end] for s in without] == ["project", "python"]
+    # Their geometric mean: sqrt(0.6 * 0.1) = 0.24 fails, sqrt(0.6 * 0.9) = 0.73 passes.
+    assert [(text[s.start : s.end], s.confidence) for s in spans] == [("python", pytest.approx(0.54**0.5))]
+
+
+def test_the_term_threshold_is_the_one_that_scores_best_on_the_dev_texts():
+    # "sql" is a skill of the first text (the model: 0.45) and not of the second (0.2), "python"
+    # of both (0.9): only thresholds from 0.25 to 0.45 get every text right; the first is chosen.
+    texts = ["sql python", "sql python"]
+    scores = [TokenScores([(0, 3), (4, 10)], [[1 - p, p, 0, 0, 0], [0.1, 0.9, 0, 0, 0]]) for p in (0.45, 0.2)]
+    python = Span(4, 10, "KNOWLEDGE")
+    gold = [[Span(0, 3, "KNOWLEDGE"), python], [python]]
+
+    threshold, f1 = decoding.calibrated_threshold(
+        texts, scores, gold, Lexicon({"sql": "KNOWLEDGE", "python": "KNOWLEDGE"})
+    )
+
+    assert (threshold, f1) == (0.25, 1.0)
+
+
+def test_a_kept_term_is_shown_to_learners_whatever_threshold_its_version_chose():
+    text = "learn sql"
+    scores = TokenScores([(0, 5), (6, 9)], [[1, 0, 0, 0, 0], [0.7, 0.3, 0, 0, 0]])
+    terms = find_terms(text, {"sql": "KNOWLEDGE"})
+
+    (kept,) = decode(text, scores, terms, term_threshold=0.2)
+    (guess,) = decode(text, scores, terms, term_threshold=0.4)
+
+    assert kept.confidence >= SHOWN_CONFIDENCE > guess.confidence  # 0.3 is a skill under 0.2, a guess under 0.4
+    assert kept.confidence == pytest.approx(0.5 + 0.5 * 0.1 / 0.8) and guess.confidence == pytest.approx(0.375)

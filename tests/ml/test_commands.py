@@ -52,7 +52,10 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     table = [line.split() for line in lines[header + 1 : header + 4]]
     assert [row[0] for row in table] == ["1", "2", "3"] and table[best["epoch"] - 1][4] == f"{best['f1']:.3f}"
     assert f"version scores (dev, epoch {best['epoch']} of 3, all epochs run)" in out.getvalue()
-    assert version.metrics["recipe"]["patience"] == 2 and version.metrics["stopped_early"] is False
+    assert lines[header].split()[-1] == "track" and table[0][-1] == f"{job.metrics[0]['track_accuracy']:.3f}"
+    assert version.metrics["history"] == job.metrics
+    assert f"term threshold {version.metrics['decoding']['term_threshold']}" in out.getvalue()
+    assert version.metrics["recipe"]["patience"] == 1 and version.metrics["stopped_early"] is False
     # The gold file's span went into the lexicon, in use (`--lexicon accept`, the default).
     assert "lexicon from gold.jsonl: 1 new terms in use" in out.getvalue()
     assert SkillTerm.objects.get().name == "watercolor"

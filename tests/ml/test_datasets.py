@@ -33,7 +33,8 @@ def test_the_lexicon_anchor_types_a_skill_by_its_commonest_domain():
         datasets.Record("c", "", "", ("Watercolour",), "art"),
     ]
     proposals = datasets.record_proposals([*rows, OTHER])
-    assert proposals == [datasets.TermProposal("Watercolour", "ART", 3)]  # its commonest spelling
+    # Its commonest spelling; of the texts, only the art row's names it, as its skill.
+    assert proposals == [datasets.TermProposal("Watercolour", "ART", 3, in_texts=1, as_skill=1)]
 
 
 @pytest.mark.parametrize(

@@ -138,3 +138,33 @@ def test_ml_train_puts_the_training_rows_skills_in_the_lexicon_unless_told_not_t
         {} if status is None else {"Python": status, "SQL": status, "watercolor": status}
     )
     assert ("lexicon from records.csv: 3 new terms" in out.getvalue()) == (status is not None)
+
+
+def test_a_corpus_counts_how_often_each_term_is_a_skill_where_it_occurs(manager):
+    rows = [
+        ["a", "Python project", "A project in Python.", "Python", "knowledge", "t"],
+        ["b", "Team project", "Run a project.", "project", "knowledge", "t"],
+        ["c", "Project notes", "Python notes for a project.", "Python", "knowledge", "t"],
+    ]
+    services.corpus_import(name="c", upload=SimpleUploadedFile("c.csv", records_csv(rows)), user=manager)
+
+    # "project" occurs in all three texts and is a skill of one; "Python" in two, a skill of both.
+    counts = {t.name: (t.in_texts, t.as_skill) for t in SkillTerm.objects.all()}
+    assert counts == {"Python": (2, 2), "project": (3, 1)}
+    SkillTerm.objects.update(status=SkillTerm.Status.ACTIVE)
+    assert selectors.lexicon().priors == {"python": 0.75, "project": 0.4}  # (skill + 1) / (texts + 2)
+
+
+def test_a_manager_term_without_counts_takes_the_files_and_keeps_its_type_and_aliases():
+    SkillTerm.objects.create(name="Python", type="ART", aliases="蟒蛇")
+    SkillTerm.objects.create(name="SQL", type="KNOWLEDGE", in_texts=10, as_skill=1)
+
+    services.lexicon_propose(
+        proposals=[TermProposal("python", "KNOWLEDGE", 3, 4, 3), TermProposal("SQL", "KNOWLEDGE", 1, 2, 2)],
+        origin="a.csv", accept=True,
+    )  # fmt: skip
+
+    python, sql = SkillTerm.objects.get(name="Python"), SkillTerm.objects.get(name="SQL")
+    assert (python.type, python.in_texts, python.as_skill) == ("ART", 4, 3)
+    assert (sql.in_texts, sql.as_skill) == (10, 1)  # counted already: the first corpus's counts stand
+    assert selectors.lexicon().priors == {"python": 4 / 6, "蟒蛇": 4 / 6, "sql": 2 / 12}

@@ -11,7 +11,8 @@ from django.db import connection
 
 from jobs.services import job_cancel
 from ml import corpus, services
-from ml.inference import MAX_LENGTH, Tagger
+from ml.decoding import TERM_THRESHOLDS
+from ml.inference import MAX_LENGTH, Tagger, tagger_for
 from ml.models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
 from ml.spans import LABELS
 from ml.tagging import tagging_job_run
@@ -102,6 +103,12 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
     assert job.epoch >= 1 and job.metrics and job.dataset["train"] > 0
     version = job.model_version
     assert version.labels[0] == "O" and Path(version.artifact.path).exists()
+    # Every epoch's dev scores, track accuracy included, and the term threshold chosen on the
+    # job's dev split are kept with the version; its tagger decodes with that threshold.
+    assert [row["epoch"] for row in version.metrics["history"]] == list(range(1, version.metrics["epochs_run"] + 1))
+    assert all(0 <= row["track_accuracy"] <= 1 for row in version.metrics["history"])
+    assert version.metrics["decoding"]["term_threshold"] in TERM_THRESHOLDS
+    assert tagger_for(version).term_threshold == version.metrics["decoding"]["term_threshold"]
     SkillTerm.objects.create(name="水彩", type="ART", aliases="watercolor")  # tagging reads the lexicon too
     tagging = services.model_version_activate(version=version)
     tagging = tagging_job_run(job_id=tagging.pk)

@@ -49,10 +49,9 @@ class Command(BaseCommand):
         if version is None:
             raise CommandError("No such model version (and none is active).")
         records = read_records(options["data"])
-        terms = selectors.lexicon_terms() if options["lexicon"] == "managers" else {}
         if options["split"] == "dev":
             _train_part, records = split_by_id(records)
-        lexicon = Lexicon(terms)
+        lexicon = selectors.lexicon() if options["lexicon"] == "managers" else Lexicon({})
         rows = [
             (record, example)
             for record in records

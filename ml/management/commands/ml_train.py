@@ -11,7 +11,10 @@ from ml.training_config import LIMITS, SOURCES
 from platform_site.exceptions import ApplicationError
 
 # The per-epoch table: column titles and widths, and how each row of a job's metrics fills them.
-COLUMNS = (("epoch", 5), ("loss", 7), ("dev P", 6), ("dev R", 6), ("dev F1", 6), ("KNOW F1", 7), ("ART F1", 6))
+COLUMNS = (
+    ("epoch", 5), ("loss", 7), ("dev P", 6), ("dev R", 6), ("dev F1", 6), ("KNOW F1", 7), ("ART F1", 6),
+    ("track", 6),
+)  # fmt: skip
 
 
 def _row(cells: list[str]) -> str:
@@ -23,7 +26,7 @@ def epoch_line(row: dict[str, Any]) -> str:
     return _row([
         str(row["epoch"]), f"{row['loss']:.4f}", f"{row['precision']:.3f}", f"{row['recall']:.3f}",
         f"{row['f1']:.3f}", f"{per_type.get('KNOWLEDGE', {}).get('f1', 0):.3f}",
-        f"{per_type.get('ART', {}).get('f1', 0):.3f}",
+        f"{per_type.get('ART', {}).get('f1', 0):.3f}", f"{row.get('track_accuracy', 0):.3f}",
     ])  # fmt: skip
 
 
@@ -121,6 +124,12 @@ class Command(BaseCommand):
         for kind, values in [("overall", metrics), *metrics.get("per_type", {}).items()]:
             self.stdout.write(
                 f"  {kind:10} P {values['precision']:.3f}  R {values['recall']:.3f}  F1 {values['f1']:.3f}"
+            )
+        self.stdout.write(f"  track accuracy {metrics.get('track_accuracy', 0):.3f}")
+        if decoding := metrics.get("decoding"):
+            self.stdout.write(
+                f"  decoding with the lexicon: term threshold {decoding['term_threshold']}, dev skill F1 "
+                f"{decoding['dev_f1']:.3f}"
             )
         self.stdout.write(
             f"  {metrics.get('samples_per_second')} samples/s, peak memory {metrics.get('peak_memory_mb')} MB"
