@@ -226,13 +226,12 @@ class ReportQuerySet(models.QuerySet[Any]):
         return self.filter(resolved_at__isnull=True)
 
 
-class ReviewReport(models.Model):
-    """A learner reported a review to the moderators (once per review), with a reason. Hiding the
-    review, or a moderator keeping it, resolves its reports: they leave the queue, the row stays."""
+class Report(models.Model):
+    """What a learner's report to the moderators holds, whatever it reports: a reason, an optional
+    note and, once a moderator hid the post or kept it, when that was (the row stays)."""
 
     Reason = ReportReason
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports", verbose_name=_("review"))
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                 verbose_name=_("reported by"))  # fmt: skip
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
@@ -243,7 +242,17 @@ class ReviewReport(models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
+
+
+class ReviewReport(Report):
+    """A learner reported a review to the moderators (once per review), with a reason. Hiding the
+    review, or a moderator keeping it, resolves its reports: they leave the queue, the row stays."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="reports", verbose_name=_("review"))
+
+    class Meta(Report.Meta):
         verbose_name = _("review report")
         verbose_name_plural = _("review reports")
         constraints = [models.UniqueConstraint(fields=["review", "learner"], name="report_one_per_learner_review")]
@@ -339,27 +348,16 @@ class QuestionFollow(models.Model):
         return f"{self.user} → {self.question_id}"
 
 
-class QaReport(models.Model):
+class QaReport(Report):
     """A learner reported a lesson question or an answer (once each), with a reason. Exactly one
     of `question` and `answer` is set."""
-
-    Reason = ReportReason
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, null=True, blank=True, related_name="reports",
                                  verbose_name=_("lesson question"))  # fmt: skip
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="reports",
                                verbose_name=_("answer"))  # fmt: skip
-    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                                verbose_name=_("reported by"))  # fmt: skip
-    reason = models.CharField(_("reason"), max_length=16, choices=ReportReason.choices)
-    note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
-    resolved_at = models.DateTimeField(_("dealt with at"), null=True, blank=True)
 
-    objects = ReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Report.Meta):
         verbose_name = _("question or answer report")
         verbose_name_plural = _("question and answer reports")
         constraints = [

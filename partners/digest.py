@@ -20,11 +20,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from courses.models import Course
 from learning.models import NotificationOptOut, Question
 from learning.qa_notify import mail_languages, unsubscribe_token
 
 from .models import DigestedQuestion, Membership
 from .roles import Action, Role, role_may
+from .selectors import member_courses
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -36,27 +38,31 @@ DIGEST_MAX_QUESTIONS = 50
 
 
 def _teaching_seats() -> dict[int, set[int]]:
-    """Partner ids per active instructor with an address who did not opt out: one query."""
+    """Teaching membership ids per active instructor with an address who did not opt out: one query."""
     roles = [role for role in Role.values if role_may(role, Action.ANSWER_QUESTIONS)]
     seats = (
         Membership.objects.filter(role__in=roles, user__is_active=True)
         .exclude(user__email="")
         .exclude(user__in=NotificationOptOut.objects.filter(kind=KIND).values("user_id"))
-        .values_list("user_id", "partner_id")
+        .values_list("user_id", "pk")
     )
-    partners: dict[int, set[int]] = defaultdict(set)
-    for user_id, partner_id in seats:
-        partners[user_id].add(partner_id)
-    return partners
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for user_id, membership_id in seats:
+        memberships[user_id].add(membership_id)
+    return memberships
 
 
-def _new_questions(*, user: "User", partner_ids: set[int], since: object) -> list[Question]:
-    """Visible, still unanswered questions of the user's partners' courses since `since`, not
-    asked by them and not in a digest of theirs yet, oldest first."""
+def _new_questions(*, user: "User", membership_ids: set[int], since: object) -> list[Question]:
+    """Visible, still unanswered questions of the courses the user teaches (all of a manager's
+    partner, an instructor's assigned ones) since `since`, not asked by them and not in a digest
+    of theirs yet, oldest first."""
     sent = DigestedQuestion.objects.filter(user=user).values("question_id")
+    courses = Course.objects.none()
+    for membership in Membership.objects.filter(pk__in=membership_ids, user=user):
+        courses = courses | member_courses(membership=membership)
     return list(
         Question.objects.unanswered()
-        .filter(lesson__course__partners__in=partner_ids, created_at__gte=since)
+        .filter(lesson__course__in=courses.values("pk"), created_at__gte=since)
         .exclude(author=user)
         .exclude(pk__in=sent)
         .select_related("lesson__course")
@@ -65,7 +71,7 @@ def _new_questions(*, user: "User", partner_ids: set[int], since: object) -> lis
     )
 
 
-def instructor_digest_send(*, user_id: int, partner_ids: set[int], language: str, base_url: str) -> int:
+def instructor_digest_send(*, user_id: int, membership_ids: set[int], language: str, base_url: str) -> int:
     """Send one instructor their digest if anything is new; return how many questions it listed."""
     from accounts.models import User
 
@@ -75,7 +81,7 @@ def instructor_digest_send(*, user_id: int, partner_ids: set[int], language: str
         user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
         if user is None or not user.email:
             return 0
-        questions = _new_questions(user=user, partner_ids=partner_ids, since=since)
+        questions = _new_questions(user=user, membership_ids=membership_ids, since=since)
         if not questions:
             return 0
         DigestedQuestion.objects.bulk_create([DigestedQuestion(user=user, question=q) for q in questions])
@@ -104,9 +110,9 @@ def instructor_digests_send(*, base_url: str | None = None) -> int:
     seats = _teaching_seats()
     languages = mail_languages(user_ids=list(seats))
     sent = 0
-    for user_id, partner_ids in seats.items():
+    for user_id, membership_ids in seats.items():
         language = languages.get(user_id, settings.LANGUAGE_CODE)
-        if instructor_digest_send(user_id=user_id, partner_ids=partner_ids, language=language, base_url=base_url):
+        if instructor_digest_send(user_id=user_id, membership_ids=membership_ids, language=language, base_url=base_url):
             sent += 1
     logger.info("Instructor digests: %s sent to %s instructors", sent, len(seats))
     return sent

@@ -21,7 +21,7 @@ from learning import qa_notify, qa_services
 from learning.models import NotificationOptOut
 from partners.digest import instructor_digests_send
 from partners.models import DigestedQuestion
-from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import CourseFactory, MembershipFactory, PartnerFactory, UserFactory, assign_to_partner_courses
 from tests.test_celery_worker import ROOT, wait_for
 
 
@@ -34,11 +34,11 @@ def school(db):
     teacher_zh = UserFactory(username="teacher-zh", email="zh@example.com")
     teacher_en = UserFactory(username="teacher-en", email="en@example.com")
     outsider = UserFactory(username="other-school", email="other@example.com")
-    MembershipFactory(partner=partner, user=teacher_zh, role="instructor")
+    assign_to_partner_courses(MembershipFactory(partner=partner, user=teacher_zh, role="instructor"))
     MembershipFactory(partner=partner, user=teacher_en, role="manager")
     MembershipFactory(partner=other, user=outsider, role="instructor")
     qa_notify.mail_language_remember(user=teacher_en, language="en")
-    return {"lesson": course.lessons.get(), "learner": learner, "zh": teacher_zh, "en": teacher_en}
+    return {"lesson": course.lessons.get(), "learner": learner, "zh": teacher_zh, "en": teacher_en, "partner": partner}
 
 
 def ask(school, text: str):
@@ -60,6 +60,18 @@ def test_each_instructor_gets_the_new_questions_once_in_their_language(school):
     assert by_to["en@example.com"].subject == "2 new questions in your courses"
     assert "水要多湿？" in by_to["en@example.com"].body and "Which brush?" in by_to["zh@example.com"].body
     assert "https://courses.example/partner/questions/" in by_to["en@example.com"].body
+
+
+@pytest.mark.django_db
+def test_an_instructor_not_assigned_to_the_course_gets_none_of_its_questions(school):
+    CourseFactory(partners=[school["partner"]], lessons=1)  # assigned to no one: teacher-zh teaches the first only
+    idle = UserFactory(username="unassigned", email="idle@example.com")
+    MembershipFactory(partner=school["partner"], user=idle, role="instructor")
+    ask(school, "Which paper?")
+
+    instructor_digests_send(base_url="https://courses.example/")
+
+    assert "idle@example.com" not in {m.to[0] for m in mail.outbox}
 
 
 @pytest.mark.django_db

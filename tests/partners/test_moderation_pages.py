@@ -7,7 +7,13 @@ from django.urls import reverse
 from courses.models import Enrollment
 from learning import partner_reviews, qa_services, services
 from learning.models import QaReport, Review, ReviewReply, ReviewReport
-from tests.factories import CourseFactory, ManagerFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    ManagerFactory,
+    MembershipFactory,
+    UserFactory,
+    assign_to_partner_courses,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +30,8 @@ def shop(partner_a, partner_b, owner_a):
     course = CourseFactory(partners=[partner_a], lessons=2, slug="ink-wash", title_zh="水墨基础", title_en="Ink wash")
     other = CourseFactory(partners=[partner_b], lessons=1, slug="mind-maps")
     manager = MembershipFactory(partner=partner_a, user=UserFactory(username="manager-a"), role="manager").user
-    instructor = MembershipFactory(partner=partner_a, user=UserFactory(username="teacher-a"), role="instructor").user
+    teacher = MembershipFactory(partner=partner_a, user=UserFactory(username="teacher-a"), role="instructor")
+    instructor = assign_to_partner_courses(teacher).user
     return {"course": course, "other": other, "manager": manager, "instructor": instructor, "owner": owner_a.user,
             "review": review_of(course), "other_review": review_of(other, text="Elsewhere")}  # fmt: skip
 
