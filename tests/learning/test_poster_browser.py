@@ -13,7 +13,14 @@ from courses.models import Enrollment
 from learning import assignments
 from learning.models import Poster, Submission
 from marketing.models import TrackedLink
-from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    CampaignFactory,
+    CourseFactory,
+    MembershipFactory,
+    PartnerFactory,
+    UserFactory,
+    assign_to_partner_courses,
+)
 from tests.learning.test_assignment_browser import LOADED_WIDTH, SIZES, _context, _painting
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401  (the fixture)
 from tests.test_site_walk import axe_violations
@@ -36,7 +43,8 @@ def test_a_learner_downloads_the_poster_of_a_passed_painting(browser, live_serve
     )  # fmt: skip
     learner = UserFactory(username="painter", first_name="竹", last_name="小")
     Enrollment.objects.create(learner=learner, course=course)
-    instructor = MembershipFactory(partner=partner, role="instructor", user=UserFactory(username="teacher")).user
+    seat = MembershipFactory(partner=partner, role="instructor", user=UserFactory(username="teacher"))
+    instructor = assign_to_partner_courses(seat).user
 
     context = _context(browser, live_server, learner, "zh-hans", "desktop")
     page = context.new_page()

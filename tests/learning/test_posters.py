@@ -17,7 +17,14 @@ from learning import assignments, posters
 from learning.models import Poster, Submission
 from marketing import selectors as marketing_selectors
 from marketing.models import Channel, LearnerAttribution, OrderAttribution, TrackedLink, Visit
-from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    CampaignFactory,
+    CourseFactory,
+    MembershipFactory,
+    PartnerFactory,
+    UserFactory,
+    assign_to_partner_courses,
+)
 from tests.learning import artwork_helpers as art
 from tests.marketing.test_attribution import BROWSER, buy, sign_up
 
@@ -73,7 +80,8 @@ def work(course, painter):
     submission = assignments.submission_create(
         learner=painter, assignment=assignment, images=[art.jpeg(size=(900, 600))]
     )
-    teacher = MembershipFactory(partner=course.partners.get(), role="instructor", user=UserFactory()).user
+    seat = MembershipFactory(partner=course.partners.get(), role="instructor", user=UserFactory())
+    teacher = assign_to_partner_courses(seat).user
     assignments.submission_review(reviewer=teacher, submission=submission, decision="passed", grades=[9])
     return assignments.submission_publish(learner=painter, submission=submission)
 
