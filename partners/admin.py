@@ -80,6 +80,15 @@ class AgreementEventAdmin(admin.ModelAdmin):
     list_display = ("campaign", "kind", "partner", "user", "created_at")
     list_filter = ("kind",)
     list_select_related = ("campaign", "partner", "user")
+    # The stored terms are JSON keyed for the code: the page names what changed in words instead.
+    fields = ("campaign", "kind", "partner", "user", "created_at", "changed_terms")
+    readonly_fields = fields
+
+    @admin.display(description=_("changed terms"))
+    def changed_terms(self, obj: AgreementEvent) -> str:
+        from .agreements import TERM_LABELS
+
+        return "、".join(str(TERM_LABELS.get(key, key)) for key in obj.changes) or "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
