@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two test processes (pytest-xdist): much of the suite waits on Chromium, ffmpeg and worker processes.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: run test lint bench-catalogue bench-campaigns bench-scores bench-media bench-posters clean
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
-from courses.models import Course, Enrollment, Lesson, Order, Partner
+from courses.models import Course, Enrollment, Lesson, MediaJob, Order, Partner
 from marketing.models import Campaign
 from marketing.selectors import campaign_list
 
+from .agreements import agreement_state
 from .models import (
     AgreementEvent,
     ApiToken,
@@ -207,21 +208,19 @@ def partner_course(*, membership: Membership, pk: int) -> Course | None:
     return member_courses(membership=membership).filter(pk=pk).first()
 
 
+_LATEST_JOB = MediaJob.objects.filter(lesson=OuterRef("pk")).order_by("-created_at", "-pk")
+# A lesson's latest media job's status and progress, as annotations.
+LESSON_JOB_FIELDS = {
+    "job_status": Subquery(_LATEST_JOB.values("status")[:1]),
+    "job_progress": Subquery(_LATEST_JOB.values("progress")[:1]),
+}
+
+
 def course_lessons(*, course: Course) -> QuerySet[Lesson]:
     """The course's lessons in order with their media and their latest media job's status and
     progress (`job_status`, `job_progress`): one query whatever their number."""
-    from courses.models import MediaJob
-
-    latest_job = MediaJob.objects.filter(lesson=OuterRef("pk")).order_by("-created_at", "-pk")
-    return (
-        Lesson.objects.filter(course=course)
-        .select_related("media")
-        .annotate(
-            job_status=Subquery(latest_job.values("status")[:1]),
-            job_progress=Subquery(latest_job.values("progress")[:1]),
-        )
-        .order_by("position")
-    )
+    lessons = Lesson.objects.filter(course=course).select_related("media")
+    return lessons.annotate(**LESSON_JOB_FIELDS).order_by("position")
 
 
 def course_lesson(*, membership: Membership, pk: int) -> Lesson | None:
@@ -230,6 +229,15 @@ def course_lesson(*, membership: Membership, pk: int) -> Lesson | None:
         Lesson.objects.filter(pk=pk, course__in=member_courses(membership=membership))
         .select_related("course", "media")
         .first()
+    )
+
+
+def member_publish_requests(*, membership: Membership) -> QuerySet[PublishRequest]:
+    """The publish requests of the member's courses, newest first, with their course."""
+    return (
+        PublishRequest.objects.filter(course__in=member_courses(membership=membership))
+        .select_related("course")
+        .order_by("-requested_at", "-pk")
     )
 
 
@@ -344,7 +352,13 @@ def partner_headline(*, membership: Membership) -> dict[str, Any]:
         figures["sales"] = list(sales)
         figures["paid_orders"] = sum(row["n"] for row in figures["sales"])
     if membership.may(Action.VIEW_CAMPAIGNS):
-        figures["running_campaigns"] = Campaign.objects.running().filter(partner_shares__partner=partner).count()
+        # Running as the partner reads it: a campaign whose terms changed since both sides
+        # accepted waits for them again (`agreements.campaign_status_shown`), whatever its status.
+        running = partner_campaigns_with_trail(partner=partner).filter(status=Campaign.Status.RUNNING)
+        figures["running_campaigns"] = sum(
+            agreement_state(campaign=c, events=c.agreement_trail).agreed  # type: ignore[attr-defined]
+            for c in running
+        )
     return figures
 
 

@@ -19,6 +19,9 @@ def grant_permissions(app_label: str, codenames: list[str], group_name: str = CO
         group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
         group.permissions.add(*_permissions(apps, app_label, codenames))
 
+    # What this grants, readable without running it: tests rebuild a group a flush emptied from it.
+    grant.grants = (group_name, app_label, tuple(codenames))  # type: ignore[attr-defined]
+
     def revoke(apps, schema_editor) -> None:
         for group in apps.get_model("auth", "Group").objects.filter(name=group_name):
             group.permissions.remove(*_permissions(apps, app_label, codenames))

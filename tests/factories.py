@@ -1,13 +1,14 @@
-import importlib
 from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group, Permission
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Course, Lesson, Order, Partner
+from platform_site.migration_ops import COURSE_MANAGERS
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -31,27 +32,21 @@ class ManagerFactory(UserFactory):
 
 def manager_group() -> Group:
     """The data migrations' "Course managers" group, rebuilt if a transactional test emptied the tables."""
-    group, created = Group.objects.get_or_create(name="Course managers")
+    return migrations_group(COURSE_MANAGERS)
+
+
+def migrations_group(name: str) -> Group:
+    """The group as the data migrations build it: every `grant_permissions` operation naming it."""
+    group, created = Group.objects.get_or_create(name=name)
     if created:
-        migrations = [
-            ("courses", "0002_course_managers_group"),
-            ("courses", "0007_lesson_media_permissions"),
-            ("courses", "0008_media_job"),
-            ("marketing", "0002_marketing_permissions"),
-            ("marketing", "0005_survey_permissions"),
-            ("surveys", "0002_content_types_moved"),
-            ("ml", "0002_ml_permissions"),
-            ("learning", "0002_learning_permissions"),
-            ("partners", "0002_partners_permissions"),
-            ("partners", "0004_agreement_permissions"),
-            ("learning", "0004_review_permissions"),
-            ("learning", "0006_question_permissions"),
-            ("learning", "0007_assignments"),
-            ("partners", "0009_finance_group_and_publish_review"),
-        ]
-        for app, migration in migrations:
-            codenames = importlib.import_module(f"{app}.migrations.{migration}").PERMISSIONS
-            group.permissions.add(*Permission.objects.filter(content_type__app_label=app, codename__in=codenames))
+        for migration in MigrationLoader(None, ignore_no_migrations=True).disk_migrations.values():
+            for operation in migration.operations:
+                grants = getattr(getattr(operation, "code", None), "grants", None)
+                if grants and grants[0] == name:
+                    _, app_label, codenames = grants
+                    group.permissions.add(
+                        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+                    )
     return group
 
 

@@ -205,7 +205,9 @@ def test_partner_paths_take_integer_ids() -> None:
         for param in op.get("parameters", [])
         if param["in"] == "path"
     }
-    assert len(paths) == 14  # courses, orders, enrollments, campaigns (and accept), members, statements (csv, pdf)
+    # courses (and their lessons, reorder, publish), lessons (and media), publish requests, orders,
+    # enrollments, campaigns (and accept), members, statements (csv, pdf)
+    assert len(paths) == 20
     assert typed and set(typed.values()) == {"integer"}
 
 

@@ -2,14 +2,15 @@
 
 from rest_framework import serializers
 
-from courses.models import Course
+from courses.models import Course, Lesson
 from platform_site.api import ModelSerializer
 
 from ..agreements import SideState
-from ..forms import CourseForm
-from ..models import Statement
+from ..forms import CourseForm, LessonForm
+from ..models import PublishRequest, Statement
 
 COURSE_WRITABLE = list(CourseForm.Meta.fields)
+LESSON_WRITABLE = list(LessonForm.Meta.fields)
 
 
 class PartnerCourseSerializer(ModelSerializer):
@@ -23,6 +24,55 @@ class PartnerCourseSerializer(ModelSerializer):
         fields = ["id", "slug", *COURSE_WRITABLE, "status", "published_at", "created_at", "updated_at",
                   "lesson_count", "active_enrollments"]  # fmt: skip
         read_only_fields = [field for field in fields if field not in COURSE_WRITABLE]
+
+
+class PartnerLessonSerializer(ModelSerializer):
+    """A lesson of one of the partner's courses; the fields the workspace's lesson form edits are
+    writable (the position changes through the course's `reorder`, the media through `media`)."""
+
+    course = serializers.IntegerField(source="course_id", read_only=True)
+    has_media = serializers.SerializerMethodField()
+    job_status = serializers.CharField(
+        read_only=True, allow_null=True, help_text="The status of the lesson's latest media job, if any."
+    )
+    job_progress = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Lesson
+        fields = ["id", "course", "position", *LESSON_WRITABLE, "has_media", "job_status", "job_progress"]
+        read_only_fields = ["id", "course", "position"]
+
+    def get_has_media(self, lesson: Lesson) -> bool:
+        return hasattr(lesson, "media")
+
+
+class LessonOrderSerializer(serializers.Serializer):
+    lessons = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), max_length=1000,
+        help_text="Every lesson id of the course once, in the new order.",
+    )  # fmt: skip
+
+
+class LessonMediaSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A video or audio file; converted for the web in the background.")
+
+
+class PublishRequestSerializer(ModelSerializer):
+    """A request that the platform publish one of the partner's courses, and its decision."""
+
+    course = serializers.CharField(source="course.slug", read_only=True, help_text="The course's slug.")
+
+    class Meta:
+        model = PublishRequest
+        fields = ["id", "course", "status", "reason", "requested_at", "decided_at"]
+        read_only_fields = fields
+
+
+class PublishResultSerializer(serializers.Serializer):
+    course_status = serializers.CharField(help_text="`published`, or unchanged while a request awaits review.")
+    publish_request = PublishRequestSerializer(
+        allow_null=True, help_text="The open request, when publishing needs approval."
+    )
 
 
 class LearnerContactSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -23,12 +23,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from courses.models import Course, Enrollment, Order
+from courses.media.api import MediaJobSerializer
+from courses.models import Course, Enrollment, Lesson, Order
 from marketing.models import Campaign
+from platform_site.parsers import FormParser, MultiPartParser
 from platform_site.throttling import AnonRateThrottle, UserRateThrottle
 
-from .. import agreements, selectors, services
-from ..models import ApiToken, Membership, Statement
+from .. import agreements, lessons, publishing, selectors, services
+from ..models import ApiToken, Membership, PublishRequest, Statement
 from ..roles import Action
 from ..statement_csv import statement_csv_response
 from . import serializers as s
@@ -107,6 +109,106 @@ class PartnerCourseViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retriev
             actor=self.membership, course=serializer.instance, **serializer.validated_data
         )
         serializer.instance = self.get_queryset().get(pk=course.pk)  # with its figures again
+
+    @extend_schema(methods=["GET"], parameters=[ID], responses=s.PartnerLessonSerializer(many=True))
+    @extend_schema(methods=["POST"], parameters=[ID], request=s.PartnerLessonSerializer,
+                   responses={201: s.PartnerLessonSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"], serializer_class=s.PartnerLessonSerializer)
+    def lessons(self, request: Request, pk: str) -> Response:
+        """The course's lessons in order; owners and managers add one at the end."""
+        course = self.get_object()
+        if request.method == "GET":
+            return Response(s.PartnerLessonSerializer(selectors.course_lessons(course=course), many=True).data)
+        body = s.PartnerLessonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lesson = lessons.lesson_create(actor=self.membership, course=course, **body.validated_data)
+        fresh = selectors.course_lessons(course=course).get(pk=lesson.pk)
+        return Response(s.PartnerLessonSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[ID], request=s.LessonOrderSerializer, responses=s.PartnerLessonSerializer(many=True))
+    @action(detail=True, methods=["post"], serializer_class=s.LessonOrderSerializer)
+    def reorder(self, request: Request, pk: str) -> Response:
+        """Put the lessons in a new order (a 409 when the ids are not the course's lessons, each once)."""
+        course = self.get_object()
+        body = s.LessonOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lessons.lessons_reorder(actor=self.membership, course=course, lesson_ids=body.validated_data["lessons"])
+        return Response(s.PartnerLessonSerializer(selectors.course_lessons(course=course), many=True).data)
+
+    @extend_schema(
+        parameters=[ID], request=None,
+        responses={200: s.PublishResultSerializer, 202: s.PublishResultSerializer},
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], serializer_class=s.PublishResultSerializer)
+    def publish(self, request: Request, pk: str) -> Response:
+        """Publish the course, or ask the platform to when publishing needs approval (202 with the
+        request; asking again while it is open returns the same request)."""
+        course = self.get_object()
+        publish_request = publishing.course_publish_request(actor=self.membership, course=course)
+        course.refresh_from_db(fields=["status"])
+        body = {"course_status": course.status, "publish_request": publish_request}
+        code = status.HTTP_200_OK if publish_request is None else status.HTTP_202_ACCEPTED
+        return Response(s.PublishResultSerializer(body).data, status=code)
+
+
+@extend_schema_view(retrieve=WITH_ID, update=WITH_ID, partial_update=WITH_ID, destroy=WITH_ID, media=WITH_ID)
+class PartnerLessonViewSet(
+    PartnerViewSet, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin
+):
+    """A lesson of the member's courses (a course's list and new lessons: `courses/{id}/lessons/`).
+    Owners and managers edit and delete it and upload its media."""
+
+    serializer_class = s.PartnerLessonSerializer
+    queryset = Lesson.objects.none()
+    read_action, write_action = Action.VIEW_COURSES, Action.EDIT_COURSES
+
+    def get_queryset(self) -> QuerySet[Lesson]:
+        if self.fake:
+            return Lesson.objects.none()
+        return (
+            Lesson.objects.filter(course__in=selectors.member_courses(membership=self.membership))
+            .annotate(**selectors.LESSON_JOB_FIELDS)
+            .select_related("course", "media")
+        )
+
+    def perform_update(self, serializer: BaseSerializer[Lesson]) -> None:
+        assert serializer.instance is not None
+        lesson = lessons.lesson_update(actor=self.membership, lesson=serializer.instance, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=lesson.pk)
+
+    def perform_destroy(self, instance: Lesson) -> None:
+        lessons.lesson_delete(actor=self.membership, lesson=instance)
+
+    @extend_schema(request={"multipart/form-data": s.LessonMediaSerializer},
+                   responses={202: MediaJobSerializer, 200: MediaJobSerializer})  # fmt: skip
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser],
+            serializer_class=s.LessonMediaSerializer)  # fmt: skip
+    def media(self, request: Request, pk: str) -> Response:
+        """Upload the lesson's video or audio (send an Idempotency-Key: a retry returns the same job, 200)."""
+        lesson = self.get_object()
+        body = s.LessonMediaSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job, created = lessons.lesson_media_upload(
+            actor=self.membership, lesson=lesson, upload=body.validated_data["file"],
+            idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
+        )  # fmt: skip
+        code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+        return Response(MediaJobSerializer(job).data, status=code)
+
+
+class PartnerPublishRequestViewSet(PartnerViewSet, mixins.ListModelMixin):
+    """The publish requests of the member's courses and the platform's decisions (with its reason)."""
+
+    serializer_class = s.PublishRequestSerializer
+    queryset = PublishRequest.objects.none()
+    read_action = Action.VIEW_COURSES
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = {"status": ["exact"], "course__slug": ["exact"]}
+
+    def get_queryset(self) -> QuerySet[PublishRequest]:
+        if self.fake:
+            return PublishRequest.objects.none()
+        return selectors.member_publish_requests(membership=self.membership)
 
 
 class _RowsViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):

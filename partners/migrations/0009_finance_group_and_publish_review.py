@@ -8,7 +8,6 @@ from platform_site.migration_ops import grant_permissions
 FINANCE = "Finance"
 FINANCE_PERMISSIONS = ["view_statement", "change_statement", "mark_statement_paid", "view_ledgerline"]
 REVIEW_PERMISSIONS = ["view_publishrequest", "change_publishrequest", "review_publish_request"]
-PERMISSIONS = REVIEW_PERMISSIONS  # the course managers' (tests.factories.manager_group rebuilds from it)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,21 @@
 """Test settings: the same wiring as production, cheaper hashing, isolated cache and mail."""
 
-from .base import *  # noqa: F403
-from .base import DATABASES, REST_FRAMEWORK, env
+import os
+from pathlib import Path
+
+# Under pytest-xdist each worker process has a test database of its own (pytest-django adds the
+# suffix); give it its own Redis database and file folders as well, set before the base reads them.
+if _worker := os.environ.get("PYTEST_XDIST_WORKER", ""):
+    _number = int(_worker.removeprefix("gw"))
+    if _redis := os.environ.get("REDIS_URL", ""):
+        _server, _, _db = _redis.rpartition("/")
+        os.environ["REDIS_URL"] = f"{_server}/{(int(_db or 0) - _number) % 16}"
+    _var = Path(__file__).resolve().parents[2] / "var" / f"test-{_worker}"
+    os.environ.setdefault("VAR_DIR", str(_var))
+    os.environ.setdefault("MEDIA_ROOT", str(_var / "media"))
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, REST_FRAMEWORK, env  # noqa: E402
 
 SECRET_KEY = env("SECRET_KEY", default="test-only-key-7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

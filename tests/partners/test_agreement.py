@@ -226,6 +226,23 @@ def test_a_campaign_marked_running_before_both_sides_accepted_is_shown_as_waitin
     assert shown() == ["进行中"] * 2
 
 
+def test_the_workspace_home_counts_a_campaign_as_running_once_both_sides_accepted_its_terms(campaign):
+    from partners.selectors import partner_headline
+
+    knowledge, art = side_manager(campaign, "knowledge"), side_manager(campaign, "art")
+    Campaign.objects.filter(pk=campaign.pk).update(status="running")  # marked running, never agreed
+
+    def running() -> list[int]:
+        return [partner_headline(membership=member)["running_campaigns"] for member in (knowledge, art)]
+
+    assert running() == [0, 0]
+    accept(knowledge, campaign)
+    accept(art, campaign)
+    assert running() == [1, 1]
+    marketing_services.campaign_update(campaign=campaign, bundle_price=Decimal("299.00"))
+    assert running() == [0, 0]  # the changed terms wait for both sides again
+
+
 def test_the_demo_campaign_runs_only_once_both_demo_sides_accepted():
     from django.core.management import call_command
 

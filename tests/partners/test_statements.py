@@ -15,7 +15,15 @@ from partners.ledger import ledger_post_refund, ledger_post_sale
 from partners.models import LedgerLine, Statement
 from partners.statements import month_start, next_month, statement_mark_paid, statements_issue
 from platform_site.exceptions import ApplicationError
-from tests.factories import CampaignFactory, CourseFactory, MembershipFactory, OrderFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    CampaignFactory,
+    CourseFactory,
+    MembershipFactory,
+    OrderFactory,
+    PartnerFactory,
+    UserFactory,
+    migrations_group,
+)
 from tests.partners.test_ledger import attribute
 
 pytestmark = pytest.mark.django_db
@@ -259,10 +267,8 @@ def test_the_beat_task_issues_last_months_statement_once():
 
 # ------------------------------------------------------------------------------ the finance group
 def finance_member():
-    from django.contrib.auth.models import Group
-
     clerk = UserFactory(is_staff=True)
-    clerk.groups.add(Group.objects.get(name="Finance"))  # the data migration's group
+    clerk.groups.add(migrations_group("Finance"))
     return clerk
 
 
