@@ -305,9 +305,10 @@ def _keep(scores_by_row: list[tuple[int, Matrix]], n_art: int, per_course: int) 
     return kept
 
 
-def pairing_scores(*, per_course: int = PAIRINGS_PER_COURSE) -> list[PairScore]:
+def pairing_scores(*, per_course: int | None = None) -> list[PairScore]:
     """Score every knowledge × art pair of published courses; return each course's `per_course`
-    best pairs (from either side), with their factors and details."""
+    (PAIRINGS_PER_COURSE) best pairs (from either side), with their factors and details."""
+    per_course = per_course or PAIRINGS_PER_COURSE
     inputs = _gather()
     n_k, n_a = len(inputs.knowledge), len(inputs.art)
     if not n_k or not n_a:

@@ -35,6 +35,11 @@ def manager_group() -> Group:
     return migrations_group(COURSE_MANAGERS)
 
 
+# Apps whose models (and their permissions) moved to another app after a migration granted them:
+# `surveys/0002_content_types_moved` took the survey models from marketing.
+MOVED_MODELS = {"marketing": ["surveys"]}
+
+
 def migrations_group(name: str) -> Group:
     """The group as the data migrations build it: every `grant_permissions` operation naming it."""
     group, created = Group.objects.get_or_create(name=name)
@@ -44,9 +49,9 @@ def migrations_group(name: str) -> Group:
                 grants = getattr(getattr(operation, "code", None), "grants", None)
                 if grants and grants[0] == name:
                     _, app_label, codenames = grants
-                    group.permissions.add(
-                        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-                    )
+                    apps = [app_label, *MOVED_MODELS.get(app_label, [])]
+                    permissions = Permission.objects.filter(content_type__app_label__in=apps, codename__in=codenames)
+                    group.permissions.add(*permissions)
     return group
 
 

@@ -30,14 +30,25 @@ WRITE_BATCH = 1000
 
 def course_pairings_refresh(*, course_ids: list[int] | None = None) -> int:
     """Score every knowledge × art pair and store each course's best ones; return how many rows
-    were written. With `course_ids`, only the rows involving those courses are rewritten (the
-    scores are still computed over the whole catalogue, which is what they are relative to).
-    Running it twice on the same data writes the same rows: retries and overlapping runs are safe."""
+    were written. Running it twice on the same data writes the same rows: retries and overlapping
+    runs are safe.
+
+    With `course_ids` (courses whose text or tags changed), the rows of those courses and of every
+    course they were or now are among the best pairs of are rewritten: a changed course entering
+    another's best list pushes that list's last pair out, and leaving it lets the next one in. The
+    scores are still computed over the whole catalogue; how its statistics shift for pairs of
+    untouched courses waits for the hourly full refresh."""
     from ..pairings import pairing_scores
 
     pairs = pairing_scores()
-    wanted = set(course_ids) if course_ids is not None else None
-    if wanted is not None:
+    wanted = None
+    if course_ids is not None:
+        changed = set(course_ids)
+        before = CoursePairing.objects.filter(Q(knowledge_id__in=changed) | Q(art_id__in=changed))
+        wanted = changed | {pk for pair in before.values_list("knowledge_id", "art_id") for pk in pair}
+        wanted |= {
+            pk for p in pairs if p.knowledge_id in changed or p.art_id in changed for pk in (p.knowledge_id, p.art_id)
+        }
         pairs = [p for p in pairs if p.knowledge_id in wanted or p.art_id in wanted]
     _store(pairs, wanted)
     logger.info("Stored %d pairing suggestions (courses: %s)", len(pairs), "all" if wanted is None else len(wanted))

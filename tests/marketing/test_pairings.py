@@ -140,6 +140,25 @@ def test_each_course_keeps_only_its_best_pairs(bridge):
     assert len(pairs) <= 4 and {p.knowledge_id for p in kept} == {bridge["colour"].pk, bridge["data"].pk}
 
 
+def test_a_changed_courses_refresh_keeps_every_other_courses_best_pairs_exact(
+    bridge, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(pairings, "PAIRINGS_PER_COURSE", 1)
+    settings.PAIRING_WEIGHTS = {"text": 1.0}  # the embeddings alone decide
+    services.course_pairings_refresh()
+    before = set(CoursePairing.objects.values_list("knowledge_id", "art_id"))
+    with django_capture_on_commit_callbacks(execute=True):
+        _store(bridge["piano"], [1, 0.25, 0.05])  # piano now reads like data: data's best
+
+    services.course_pairings_refresh(course_ids=[bridge["piano"].pk])
+    targeted = set(CoursePairing.objects.values_list("knowledge_id", "art_id"))
+    services.course_pairings_refresh()
+
+    assert targeted == set(CoursePairing.objects.values_list("knowledge_id", "art_id"))
+    # The case that matters happened: data's old best (watercolour, whose own best is colour) left.
+    assert before - targeted == {(bridge["data"].pk, bridge["watercolour"].pk), (bridge["data"].pk, bridge["piano"].pk)} - targeted
+
+
 # ------------------------------------------------------------------------------ API
 API = "/api/v1/marketing/pairings/"
 
