@@ -15,12 +15,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont
 
-from platform_site.fonts import cjk_font_path
+from platform_site.fonts import cjk_font
 
 from .models import Course
 
 # Bump when the drawing changes, so that stored covers are drawn again.
-DESIGN_VERSION = 1
+DESIGN_VERSION = 2
 SIZE = (960, 400)  # the card's cover box is about 2.4 times as wide as it is high
 TRACK_COLOURS = {
     Course.Track.KNOWLEDGE: (37, 99, 235),
@@ -55,10 +55,10 @@ def cover_png(course: Course) -> tuple[str, bytes | None]:
 
 
 def _font(size: int, *, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = cjk_font_path(bold=bold)
-    if path is None:
+    font = cjk_font(bold=bold)
+    if font is None:
         return ImageFont.load_default(size)
-    return ImageFont.truetype(str(path), size)
+    return ImageFont.truetype(font.path, size, index=font.index)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: int) -> list[str]:

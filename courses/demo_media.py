@@ -9,6 +9,8 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 
+from platform_site.fonts import cjk_font
+
 from .media import ffmpeg, services
 from .models import Course, Lesson, LessonAttachment
 
@@ -42,14 +44,12 @@ def _handout(course: Course) -> bytes:
     pdf = FPDF()
     pdf.add_page()
     lines = [course.title_en, "", "Handout", "", "1. ...", "2. ...", "3. ..."]
-    try:
-        from learning.certificates import cjk_font
-
-        path, index = cjk_font()
-        pdf.add_font("cjk", fname=path, collection_font_number=index)
+    font = cjk_font()
+    if font is not None:
+        pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
         pdf.set_font("cjk", size=16)
         lines = [course.title_zh, *lines[:2], "讲义 / Handout", *lines[3:]]
-    except Exception:  # no CJK font on this machine: an English handout still shows attachments
+    else:  # no CJK font on this machine: an English handout still shows attachments
         pdf.set_font("helvetica", size=16)
     pdf.multi_cell(w=0, h=10, text="\n".join(lines))
     return bytes(pdf.output())

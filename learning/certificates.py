@@ -3,55 +3,16 @@ public verification page. Built with fpdf2 and a CJK font found on the machine."
 
 import io
 import logging
-import shutil
-import subprocess
-from functools import cache
-from pathlib import Path
 
 import qrcode
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from fpdf import FPDF
 
-from platform_site.exceptions import ApplicationError
+from platform_site.fonts import cjk_font_required
 
 from .models import Certificate
 
 logger = logging.getLogger(__name__)
-
-# Debian's fonts-noto-cjk (scripts/install-browser installs it); index 2 of the collection is
-# Simplified Chinese. CERTIFICATE_FONT overrides the search (a .ttf/.otf, or .ttc:index).
-FONT_CANDIDATES = [
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),
-]
-
-
-class FontMissing(ApplicationError):
-    default_code = "font_missing"
-
-
-@cache
-def cjk_font() -> tuple[str, int]:
-    """Return (path, collection index) of a font with Chinese glyphs."""
-    configured = getattr(settings, "CERTIFICATE_FONT", "")
-    if configured:
-        path, _sep, index = configured.partition(":")
-        return path, int(index or 0)
-    for path, index in FONT_CANDIDATES:
-        if Path(path).is_file():
-            return path, index
-    if shutil.which("fc-match"):  # any other CJK font fontconfig knows
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}:%{index}", ":lang=zh-cn"], capture_output=True, text=True, timeout=10
-        ).stdout
-        path, _sep, index = found.rpartition(":")
-        if path.endswith((".ttf", ".otf", ".ttc")) and Path(path).is_file():
-            return path, int(index or 0)
-    raise FontMissing(_("No Chinese font is installed: install fonts-noto-cjk or set CERTIFICATE_FONT."))
 
 
 def _qr_png(url: str) -> io.BytesIO:
@@ -64,13 +25,13 @@ def _qr_png(url: str) -> io.BytesIO:
 
 def render_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
     """Return the certificate as an A4 landscape PDF."""
-    path, index = cjk_font()
+    font = cjk_font_required()
     course = certificate.course
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(f"{course.title_zh} · {certificate.serial}")
     pdf.add_page()
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
+    pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
     pdf.set_draw_color(180, 150, 90)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 277, 190)

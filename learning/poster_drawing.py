@@ -7,13 +7,12 @@ import io
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from platform_site.fonts import cjk_font_path
+from platform_site.fonts import cjk_font
 
 # Bump when the layout changes: the fingerprints change with it, so stored posters are drawn again.
 LAYOUT_VERSION = 1
@@ -29,8 +28,6 @@ MUTED = (86, 93, 105)
 LINE = (230, 226, 218)
 ACCENT = (194, 65, 12)  # the site's art colour
 CARD = (255, 255, 255)
-# Simplified Chinese in Noto's collections (0 is Japanese, whose glyph forms differ).
-NOTO_CJK_SC_INDEX = 2
 
 
 @dataclass(frozen=True)
@@ -58,11 +55,10 @@ _TOKEN = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+|\\s+")
 
 @cache
 def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = cjk_font_path(bold=bold)
-    if path is None:  # no CJK font on this machine: Latin only, Chinese shows as boxes
+    font = cjk_font(bold=bold)
+    if font is None:  # no CJK font on this machine: Latin only, Chinese shows as boxes
         return ImageFont.load_default(size)
-    index = NOTO_CJK_SC_INDEX if Path(path).name.startswith("NotoSansCJK") else 0
-    return ImageFont.truetype(str(path), size, index=index)
+    return ImageFont.truetype(font.path, size, index=font.index)
 
 
 def _tokens(text: str) -> list[str]:

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from platform_site.fonts import cjk_font_required
+
 from .models import Statement
 from .selectors import StatementRow
 
@@ -19,15 +21,13 @@ def render_statement_pdf(*, statement: Statement, rows: list[StatementRow]) -> b
     """Return `statement` as a PDF; raises FontMissing (an ApplicationError) without a Chinese font."""
     from fpdf import FPDF
 
-    from learning.certificates import cjk_font
-
-    path, index = cjk_font()
+    font = cjk_font_required()
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
     partner = statement.partner
     pdf.set_title(f"{partner.name_zh} · {statement.month:%Y-%m} · {statement.currency}")
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
+    pdf.add_font("cjk", fname=font.path, collection_font_number=font.index)
     pdf.add_page()
 
     pdf.set_font("cjk", size=18)

@@ -217,6 +217,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Serve MEDIA_URL from Django (local settings only; production's web server does it).
 SERVE_MEDIA = False
+# A font with Chinese glyphs for covers, posters, certificates and statements ("path" or
+# "path.ttc:face"); empty: the first one found on the machine (platform_site/fonts.py).
+CJK_FONT = env("CJK_FONT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

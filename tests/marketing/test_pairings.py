@@ -156,7 +156,10 @@ def test_a_changed_courses_refresh_keeps_every_other_courses_best_pairs_exact(
 
     assert targeted == set(CoursePairing.objects.values_list("knowledge_id", "art_id"))
     # The case that matters happened: data's old best (watercolour, whose own best is colour) left.
-    assert before - targeted == {(bridge["data"].pk, bridge["watercolour"].pk), (bridge["data"].pk, bridge["piano"].pk)} - targeted
+    assert (
+        before - targeted
+        == {(bridge["data"].pk, bridge["watercolour"].pk), (bridge["data"].pk, bridge["piano"].pk)} - targeted
+    )
 
 
 # ------------------------------------------------------------------------------ API
