@@ -18,4 +18,10 @@ class LearningConfig(AppConfig):
         hooks.register_course_annotation(annotate_review_figures)
         hooks.register_course_field("reviews", ReviewFiguresField, keep_queryset)
 
-        from . import assignment_tasks  # noqa: F401  (registers the feedback mail task)
+        from jobs import registry
+
+        from . import assignment_tasks  # noqa: F401  (registers the feedback mail and clip tasks)
+        from .clips import send_clip_task
+        from .models import SubmissionClip
+
+        registry.register(SubmissionClip, send=send_clip_task)

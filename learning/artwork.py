@@ -1,26 +1,32 @@
 """Checks and re-encodes an uploaded artwork image with Pillow, in memory, before anything is stored.
 
-The content decides, never the name: the bytes must open as JPEG, PNG or WebP, pass `verify()`,
+The content decides, never the name: the bytes must open as JPEG, PNG, WebP or HEIC/HEIF (the
+phone cameras' format, read through pillow-heif's opener), pass `verify()`,
 and decode whole after a fresh open (a truncated file fails there). The pixel count is read from
 the header and refused before decoding, so a small PNG that unpacks to gigabytes never does. The
-image is written again without its metadata (EXIF: camera, GPS), turned upright first.
+image is written again without its metadata (EXIF: camera, GPS), turned upright first; a HEIC
+becomes a JPEG, which every browser shows.
 """
 
 import io
 from dataclasses import dataclass
+from functools import cache
 from typing import IO
 
+import pillow_heif
 from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from platform_site.exceptions import ApplicationError
 
-# Pillow format -> (content type, file extension, save options).
-FORMATS: dict[str, tuple[str, str, dict[str, object]]] = {
-    "JPEG": ("image/jpeg", "jpg", {"quality": 90, "optimize": True}),
-    "PNG": ("image/png", "png", {"optimize": True}),
-    "WEBP": ("image/webp", "webp", {"quality": 90}),
+_JPEG_OPTIONS: dict[str, object] = {"quality": 90, "optimize": True}
+# Format read -> (format written, content type, file extension, save options).
+FORMATS: dict[str, tuple[str, str, str, dict[str, object]]] = {
+    "JPEG": ("JPEG", "image/jpeg", "jpg", _JPEG_OPTIONS),
+    "PNG": ("PNG", "image/png", "png", {"optimize": True}),
+    "WEBP": ("WEBP", "image/webp", "webp", {"quality": 90}),
+    "HEIF": ("JPEG", "image/jpeg", "jpg", _JPEG_OPTIONS),
 }
 # Read one byte past the limit: its presence tells an over-size file from one exactly at it.
 _READ_LIMIT_SLACK = 1
@@ -28,6 +34,13 @@ _READ_LIMIT_SLACK = 1
 
 class ImageRefused(ApplicationError):
     default_code = "image_refused"
+
+
+@cache
+def _register_heif() -> None:
+    # Once per process, on first use rather than at import. The embedded thumbnails of a HEIC are
+    # not wanted: ours is made from the checked pixels.
+    pillow_heif.register_heif_opener(thumbnails=False)
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,8 @@ def check_image(upload: IO[bytes], *, size: int | None = None) -> CheckedImage:
             _("The image is larger than %(limit)d MB.") % {"limit": limit // (1024 * 1024)}, code="too_large"
         )
     data = _read_bounded(upload, limit)
-    not_an_image = ImageRefused(_("This file is not a JPEG, PNG or WebP image."), code="not_an_image")
+    _register_heif()
+    not_an_image = ImageRefused(_("This file is not a JPEG, PNG, WebP or HEIC image."), code="not_an_image")
     try:
         with Image.open(io.BytesIO(data), formats=list(FORMATS)) as probe:
             width, height = probe.size
@@ -86,12 +100,12 @@ def check_image(upload: IO[bytes], *, size: int | None = None) -> CheckedImage:
         raise ImageRefused(_("The image is damaged or incomplete; export it again."), code="damaged") from error
     if image_format not in FORMATS:
         raise not_an_image
-    content_type, extension, options = FORMATS[image_format]
-    if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
+    save_format, content_type, extension, options = FORMATS[image_format]
+    if save_format == "JPEG" and upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
     content = io.BytesIO()
     # No exif=, no pnginfo, no icc_profile argument: the new file carries pixels only.
-    upright.save(content, format=image_format, **options)
+    upright.save(content, format=save_format, **options)
     thumb = upright.convert("RGB") if upright.mode not in ("RGB", "L") else upright.copy()
     side = settings.ASSIGNMENT_THUMBNAIL_SIZE
     thumb.thumbnail((side, side))

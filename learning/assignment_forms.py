@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from . import assignments
 from .models import Assignment, Submission
 
+# What the file picker offers; the service reads each file's content whatever its name. HEIC by
+# suffix too: desktop browsers know no MIME type for it.
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+CLIP_ACCEPT = "video/*,audio/*"
+
 
 class MultipleImageInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -17,7 +22,7 @@ class MultipleImageField(forms.FileField):
     """Several files in one field; each one's content is checked by the service, not here."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": IMAGE_ACCEPT}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -28,9 +33,16 @@ class MultipleImageField(forms.FileField):
 
 
 class SubmissionForm(forms.Form):
+    """Images, or one clip: the field the assignment takes (the other is left out)."""
+
     images = MultipleImageField(
-        label=_("Images of your work (JPEG, PNG or WebP)"),
+        label=_("Images of your work (JPEG, PNG, WebP or HEIC)"),
         error_messages={"required": _("Add at least one image of your work.")},
+    )
+    clip = forms.FileField(
+        label=_("Your audio or video clip"),
+        widget=forms.ClearableFileInput(attrs={"accept": CLIP_ACCEPT}),
+        error_messages={"required": _("Add your audio or video clip.")},
     )
     note = forms.CharField(
         label=_("Note to the instructor (optional)"),
@@ -38,6 +50,10 @@ class SubmissionForm(forms.Form):
         max_length=assignments.NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, work: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["images" if work == Assignment.Work.CLIP else "clip"]
 
 
 class FeedbackForm(forms.Form):

@@ -27,7 +27,7 @@ def learner_submissions(*, learner: "User | AnonymousUser", assignment: Assignme
         return []
     return list(
         Submission.objects.filter(assignment=assignment, learner=learner)
-        .select_related("reviewed_by", "assignment")
+        .select_related("reviewed_by", "assignment", "clip")
         .prefetch_related(_IMAGES)
         .order_by("-attempt")
     )
@@ -43,7 +43,7 @@ def partner_review_queue(*, partner: Partner) -> QuerySet[Submission]:
     return (
         Submission.objects.awaiting_review()
         .filter(assignment__lesson__course__partners=partner)
-        .select_related("learner", "assignment__lesson__course")
+        .select_related("learner", "assignment__lesson__course", "clip")
         .prefetch_related(_IMAGES)
         .order_by("created_at", "id")
         .distinct()
@@ -54,7 +54,7 @@ def partner_submission(*, partner: Partner, pk: int) -> Submission | None:
     """Submission `pk` if it belongs to one of the partner's courses; else None (a 404)."""
     return (
         Submission.objects.filter(pk=pk, assignment__lesson__course__partners=partner)
-        .select_related("learner", "assignment__lesson__course", "reviewed_by")
+        .select_related("learner", "assignment__lesson__course", "reviewed_by", "clip")
         .prefetch_related(_IMAGES)
         .distinct()
         .first()
@@ -66,7 +66,7 @@ def submission_history(*, submission: Submission) -> list[Submission]:
     return list(
         Submission.objects.filter(assignment_id=submission.assignment_id, learner_id=submission.learner_id)
         .exclude(pk=submission.pk)
-        .select_related("reviewed_by", "assignment")
+        .select_related("reviewed_by", "assignment", "clip")
         .prefetch_related(_IMAGES)
         .order_by("-attempt")
     )

@@ -1,5 +1,5 @@
 """Learner pages of art assignments: submit work, read the feedback, show a passed work in the
-gallery; and the images themselves, each request checked against who may see them."""
+gallery; and the images and clips themselves, each request checked against who may see them."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.request_user import request_user
 from courses.media.serving import file_response
 from courses.models import Enrollment, Lesson
+from courses.selectors import user_is_manager
 from platform_site.exceptions import ApplicationError, NotPermitted
 
 from . import assignment_selectors as selectors
 from . import assignments
 from .assignment_forms import SubmissionForm, add_service_errors
-from .models import Submission, SubmissionImage
+from .models import Submission, SubmissionClip, SubmissionImage
 
 
 def image_response(request: HttpRequest, image: SubmissionImage, kind: str) -> HttpResponseBase:
@@ -27,6 +28,19 @@ def image_response(request: HttpRequest, image: SubmissionImage, kind: str) -> H
         raise Http404
     field = image.file if kind == "full" else image.thumbnail
     content_type = image.content_type if kind == "full" else "image/jpeg"
+    return file_response(storage=field.storage, name=str(field.name), content_type=content_type,
+                         range_header=request.headers.get("Range", ""))  # fmt: skip
+
+
+def clip_response(request: HttpRequest, clip: SubmissionClip, kind: str) -> HttpResponseBase:
+    """Send a converted clip or its poster from protected storage, Range aware (the caller checked
+    who may see it); a clip still converting, or failed, is a 404."""
+    if kind not in ("file", "poster") or not clip.is_ready:
+        raise Http404
+    field = clip.file if kind == "file" else clip.poster
+    if not field:
+        raise Http404
+    content_type = clip.content_type if kind == "file" else "image/jpeg"
     return file_response(storage=field.storage, name=str(field.name), content_type=content_type,
                          range_header=request.headers.get("Range", ""))  # fmt: skip
 
@@ -41,7 +55,7 @@ def assignment_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
         raise Http404
     learner = request_user(request)
     enrolled = Enrollment.objects.active().filter(learner=learner, course_id=lesson.course_id).exists()
-    form = SubmissionForm(request.POST or None, request.FILES or None)
+    form = SubmissionForm(request.POST or None, request.FILES or None, work=assignment.work)
     status = 200
     if request.method == "POST":
         if not enrolled:
@@ -49,8 +63,8 @@ def assignment_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 assignments.submission_create(
-                    learner=learner, assignment=assignment, images=form.cleaned_data["images"],
-                    note=form.cleaned_data["note"],
+                    learner=learner, assignment=assignment, images=form.cleaned_data.get("images", ()),
+                    clip=form.cleaned_data.get("clip"), note=form.cleaned_data["note"],
                 )  # fmt: skip
             except ApplicationError as error:
                 add_service_errors(form, error)
@@ -59,7 +73,7 @@ def assignment_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 return redirect("learning:assignment", lesson_id=lesson.pk)
         status = 400
     attempts = selectors.learner_submissions(learner=learner, assignment=assignment)
-    may_submit = enrolled and (not attempts or attempts[0].status == Submission.Status.RESUBMIT)
+    may_submit = enrolled and assignments.accepts_new_attempt(attempts[0] if attempts else None)
     context = {
         "lesson": lesson,
         "course": lesson.course,
@@ -70,6 +84,8 @@ def assignment_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
         "form": form,
         "max_images": settings.ASSIGNMENT_MAX_IMAGES,
         "max_mb": settings.ASSIGNMENT_MAX_IMAGE_BYTES // 2**20,
+        "clip_max_mb": settings.ASSIGNMENT_MAX_CLIP_BYTES // 2**20,
+        "clip_max_minutes": f"{settings.ASSIGNMENT_MAX_CLIP_SECONDS / 60:g}",
     }
     return render(request, "learning/assignment.html", context, status=status)
 
@@ -121,3 +137,19 @@ def gallery_image(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     if image is None:
         raise Http404
     return image_response(request, image, kind)
+
+
+@require_GET
+@login_required
+def own_clip(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """The clip of my own submission (or any, for a platform manager); another learner's is a 404."""
+    user = request_user(request)
+    clips = (
+        SubmissionClip.objects.all()
+        if user_is_manager(user)
+        else SubmissionClip.objects.filter(submission__learner=user)
+    )
+    clip = clips.filter(pk=pk).first()
+    if clip is None:
+        raise Http404
+    return clip_response(request, clip, kind)

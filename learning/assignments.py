@@ -1,5 +1,5 @@
-"""Writes of art assignments: the assignment and its rubric, a learner's submission of images,
-the instructor's feedback, and the learner's opt-in to the course's gallery.
+"""Writes of art assignments: the assignment and its rubric, a learner's submission of images or
+of a clip (`clips`), the instructor's feedback, and the learner's opt-in to the course's gallery.
 
 Who may review is the caller's to establish (the partner workspace looks the submission up among
 its partner's courses only); these functions check the rules of the work itself.
@@ -8,6 +8,7 @@ its partner's courses only); these functions check the rules of the work itself.
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -23,8 +24,9 @@ from courses.models import Enrollment, Lesson
 from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
+from . import clips
 from .artwork import CheckedImage, ImageRefused, check_image
-from .models import Assignment, Submission, SubmissionImage
+from .models import Assignment, Submission, SubmissionClip, SubmissionImage
 from .posters import posters_delete
 from .services import _clean_text, _figures_changed
 
@@ -87,9 +89,12 @@ def assignment_save(
     rubric: object,
     due_at: datetime | None = None,
     required_for_completion: bool = False,
+    work: str = Assignment.Work.IMAGES,
 ) -> Assignment:
     """Create or update the lesson's assignment."""
     errors: dict[str, list[str]] = {}
+    if work not in Assignment.Work.values:
+        errors["work"] = [_("Choose images or a clip.")]
     brief_zh = _clean_text(brief_zh, field="brief_zh", limit=BRIEF_MAX, errors=errors)
     brief_en = _clean_text(brief_en, field="brief_en", limit=BRIEF_MAX, errors=errors)
     if not brief_zh and "brief_zh" not in errors:
@@ -108,6 +113,7 @@ def assignment_save(
             "rubric": cleaned_rubric,
             "due_at": due_at,
             "required_for_completion": required_for_completion,
+            "work": work,
         },
     )
     return assignment
@@ -148,12 +154,35 @@ def _delete_files(names: list[str]) -> None:
             logger.warning("Could not delete %s", name, exc_info=True)
 
 
-def submission_create(
-    *, learner: "User", assignment: Assignment, images: Sequence[IO[bytes]], note: object = ""
-) -> Submission:
-    """Store a learner's attempt: every image checked first; rows and files all or nothing.
+def accepts_new_attempt(latest: Submission | None) -> bool:
+    """Whether the learner may hand in (again): a first attempt, after a "resubmit" decision, or in
+    place of an attempt whose clip could not be converted (nothing there to review)."""
+    if latest is None or latest.status == Submission.Status.RESUBMIT:
+        return True
+    clip = getattr(latest, "clip", None)
+    return latest.status == Submission.Status.SUBMITTED and clip is not None and clip.has_failed
 
-    A learner submits again only after a "resubmit" decision; the new attempt gets the next number.
+
+def _check_clip(clip: IO[bytes] | None) -> clips.CheckedClip:
+    if clip is None:
+        message = _("Add your audio or video clip.")
+        raise ApplicationError(message, code="no_clip", extra={"fields": {"clip": [message]}})
+    return clips.check_clip(clip, size=getattr(clip, "size", None))
+
+
+def submission_create(
+    *,
+    learner: "User",
+    assignment: Assignment,
+    images: Sequence[IO[bytes]] = (),
+    clip: IO[bytes] | None = None,
+    note: object = "",
+) -> Submission:
+    """Store a learner's attempt: the images, or the clip, the assignment takes; every file checked
+    first; rows and files all or nothing (a clip's conversion is queued after commit).
+
+    A learner submits again only after a "resubmit" decision, or in place of an attempt whose clip
+    failed to convert; a new attempt gets the next number, a replacement the same.
     """
     course_id = assignment.lesson.course_id
     if not Enrollment.objects.active().filter(learner=learner, course_id=course_id).exists():
@@ -162,24 +191,42 @@ def submission_create(
     note_text = _clean_text(note, field="note", limit=NOTE_MAX, errors=errors)
     if errors:
         raise ApplicationError(_("Check the submission."), code="invalid", extra={"fields": errors})
-    latest = Submission.objects.filter(assignment=assignment, learner=learner).order_by("-attempt").first()
-    if latest is not None and latest.status != Submission.Status.RESUBMIT:
+    latest = (
+        Submission.objects.filter(assignment=assignment, learner=learner)
+        .select_related("clip")
+        .order_by("-attempt")
+        .first()
+    )
+    if not accepts_new_attempt(latest):
+        assert latest is not None
         message = (
             _("Your work is waiting for the instructor's review.")
             if latest.status == Submission.Status.SUBMITTED
             else _("Your work has already passed.")
         )
         raise Conflict(message, code=f"already_{latest.status}")
-    checked = _check_images(images)
+    replaced = latest if latest is not None and latest.status == Submission.Status.SUBMITTED else None
+    is_clip = assignment.work == Assignment.Work.CLIP
+    checked_clip = _check_clip(clip) if is_clip else None
+    checked = [] if is_clip else _check_images(images)
     stored: list[str] = []
     try:
         with transaction.atomic():
+            if replaced is not None:
+                # A concurrent replacement deleted it first: the unique "one open" constraint decides below.
+                Submission.objects.filter(pk=replaced.pk).delete()
+                transaction.on_commit(partial(clips.delete_files, clips.clip_names(replaced.clip)))
             attempt = (
                 Submission.objects.filter(assignment=assignment, learner=learner).aggregate(n=Max("attempt"))["n"] or 0
             ) + 1
             submission = Submission.objects.create(
                 assignment=assignment, learner=learner, attempt=attempt, note=note_text
             )
+            if checked_clip is not None and clip is not None:
+                _job, name = clips.clip_job_create(
+                    submission=submission, upload=clip, checked=checked_clip, learner=learner
+                )
+                stored.append(name)
             for position, image in enumerate(checked):
                 row = SubmissionImage(
                     submission=submission,
@@ -236,6 +283,9 @@ def submission_review(
     submission = Submission.objects.select_for_update().select_related("assignment").get(pk=submission.pk)
     if submission.status != Submission.Status.SUBMITTED:
         raise Conflict(_("This submission has already been reviewed."), code="already_reviewed")
+    clip = SubmissionClip.objects.filter(submission=submission).first()
+    if clip is not None and clip.is_processing:
+        raise Conflict(_("The clip is still being converted; review it once it plays."), code="clip_processing")
     errors: dict[str, list[str]] = {}
     comment_text = _clean_text(comment, field="comment", limit=COMMENT_MAX, errors=errors)
     if decision not in (Decision.PASS, Decision.RESUBMIT):
@@ -309,6 +359,9 @@ def submission_publish(*, learner: "User", submission: Submission) -> Submission
     row = _own(learner=learner, submission=submission)
     if row.status != Submission.Status.PASSED:
         raise ApplicationError(_("Only a passed work can be shown in the gallery."), code="not_passed")
+    if SubmissionClip.objects.filter(submission=row).exists():
+        # The gallery and its share posters are pictures; a clip stays between learner and instructor.
+        raise ApplicationError(_("Only works of images can be shown in the gallery."), code="not_images")
     if row.published_at is None:
         row.published_at = timezone.now()
         row.save(update_fields=["published_at"])

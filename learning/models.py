@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.i18n import Translated
 from courses.models import Lesson
+from jobs.models import ACTIVE_STATUSES, Job, JobStatus
 
 if TYPE_CHECKING:
     from django.core.files.storage import Storage
@@ -436,8 +437,14 @@ class Assignment(models.Model):
     `learning.assignments.check_rubric` before it is stored.
     """
 
+    class Work(models.TextChoices):
+        IMAGES = "images", _("Images of the work")
+        CLIP = "clip", _("An audio or video clip (music, performance)")
+
     lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="assignment",
                                   verbose_name=_("lesson"))  # fmt: skip
+    # What a learner hands in: images (drawing, painting) or one short clip (music, performance).
+    work = models.CharField(_("work handed in"), max_length=8, choices=Work.choices, default=Work.IMAGES)
     brief_zh = models.TextField(_("brief (Chinese)"))
     brief_en = models.TextField(_("brief (English)"), blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
@@ -561,6 +568,63 @@ class SubmissionImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}/{self.position}"
+
+
+class SubmissionClip(Job):
+    """A submission's audio or video clip, on its way to playable: a job of the `media` queue
+    (claim, heartbeat, reaper from `jobs`), transcoded by the lessons' ffmpeg functions.
+
+    The upload waits in `source` (already probed: it is media, and short enough) until the job
+    makes `file` (H.264/AAC MP4, or AAC audio) and, for a video, `poster`; then it is deleted.
+    """
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="clip",
+                                      verbose_name=_("submission"))  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    source = models.FileField(_("uploaded file"), storage=_protected_storage, upload_to=_artwork_path,
+                              max_length=255, blank=True)  # fmt: skip
+    file = models.FileField(_("clip"), storage=_protected_storage, upload_to=_artwork_path, max_length=255,
+                            blank=True)  # fmt: skip
+    poster = models.FileField(_("poster"), storage=_protected_storage, upload_to=_artwork_path, max_length=255,
+                              blank=True)  # fmt: skip
+    content_type = models.CharField(_("content type"), max_length=32, blank=True)
+    duration_seconds = models.FloatField(_("duration (seconds)"))
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    # A failure keeps its code, so that the learner reads it in the language of their page.
+    error_code = models.CharField(_("error code"), max_length=32, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("submission clip")
+        verbose_name_plural = _("submission clips")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="clip_job_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"clip of {self.submission_id} ({self.status})"
+
+    @property
+    def is_processing(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == JobStatus.SUCCEEDED and bool(self.file)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+
+    def failure_message(self) -> str:
+        from .clips import clip_failure_message
+
+        return clip_failure_message(self.error_code)
 
 
 # ------------------------------------------------------------------------------ share posters

@@ -30,6 +30,7 @@ urlpatterns += [
     path("learn/submissions/<int:pk>/gallery/", assignment_views.submission_publish, name="submission-publish"),
     path("learn/artwork/<int:pk>/<str:kind>/", assignment_views.own_image, name="artwork-own"),
     path("gallery/artwork/<int:pk>/<str:kind>/", assignment_views.gallery_image, name="artwork-gallery"),
+    path("learn/clips/<int:pk>/<str:kind>/", assignment_views.own_clip, name="clip-own"),
 ]
 
 # Share posters of works in the gallery.

@@ -1,5 +1,5 @@
 """Reviewing learners' assignment work in the partner workspace: the queue, one submission with
-its images and history, and the feedback form. Submissions are looked up among the current
+its images or clip and history, and the feedback form. Submissions are looked up among the current
 partner's courses only: another partner's is a 404 whatever its id."""
 
 from django.contrib import messages
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.request_user import request_user
 from learning import assignment_selectors, assignments
 from learning.assignment_forms import FeedbackForm, add_service_errors
-from learning.assignment_views import image_response
-from learning.models import Submission, SubmissionImage
+from learning.assignment_views import clip_response, image_response
+from learning.models import Submission, SubmissionClip, SubmissionImage
 from platform_site.exceptions import ApplicationError
 
 from . import selectors
@@ -87,3 +87,14 @@ def submission_image(request: HttpRequest, membership: Membership, pk: int, kind
     if image is None:
         raise Http404
     return image_response(request, image, kind)  # type: ignore[return-value]  # a FileResponse
+
+
+@require_GET
+@workspace(Action.REVIEW_WORK)
+def submission_clip(request: HttpRequest, membership: Membership, pk: int, kind: str) -> HttpResponse:
+    clip = SubmissionClip.objects.filter(
+        pk=pk, submission__assignment__lesson__course__in=selectors.member_courses(membership=membership)
+    ).first()
+    if clip is None:
+        raise Http404
+    return clip_response(request, clip, kind)  # type: ignore[return-value]  # a FileResponse

@@ -37,6 +37,7 @@ urlpatterns = [
     path("submissions/", assignment_views.submission_queue, name="submissions"),
     path("submissions/<int:pk>/", assignment_views.submission_review, name="submission"),
     path("artwork/<int:pk>/<str:kind>/", assignment_views.submission_image, name="artwork"),
+    path("clips/<int:pk>/<str:kind>/", assignment_views.submission_clip, name="clip"),
     path("reviews/", moderation_views.review_list, name="reviews"),
     path("reviews/<int:pk>/answer/", moderation_views.review_answer, name="review-answer"),
     path("reports/", moderation_views.report_queue, name="reports"),

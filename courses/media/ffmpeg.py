@@ -6,7 +6,7 @@ system. The wheel ships no ffprobe: `probe` reads what `ffmpeg -i` prints about 
 
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -132,11 +132,12 @@ def _offset(on_progress: Callable[[float], None] | None, index: int, parts: int)
 
 def transcode_video(
     source: Path, workdir: Path, *, info: Probe, on_progress: Callable[[float], None] | None = None,
-    timeout: float = 3600,
+    timeout: float = 3600, heights: Sequence[int] = (),
 ) -> list[Rendition]:  # fmt: skip
-    """Encode H.264/AAC MP4 renditions with the index up front (fast start), tallest first."""
+    """Encode H.264/AAC MP4 renditions with the index up front (fast start), tallest first: of
+    `heights`, or of every standard height the source reaches (`video_heights`)."""
     assert info.height is not None
-    heights = video_heights(info.height)
+    heights = heights or video_heights(info.height)
     renditions = []
     for index, height in enumerate(heights):
         target = workdir / f"{height}p.mp4"

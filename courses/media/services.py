@@ -61,8 +61,9 @@ def media_failure_message(code: str, params: dict[str, Any]) -> str:
         return message
 
 
-def _local_copy(name: str, target: Path) -> Path:
-    # Storage may be remote (object storage): ffmpeg reads a local file, copied by blocks.
+def local_copy(name: str, target: Path) -> Path:
+    """Copy a file of protected storage to `target`, by blocks; return `target`."""
+    # Storage may be remote (object storage): ffmpeg reads a local file.
     with protected_storage().open(name, "rb") as source, target.open("wb") as out:
         shutil.copyfileobj(source, out, COPY_BLOCK)
     return target
@@ -76,7 +77,7 @@ def media_process(
     as it was until this succeeds."""
     with tempfile.TemporaryDirectory(prefix="lesson-media-") as folder:
         workdir = Path(folder)
-        source = _local_copy(source_name, workdir / ("source" + Path(source_name).suffix.lower()))
+        source = local_copy(source_name, workdir / ("source" + Path(source_name).suffix.lower()))
         try:
             info = ffmpeg.probe(source)
             limit = settings.MEDIA_MAX_DURATION_SECONDS

@@ -262,6 +262,10 @@ ASSIGNMENT_MAX_IMAGE_BYTES = env.int("ASSIGNMENT_MAX_IMAGE_BYTES", default=15 * 
 ASSIGNMENT_MAX_PIXELS = env.int("ASSIGNMENT_MAX_PIXELS", default=50_000_000)
 # Longest side of the thumbnail made once at upload.
 ASSIGNMENT_THUMBNAIL_SIZE = env.int("ASSIGNMENT_THUMBNAIL_SIZE", default=480)
+# A clip for a music or performance assignment: a short take, not a recital (a longer or larger
+# file is refused at upload, before it is kept or queued).
+ASSIGNMENT_MAX_CLIP_SECONDS = env.int("ASSIGNMENT_MAX_CLIP_SECONDS", default=180)
+ASSIGNMENT_MAX_CLIP_BYTES = env.int("ASSIGNMENT_MAX_CLIP_BYTES", default=200 * 1024 * 1024)
 
 # ------------------------------------------------------------------------------ e-mail
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
@@ -286,7 +290,11 @@ else:
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Model work needs a GPU; transcoding holds a CPU for minutes on its own queue, so receipts and
 # bookkeeping keep moving; the rest (the job reaper included) goes to `default`.
-CELERY_TASK_ROUTES = {"ml.tasks.*": {"queue": "gpu"}, "courses.tasks.media_process_task": {"queue": "media"}}
+CELERY_TASK_ROUTES = {
+    "ml.tasks.*": {"queue": "gpu"},
+    "courses.tasks.media_process_task": {"queue": "media"},
+    "learning.assignment_tasks.clip_process_task": {"queue": "media"},
+}
 # Job state lives in database rows, never in a result backend.
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it ends, and one a dying worker drops is redelivered.

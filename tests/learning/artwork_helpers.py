@@ -4,6 +4,7 @@ import io
 import struct
 import zlib
 
+import pillow_heif
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -26,6 +27,16 @@ def webp(name: str = "work.webp") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (320, 320), (0, 200, 80)).save(buffer, format="WEBP")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/webp")
+
+
+def heic(
+    name: str = "IMG_0001.HEIC", size: tuple[int, int] = (640, 480), exif: Image.Exif | None = None
+) -> SimpleUploadedFile:
+    """A real HEIC, as a phone camera writes it (HEVC-coded by pillow-heif's libheif)."""
+    buffer = io.BytesIO()
+    heif = pillow_heif.from_pillow(Image.new("RGB", size, (180, 60, 140)))
+    heif.save(buffer, format="HEIF", quality=80, exif=(exif or Image.Exif()).tobytes())
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/heic")
 
 
 def gps_exif() -> Image.Exif:

@@ -7,6 +7,7 @@ from PIL import Image
 
 from courses.models import Enrollment
 from learning import assignments, services
+from learning.artwork import ImageRefused
 from learning.models import Assignment, Submission, SubmissionImage
 from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 from tests.factories import UserFactory
@@ -157,6 +158,35 @@ def test_exif_gps_is_stripped_and_orientation_kept(enrolled, assignment):
     assert (image.width, image.height) == (200, 400)
 
 
+def test_heic_is_read_by_content_and_stored_as_jpeg_without_exif(enrolled, assignment):
+    upload = art.heic(name="photo.png", size=(400, 200), exif=art.gps_exif())  # the name lies; the bytes decide
+    image = submit(enrolled, assignment, upload).images.get()
+    assert (image.content_type, image.file.name.rsplit(".", 1)[-1]) == ("image/jpeg", "jpg")
+    with image.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.format == "JPEG" and not stored.info.get("exif") and 0x8825 not in stored.getexif()
+        assert stored.size == (200, 400)  # upright, as the camera's orientation said
+    with image.thumbnail.open("rb") as handle:
+        assert Image.open(handle).format == "JPEG"
+
+
+def test_heic_with_too_many_pixels_is_refused_before_decoding(enrolled, assignment, settings):
+    settings.ASSIGNMENT_MAX_PIXELS = 100_000
+    with pytest.raises(ImageRefused) as error:
+        submit(enrolled, assignment, art.heic(size=(640, 480)))
+    assert error.value.extra["codes"] == ["too_many_pixels"]
+    assert not Submission.objects.exists() and stored_files() == []
+
+
+def test_a_cut_off_heic_is_refused_as_damaged(enrolled, assignment):
+    data = art.heic(size=(640, 480)).read()
+    cut = art.SimpleUploadedFile("cut.heic", data[: len(data) * 2 // 3], content_type="image/heic")
+    with pytest.raises(ImageRefused) as error:
+        submit(enrolled, assignment, cut)
+    assert error.value.extra["codes"][0] in ("damaged", "not_an_image")
+    assert not Submission.objects.exists() and stored_files() == []
+
+
 def test_second_submission_waits_for_review(enrolled, assignment):
     submit(enrolled, assignment, art.jpeg())
     with pytest.raises(Conflict):
@@ -250,12 +280,14 @@ def test_admin_refuses_a_bad_rubric_at_its_field_and_saves_a_good_one(client, le
         "brief_zh": "画一幅静物",
         "brief_en": "",
         "rubric": '[{"name_zh": "构图", "max_points": 500}]',
+        "work": "clip",
     }
     response = client.post(url, data)
     assert response.status_code == 200 and response.context["adminform"].form.errors["rubric"]
     data["rubric"] = '[{"name_zh": "构图", "max_points": 10}]'
     assert client.post(url, data).status_code == 302
-    assert Assignment.objects.get().rubric == [{"name_zh": "构图", "name_en": "", "max_points": 10}]
+    saved = Assignment.objects.get()
+    assert saved.rubric == [{"name_zh": "构图", "name_en": "", "max_points": 10}] and saved.work == "clip"
 
 
 # ------------------------------------------------------------------------------ feedback mail
