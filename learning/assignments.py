@@ -24,6 +24,7 @@ from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
 from .artwork import CheckedImage, ImageRefused, check_image
+from .idempotency import replayed
 from .models import Assignment, Submission, SubmissionImage
 from .posters import posters_delete
 from .services import _clean_text, _figures_changed
@@ -148,21 +149,32 @@ def _delete_files(names: list[str]) -> None:
             logger.warning("Could not delete %s", name, exc_info=True)
 
 
-def submission_create(
-    *, learner: "User", assignment: Assignment, images: Sequence[IO[bytes]], note: object = ""
-) -> Submission:
+def submission_create_once(
+    *,
+    learner: "User",
+    assignment: Assignment,
+    images: Sequence[IO[bytes]],
+    note: object = "",
+    idempotency_key: str = "",
+) -> tuple[Submission, bool]:
     """Store a learner's attempt: every image checked first; rows and files all or nothing.
 
     A learner submits again only after a "resubmit" decision; the new attempt gets the next number.
+    Return it and whether it is new: a retry with the same idempotency key returns the first
+    attempt (where without a key it would be refused as waiting for review).
     """
     course_id = assignment.lesson.course_id
     if not Enrollment.objects.active().filter(learner=learner, course_id=course_id).exists():
         raise NotPermitted(_("Enroll in the course to submit your work."), code="not_enrolled")
+    own = Submission.objects.filter(learner=learner)
+    earlier = replayed(own, key=idempotency_key, assignment_id=assignment.pk)
+    if earlier is not None:
+        return earlier, False
     errors: dict[str, list[str]] = {}
     note_text = _clean_text(note, field="note", limit=NOTE_MAX, errors=errors)
     if errors:
         raise ApplicationError(_("Check the submission."), code="invalid", extra={"fields": errors})
-    latest = Submission.objects.filter(assignment=assignment, learner=learner).order_by("-attempt").first()
+    latest = own.filter(assignment=assignment).order_by("-attempt").first()
     if latest is not None and latest.status != Submission.Status.RESUBMIT:
         message = (
             _("Your work is waiting for the instructor's review.")
@@ -174,11 +186,9 @@ def submission_create(
     stored: list[str] = []
     try:
         with transaction.atomic():
-            attempt = (
-                Submission.objects.filter(assignment=assignment, learner=learner).aggregate(n=Max("attempt"))["n"] or 0
-            ) + 1
+            attempt = (own.filter(assignment=assignment).aggregate(n=Max("attempt"))["n"] or 0) + 1
             submission = Submission.objects.create(
-                assignment=assignment, learner=learner, attempt=attempt, note=note_text
+                assignment=assignment, learner=learner, attempt=attempt, note=note_text, idempotency_key=idempotency_key
             )
             for position, image in enumerate(checked):
                 row = SubmissionImage(
@@ -196,11 +206,21 @@ def submission_create(
                 row.save()
     except IntegrityError as error:  # a double submit: the other one is waiting for review
         _delete_files(stored)
+        # The same keyed retry in parallel gets the first one's attempt.
+        if idempotency_key and (winner := own.filter(idempotency_key=idempotency_key).first()) is not None:
+            return winner, False
         raise Conflict(_("Your work is waiting for the instructor's review."), code="already_submitted") from error
     except BaseException:
         _delete_files(stored)
         raise
-    return submission
+    return submission, True
+
+
+def submission_create(
+    *, learner: "User", assignment: Assignment, images: Sequence[IO[bytes]], note: object = ""
+) -> Submission:
+    """Store a learner's attempt (the page's form: no idempotency key)."""
+    return submission_create_once(learner=learner, assignment=assignment, images=images, note=note)[0]
 
 
 # ------------------------------------------------------------------------------ feedback
