@@ -1,5 +1,6 @@
 """Reads of art assignments. A learner reads only their own submissions; the workspace reads only
-its partner's courses' submissions; the gallery only works their authors published."""
+its partner's courses' submissions, the API those of the courses its caller reviews; the gallery
+only works their authors published."""
 
 from typing import TYPE_CHECKING
 
@@ -8,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from courses.models import Lesson, Partner
 
+from .hooks import course_staff
 from .models import Assignment, Poster, Submission, SubmissionImage
 
 if TYPE_CHECKING:
@@ -18,24 +20,58 @@ _IMAGES = Prefetch("images", queryset=SubmissionImage.objects.order_by("position
 
 
 def lesson_assignment(*, lesson: Lesson) -> Assignment | None:
-    return Assignment.objects.filter(lesson=lesson).first()
+    assignment = Assignment.objects.filter(lesson=lesson).first()
+    if assignment is not None:
+        assignment.lesson = lesson  # the caller's row (and its course): no second query for it
+    return assignment
 
 
 def learner_submissions(*, learner: "User | AnonymousUser", assignment: Assignment) -> list[Submission]:
     """The learner's attempts at the assignment, newest first, with their images (two queries)."""
     if not learner.is_authenticated:
         return []
-    return list(
-        Submission.objects.filter(assignment=assignment, learner=learner)
-        .select_related("reviewed_by", "assignment", "clip")
-        .prefetch_related(_IMAGES)
-        .order_by("-attempt")
-    )
+    return list(assignment_submissions(assignment=assignment, learner=learner).order_by("-attempt"))
 
 
 def learner_submission(*, learner: "User", pk: int) -> Submission | None:
     """The learner's own submission `pk`; None for another learner's (a 404, never a 403)."""
     return Submission.objects.filter(pk=pk, learner=learner).select_related("assignment__lesson__course").first()
+
+
+def may_read_all_submissions(*, user: "User", course_id: int) -> bool:
+    """Whether the user reads every learner's work in the course: its reviewers (assigned
+    instructors, its partner's managers, through the course-staff hook) and platform managers."""
+    return user.has_perm("learning.view_submission") or course_staff(user=user, course_id=course_id).reviews_work
+
+
+def assignment_submissions(*, assignment: Assignment, learner: "User | None" = None) -> QuerySet[Submission]:
+    """Attempts at the assignment, newest first, with their learners, reviewers and images (two
+    queries a page): one learner's, or (for those who `may_read_all_submissions`) everyone's."""
+    submissions = Submission.objects.filter(assignment=assignment)
+    if learner is not None:
+        submissions = submissions.filter(learner=learner)
+    return (
+        submissions.select_related("learner", "reviewed_by", "assignment__lesson", "clip")
+        .prefetch_related(_IMAGES)
+        .order_by("-created_at", "-id")
+    )
+
+
+def readable_submission(*, user: "User", pk: int) -> Submission | None:
+    """Submission `pk` for its learner or one who may read all of its course's; else None (a 404)."""
+    submission = (
+        Submission.objects.filter(pk=pk)
+        .select_related("learner", "reviewed_by", "assignment__lesson")
+        .prefetch_related(_IMAGES)
+        .first()
+    )
+    if submission is None:
+        return None
+    if submission.learner_id == user.pk or may_read_all_submissions(
+        user=user, course_id=submission.assignment.lesson.course_id
+    ):
+        return submission
+    return None
 
 
 def partner_review_queue(*, partner: Partner) -> QuerySet[Submission]:

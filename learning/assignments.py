@@ -26,6 +26,7 @@ from platform_site.queueing import enqueue_on_commit
 
 from . import clips
 from .artwork import CheckedImage, ImageRefused, check_image
+from .idempotency import replayed
 from .models import Assignment, Submission, SubmissionClip, SubmissionImage
 from .posters import posters_delete
 from .services import _clean_text, _figures_changed
@@ -170,33 +171,35 @@ def _check_clip(clip: IO[bytes] | None) -> clips.CheckedClip:
     return clips.check_clip(clip, size=getattr(clip, "size", None))
 
 
-def submission_create(
+def submission_create_once(
     *,
     learner: "User",
     assignment: Assignment,
     images: Sequence[IO[bytes]] = (),
     clip: IO[bytes] | None = None,
     note: object = "",
-) -> Submission:
+    idempotency_key: str = "",
+) -> tuple[Submission, bool]:
     """Store a learner's attempt: the images, or the clip, the assignment takes; every file checked
     first; rows and files all or nothing (a clip's conversion is queued after commit).
 
     A learner submits again only after a "resubmit" decision, or in place of an attempt whose clip
-    failed to convert; a new attempt gets the next number, a replacement the same.
+    failed to convert; a new attempt gets the next number, a replacement the same. Return it and
+    whether it is new: a retry with the same idempotency key returns the first attempt (where
+    without a key it would be refused as waiting for review).
     """
     course_id = assignment.lesson.course_id
     if not Enrollment.objects.active().filter(learner=learner, course_id=course_id).exists():
         raise NotPermitted(_("Enroll in the course to submit your work."), code="not_enrolled")
+    own = Submission.objects.filter(learner=learner)
+    earlier = replayed(own, key=idempotency_key, assignment_id=assignment.pk)
+    if earlier is not None:
+        return earlier, False
     errors: dict[str, list[str]] = {}
     note_text = _clean_text(note, field="note", limit=NOTE_MAX, errors=errors)
     if errors:
         raise ApplicationError(_("Check the submission."), code="invalid", extra={"fields": errors})
-    latest = (
-        Submission.objects.filter(assignment=assignment, learner=learner)
-        .select_related("clip")
-        .order_by("-attempt")
-        .first()
-    )
+    latest = own.filter(assignment=assignment).select_related("clip").order_by("-attempt").first()
     if not accepts_new_attempt(latest):
         assert latest is not None
         message = (
@@ -216,11 +219,9 @@ def submission_create(
                 # A concurrent replacement deleted it first: the unique "one open" constraint decides below.
                 Submission.objects.filter(pk=replaced.pk).delete()
                 transaction.on_commit(partial(clips.delete_files, clips.clip_names(replaced.clip)))
-            attempt = (
-                Submission.objects.filter(assignment=assignment, learner=learner).aggregate(n=Max("attempt"))["n"] or 0
-            ) + 1
+            attempt = (own.filter(assignment=assignment).aggregate(n=Max("attempt"))["n"] or 0) + 1
             submission = Submission.objects.create(
-                assignment=assignment, learner=learner, attempt=attempt, note=note_text
+                assignment=assignment, learner=learner, attempt=attempt, note=note_text, idempotency_key=idempotency_key
             )
             if checked_clip is not None and clip is not None:
                 _job, name = clips.clip_job_create(
@@ -243,11 +244,26 @@ def submission_create(
                 row.save()
     except IntegrityError as error:  # a double submit: the other one is waiting for review
         _delete_files(stored)
+        # The same keyed retry in parallel gets the first one's attempt.
+        if idempotency_key and (winner := own.filter(idempotency_key=idempotency_key).first()) is not None:
+            return winner, False
         raise Conflict(_("Your work is waiting for the instructor's review."), code="already_submitted") from error
     except BaseException:
         _delete_files(stored)
         raise
-    return submission
+    return submission, True
+
+
+def submission_create(
+    *,
+    learner: "User",
+    assignment: Assignment,
+    images: Sequence[IO[bytes]] = (),
+    clip: IO[bytes] | None = None,
+    note: object = "",
+) -> Submission:
+    """Store a learner's attempt (the page's form: no idempotency key)."""
+    return submission_create_once(learner=learner, assignment=assignment, images=images, clip=clip, note=note)[0]
 
 
 # ------------------------------------------------------------------------------ feedback

@@ -50,6 +50,8 @@ class CourseStaff:
 
     teaches: bool = False
     moderates: bool = False
+    # Reads (and reviews) the learners' assignment submissions of the course.
+    reviews_work: bool = False
     # The partners (ids) of the course for which the user answers its reviews publicly and
     # moderates them: their owners and managers.
     speaks_for: frozenset[int] = frozenset()
@@ -76,10 +78,11 @@ def course_staff(*, user: "User | AnonymousUser", course_id: int) -> CourseStaff
     """What `user` is to the course: one query per registered lookup (none for a visitor)."""
     if not user.is_authenticated:
         return NOBODY
-    teaches = moderates = False
+    teaches = moderates = reviews_work = False
     speaks_for: frozenset[int] = frozenset()
     for lookup in _staff_lookups:
         staff = lookup(user, course_id)
         teaches, moderates = teaches or staff.teaches, moderates or staff.moderates
+        reviews_work = reviews_work or staff.reviews_work
         speaks_for |= staff.speaks_for
-    return CourseStaff(teaches=teaches, moderates=moderates, speaks_for=speaks_for)
+    return CourseStaff(teaches=teaches, moderates=moderates, reviews_work=reviews_work, speaks_for=speaks_for)

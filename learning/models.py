@@ -286,6 +286,8 @@ class Question(Moderated):
     # The asker's choice; a hidden answer stops counting as accepted (the page shows visible ones only).
     accepted_answer = models.ForeignKey("Answer", on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="+", verbose_name=_("accepted answer"))  # fmt: skip
+    # Chosen by an API client (the Idempotency-Key header): a retried ask returns the first question.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
 
     objects = QuestionQuerySet.as_manager()
@@ -296,6 +298,11 @@ class Question(Moderated):
         verbose_name_plural = _("lesson questions")
         constraints = [
             models.CheckConstraint(condition=Q(timestamp_seconds__gte=0), name="question_timestamp_not_negative"),
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="question_idempotency_key_unique",
+            ),
         ]
         indexes = [models.Index(fields=["lesson", "-created_at"], name="question_lesson_recent_idx")]
 
@@ -317,6 +324,8 @@ class Answer(Moderated):
     # Whether the author taught the course (an instructor or manager of its partner) when writing:
     # the badge stays what it was, and the page needs no membership query per answer.
     is_instructor = models.BooleanField(_("instructor's answer"), default=False)
+    # Chosen by an API client (the Idempotency-Key header): a retried answer returns the first one.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
     # Set once the asker and followers were e-mailed: a retried task sends nothing twice.
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
@@ -325,6 +334,13 @@ class Answer(Moderated):
         ordering = ["created_at", "id"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="answer_idempotency_key_unique",
+            ),
+        ]
         indexes = [models.Index(fields=["question", "created_at"], name="answer_question_idx")]
 
     def __str__(self) -> str:
@@ -505,6 +521,8 @@ class Submission(models.Model):
                                 verbose_name=_("learner"))  # fmt: skip
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     note = models.TextField(_("note to the instructor"), blank=True, max_length=2000)
+    # Chosen by an API client (the Idempotency-Key header): a retried upload returns the first attempt.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     # The feedback: a comment, points per rubric criterion (in the rubric's order), who and when.
@@ -531,6 +549,11 @@ class Submission(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(status="passed"), name="submission_published_if_passed"
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="submission_idempotency_key_unique",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"], name="submission_queue_idx")]

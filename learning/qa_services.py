@@ -17,6 +17,7 @@ from platform_site.exceptions import ApplicationError, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
 from .hooks import course_staff
+from .idempotency import replayed
 from .models import Answer, QaReport, Question, QuestionFollow
 from .services import HIDE_REASON_MAX, REPORT_NOTE_MAX, _clean_text
 from .throttle import check_posting_rate
@@ -77,25 +78,54 @@ def _check_text(text: object, *, errors: dict[str, list[str]]) -> str:
 
 
 @transaction.atomic
-def question_ask(*, author: "User", lesson: Lesson, text: object, timestamp: object = None) -> Question:
-    """Ask a question under a lesson (learners enrolled in its course); the asker follows it."""
+def question_ask_once(
+    *, author: "User", lesson: Lesson, text: object, timestamp: object = None, idempotency_key: str = ""
+) -> tuple[Question, bool]:
+    """Ask a question under a lesson (learners enrolled in its course); the asker follows it.
+
+    Return it and whether it is new: a retry with the same idempotency key returns the first
+    question and spends no posting allowance.
+    """
     if not _enrolled(user=author, course_id=lesson.course_id):
         raise NotPermitted(_("Only learners enrolled in the course can ask questions."), code="not_enrolled")
+    earlier = replayed(Question.objects.filter(author=author), key=idempotency_key, lesson_id=lesson.pk)
+    if earlier is not None:
+        return earlier, False
     errors: dict[str, list[str]] = {}
     cleaned = _check_text(text, errors=errors)
     seconds = _clean_timestamp(timestamp, lesson=lesson, errors=errors)
     if errors:
         raise ApplicationError(_("Check the question."), code="invalid", extra={"fields": errors})
     check_posting_rate(user=author)
-    question = Question.objects.create(lesson=lesson, author=author, text=cleaned, timestamp_seconds=seconds)
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(
+                lesson=lesson, author=author, text=cleaned, timestamp_seconds=seconds, idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # The same retry in parallel: the first one stands.
+        return Question.objects.get(author=author, idempotency_key=idempotency_key), False
     QuestionFollow.objects.create(question=question, user=author)
-    return question
+    return question, True
+
+
+def question_ask(*, author: "User", lesson: Lesson, text: object, timestamp: object = None) -> Question:
+    """Ask a question under a lesson (the page's form: no idempotency key)."""
+    return question_ask_once(author=author, lesson=lesson, text=text, timestamp=timestamp)[0]
 
 
 @transaction.atomic
-def answer_post(*, author: "User", question: Question, text: object, base_url: str = "") -> Answer:
+def answer_post_once(
+    *, author: "User", question: Question, text: object, base_url: str = "", idempotency_key: str = ""
+) -> tuple[Answer, bool]:
     """Answer a question (enrolled learners and the course's instructors). An instructor's answer
-    is marked as such; the asker and the followers hear of it by e-mail once this commits."""
+    is marked as such; the asker and the followers hear of it by e-mail once this commits.
+
+    Return it and whether it is new: a retry with the same idempotency key returns the first
+    answer, mails nobody again and spends no posting allowance.
+    """
     if question.is_hidden:
         raise ApplicationError(_("This question is hidden."), code="hidden")
     course_id = question.lesson.course_id
@@ -104,16 +134,32 @@ def answer_post(*, author: "User", question: Question, text: object, base_url: s
         raise NotPermitted(
             _("Only learners enrolled in the course and its instructors can answer."), code="not_enrolled"
         )
+    earlier = replayed(Answer.objects.filter(author=author), key=idempotency_key, question_id=question.pk)
+    if earlier is not None:
+        return earlier, False
     errors: dict[str, list[str]] = {}
     cleaned = _check_text(text, errors=errors)
     if errors:
         raise ApplicationError(_("Check the answer."), code="invalid", extra={"fields": errors})
     check_posting_rate(user=author)
-    answer = Answer.objects.create(question=question, author=author, text=cleaned, is_instructor=teaches)
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                question=question, author=author, text=cleaned, is_instructor=teaches, idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        return Answer.objects.get(author=author, idempotency_key=idempotency_key), False
     from .tasks import answer_notify_task
 
     enqueue_on_commit(answer_notify_task, answer.pk, base_url)
-    return answer
+    return answer, True
+
+
+def answer_post(*, author: "User", question: Question, text: object, base_url: str = "") -> Answer:
+    """Answer a question (the page's form: no idempotency key)."""
+    return answer_post_once(author=author, question=question, text=text, base_url=base_url)[0]
 
 
 def answer_accept(*, user: "User", answer: Answer) -> Question:

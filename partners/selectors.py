@@ -63,6 +63,7 @@ def course_staff(user: "User", course_id: int) -> "CourseStaff":
     return CourseStaff(
         teaches=any(role_may(role, Action.ANSWER_QUESTIONS) for _partner, role in seats),
         moderates=any(role_may(role, Action.MODERATE_QUESTIONS) for _partner, role in seats),
+        reviews_work=any(role_may(role, Action.REVIEW_WORK) for _partner, role in seats),
         speaks_for=frozenset(partner for partner, role in seats if role_may(role, Action.ANSWER_REVIEWS)),
     )
 

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 from courses import services
 from courses.models import Enrollment
 from courses.payments.sandbox import SandboxProvider
+from learning import assignments, qa_services
 from learning import services as learning_services
 from partners.statements import month_start, statements_issue
 from partners.tokens import api_token_create
@@ -44,6 +45,7 @@ from tests.factories import (
     TrackedLinkFactory,
     UserFactory,
 )
+from tests.learning.artwork_helpers import jpeg
 
 EXAMPLES_PER_OPERATION = 12
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -111,12 +113,22 @@ def seeded(db):
     bought = campaign.art_courses.get()
     learning_services.lesson_mark_done(learner=learner, lesson=bought.lessons.order_by("position")[0])
     review, _ = learning_services.review_save(learner=learner, course=bought, rating=4, text="好课")
-    ids = [link.pk, link.channel_id, coupon.pk, enrollment.pk, review.pk, *lessons]
+    # A question with an answer and a submitted work under the bought course's first lesson.
+    first_lesson = bought.lessons.order_by("position")[0]
+    question = qa_services.question_ask(author=learner, lesson=first_lesson, text="怎么调色?")
+    answer = qa_services.answer_post(author=learner, question=question, text="多练习")
+    assignment = assignments.assignment_save(
+        lesson=first_lesson, brief_zh="画竹子", rubric=[{"name_zh": "构图", "max_points": 10}]
+    )
+    work = assignments.submission_create(learner=learner, assignment=assignment, images=[jpeg()])
+    ids = [link.pk, link.channel_id, coupon.pk, enrollment.pk, review.pk, *lessons, question.pk, answer.pk, work.pk]
     real = {
         "/api/v1/courses/{slug}/": ["watercolor", "open-course", "draft-course", bought.slug],
         "/api/v1/marketing/campaigns/{slug}/": ["spring"],
         "/api/v1/marketing/surveys/{slug}/": ["demand"],
         "/api/v1/orders/{number}/": [str(pending.number), str(done.number)],
+        "/api/v1/lessons/": [first_lesson.pk],  # lesson_id of its questions and submissions
+        "/api/v1/submissions/": [work.images.get().pk],  # image_id
         "id": ids,
         "new_status": ["running", "paused", "ended"],
     }
