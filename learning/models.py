@@ -190,10 +190,11 @@ class ReviewHelpful(models.Model):
         return f"{self.learner} → {self.review_id}"
 
 
-class ReviewReply(models.Model):
+class ReviewReply(Moderated):
     """The course's partner answers a review publicly: one answer per review, written by one of
     the partner's owners or managers and editable by them. Shown under the review with the
-    partner's name (not the writer's: the partner speaks)."""
+    partner's name (not the writer's: the partner speaks), unless the platform's moderators hid
+    it (the partner reads why in its workspace; editing it does not show it again)."""
 
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="reply",
                                   verbose_name=_("review"))  # fmt: skip

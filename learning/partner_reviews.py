@@ -1,5 +1,6 @@
 """What the course's partner does with its reviews: answer them publicly in its name, and keep a
-reported review shown (its reports leave the queue). Hiding is `services.review_hide`."""
+reported review shown (its reports leave the queue). Hiding a review is `services.review_hide`;
+hiding the partner's answer is the platform's moderators' alone (`review_reply_hide`)."""
 
 from typing import TYPE_CHECKING
 
@@ -11,7 +12,7 @@ from platform_site.exceptions import ApplicationError, NotPermitted
 
 from .hooks import course_staff
 from .models import Review, ReviewReply, ReviewReport
-from .services import ModerationCheck, _clean_text, _figures_changed, review_moderator
+from .services import ModerationCheck, _clean_text, _figures_changed, hide_reason, platform_moderator, review_moderator
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -46,6 +47,36 @@ def review_reply_save(*, author: "User", partner: "Partner", review: Review, tex
         reply, created = ReviewReply.objects.get(review=review), False
     _figures_changed()  # the course page (cached for visitors) shows the answer
     return reply, created
+
+
+def _check_platform_moderator(moderator: "User", reply: ReviewReply) -> None:
+    # The partner speaks in its answers and edits them; it does not moderate its own voice.
+    if not platform_moderator(moderator, reply.review):
+        raise NotPermitted(
+            _("Only the platform's moderators may hide or show a partner's answer."), code="not_moderator"
+        )
+
+
+def review_reply_hide(*, moderator: "User", reply: ReviewReply, reason: object) -> ReviewReply:
+    """Hide a partner's answer from the course page and the API, keeping why and by whom (hiding
+    again keeps the first reason); the partner reads the reason in its workspace."""
+    _check_platform_moderator(moderator, reply)
+    cleaned = hide_reason(reason, message=_("Say why the answer is hidden."))
+    if ReviewReply.objects.filter(pk=reply.pk, hidden_at__isnull=True).update(
+        hidden_at=timezone.now(), hidden_reason=cleaned, hidden_by=moderator
+    ):
+        _figures_changed()  # the course page (cached for visitors) drops the answer
+    reply.refresh_from_db()
+    return reply
+
+
+def review_reply_unhide(*, moderator: "User", reply: ReviewReply) -> ReviewReply:
+    """Show a hidden answer again; the reason it was hidden stays on the row."""
+    _check_platform_moderator(moderator, reply)
+    if ReviewReply.objects.filter(pk=reply.pk, hidden_at__isnull=False).update(hidden_at=None, hidden_by=None):
+        _figures_changed()
+    reply.refresh_from_db()
+    return reply
 
 
 def review_reports_keep(*, moderator: "User", review: Review, may_moderate: ModerationCheck = review_moderator) -> int:

@@ -19,7 +19,7 @@ from platform_site.queueing import enqueue_on_commit
 from .hooks import course_staff
 from .idempotency import replayed
 from .models import Answer, QaReport, Question, QuestionFollow
-from .services import HIDE_REASON_MAX, REPORT_NOTE_MAX, _clean_text
+from .services import REPORT_NOTE_MAX, _clean_text, hide_reason
 from .throttle import check_posting_rate
 
 if TYPE_CHECKING:
@@ -194,12 +194,7 @@ def post_hide(*, moderator: "User", post: Post, reason: object, may_moderate: Mo
     """Hide a question or an answer, keeping why and by whom (hiding again keeps the first reason)."""
     if not may_moderate(moderator, post):
         raise NotPermitted(_("Only moderators may hide or show questions and answers."), code="not_moderator")
-    errors: dict[str, list[str]] = {}
-    cleaned = _clean_text(reason, field="reason", limit=HIDE_REASON_MAX, errors=errors)
-    if not cleaned and not errors:
-        errors["reason"] = [_("Say why it is hidden.")]
-    if errors:
-        raise ApplicationError(_("Say why it is hidden."), code="invalid", extra={"fields": errors})
+    cleaned = hide_reason(reason, message=_("Say why it is hidden."))
     with transaction.atomic():
         now = timezone.now()
         type(post)._default_manager.filter(pk=post.pk, hidden_at__isnull=True).update(

@@ -123,12 +123,44 @@ class ReviewReportAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewReply)
 class ReviewReplyAdmin(admin.ModelAdmin):
-    """Partners' public answers, read here; partners write and edit them in their workspace."""
+    """Partners' public answers, read and hidden (with a reason) or shown again here; partners
+    write and edit them in their workspace."""
 
-    list_display = ["review", "partner", "author", "updated_at"]
+    list_display = ["review", "partner", "author", "updated_at", "hidden_at", "hidden_reason"]
+    list_filter = [("hidden_at", admin.EmptyFieldListFilter)]
     search_fields = ["text", "partner__name_zh", "partner__name_en"]
     list_select_related = ["review__course", "review__learner", "partner", "author"]
-    readonly_fields = ["review", "partner", "author", "text", "created_at", "updated_at"]
+    readonly_fields = ["review", "partner", "author", "text", "created_at", "updated_at", "hidden_at",
+                       "hidden_reason", "hidden_by"]  # fmt: skip
+    action_form = ModerationActionForm
+    actions = ["hide", "unhide"]
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("learning.change_review")  # the platform's review moderators
+
+    @admin.action(description=gettext_lazy("Hide the selected answers (give the reason above)"),
+                  permissions=["moderate"])  # fmt: skip
+    def hide(self, request: HttpRequest, queryset: QuerySet[ReviewReply]) -> None:
+        from .partner_reviews import review_reply_hide
+
+        moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
+        for reply in queryset.select_related("review"):
+            try:
+                review_reply_hide(moderator=moderator, reply=reply, reason=reason)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+                return
+            hidden += 1
+        messages.success(request, _("%(count)d hidden.") % {"count": hidden})
+
+    @admin.action(description=gettext_lazy("Show the selected answers again"), permissions=["moderate"])
+    def unhide(self, request: HttpRequest, queryset: QuerySet[ReviewReply]) -> None:
+        from .partner_reviews import review_reply_unhide
+
+        moderator = request_user(request)
+        for reply in queryset.select_related("review"):
+            review_reply_unhide(moderator=moderator, reply=reply)
+        messages.success(request, _("%(count)d shown again.") % {"count": len(queryset)})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -300,17 +300,23 @@ def _check_moderator(*, moderator: "User", review: Review, may_moderate: Moderat
         raise NotPermitted(_("Only moderators may hide or show reviews."), code="not_moderator")
 
 
+def hide_reason(reason: object, *, message: str) -> str:
+    """The moderator's reason for hiding, cleaned; `message` (translated) when it is missing or bad."""
+    errors: dict[str, list[str]] = {}
+    cleaned = _clean_text(reason, field="reason", limit=HIDE_REASON_MAX, errors=errors)
+    if not cleaned and not errors:
+        errors["reason"] = [message]
+    if errors:
+        raise ApplicationError(message, code="invalid", extra={"fields": errors})
+    return cleaned
+
+
 def review_hide(
     *, moderator: "User", review: Review, reason: str, may_moderate: ModerationCheck = review_moderator
 ) -> Review:
     """Hide a review from the course page and its figures, keeping why and by whom (hiding again keeps the first)."""
     _check_moderator(moderator=moderator, review=review, may_moderate=may_moderate)
-    errors: dict[str, list[str]] = {}
-    reason = _clean_text(reason, field="reason", limit=HIDE_REASON_MAX, errors=errors)
-    if not reason and not errors:
-        errors["reason"] = [_("Say why the review is hidden.")]
-    if errors:
-        raise ApplicationError(_("Say why the review is hidden."), code="invalid", extra={"fields": errors})
+    reason = hide_reason(reason, message=_("Say why the review is hidden."))
     with transaction.atomic():
         now = timezone.now()
         updated = Review.objects.filter(pk=review.pk, hidden_at__isnull=True).update(

@@ -93,7 +93,9 @@ class ReviewSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReviewReplySerializer(allow_null=True))
     def get_reply(self, review: Review) -> dict[str, Any] | None:
         reply = getattr(review, "reply", None)  # selected with the listing; None without an answer
-        return dict(ReviewReplySerializer(reply).data) if reply is not None else None
+        if reply is None or reply.is_hidden:
+            return None
+        return dict(ReviewReplySerializer(reply).data)
 
 
 class ReviewWriteSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from courses.models import Enrollment
 from learning import partner_reviews, qa_services, services
 from learning.models import QaReport, Review, ReviewReply, ReviewReport
+from platform_site.exceptions import NotPermitted
 from tests.factories import (
     CourseFactory,
     ManagerFactory,
@@ -223,6 +224,57 @@ def test_the_api_lists_the_partners_answer_with_the_review(api_client, shop):
                                       review=shop["review"], text="谢谢！")  # fmt: skip
     rows = api_client.get(f"/api/v1/courses/{shop['course'].slug}/reviews/").json()["results"]
     assert rows[0]["reply"]["text"] == "谢谢！" and rows[0]["reply"]["partner"] == "墨韵学堂"
+
+
+def test_the_platform_hides_a_partners_answer_with_a_reason_the_partner_reads(client, api_client, shop):
+    partner = shop["course"].partners.get()
+    reply, _new = partner_reviews.review_reply_save(author=shop["manager"], partner=partner, review=shop["review"],
+                                                    text="加我微信买更便宜的课")  # fmt: skip
+    client.force_login(ManagerFactory())
+    changelist = reverse("admin:learning_reviewreply_changelist")
+
+    client.post(changelist, {"action": "hide", "_selected_action": [reply.pk], "reason": ""})  # no reason: refused
+    assert not ReviewReply.objects.get(pk=reply.pk).is_hidden
+    client.post(changelist, {"action": "hide", "_selected_action": [reply.pk], "reason": "站外引流"})
+
+    reply.refresh_from_db()
+    assert reply.is_hidden and reply.hidden_reason == "站外引流"
+    course_page = client.get(shop["course"].get_absolute_url()).content.decode()
+    assert "加我微信" not in course_page
+    rows = api_client.get(f"/api/v1/courses/{shop['course'].slug}/reviews/").json()["results"]
+    assert rows[0]["reply"] is None
+    # The partner edits it: still hidden; its workspace says why.
+    partner_reviews.review_reply_save(author=shop["manager"], partner=partner, review=shop["review"], text="已改")
+    assert ReviewReply.objects.get(pk=reply.pk).is_hidden
+    client.force_login(shop["manager"])
+    client.cookies["django_language"] = "zh-hans"
+    assert "平台隐藏了这条回复：站外引流" in client.get(reverse("partners:reviews")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["manager", "owner"])
+def test_the_partner_does_not_hide_or_show_its_own_answer(shop, who):
+    partner = shop["course"].partners.get()
+    reply, _new = partner_reviews.review_reply_save(author=shop["manager"], partner=partner, review=shop["review"],
+                                                    text="谢谢")  # fmt: skip
+
+    with pytest.raises(NotPermitted):
+        partner_reviews.review_reply_hide(moderator=shop[who], reply=reply, reason="x")
+    with pytest.raises(NotPermitted):
+        partner_reviews.review_reply_unhide(moderator=shop[who], reply=reply)
+    assert not ReviewReply.objects.get(pk=reply.pk).is_hidden
+
+
+def test_a_hidden_answer_is_shown_again_and_keeps_its_first_reason(shop):
+    reply, _new = partner_reviews.review_reply_save(author=shop["manager"], partner=shop["course"].partners.get(),
+                                                    review=shop["review"], text="谢谢")  # fmt: skip
+    moderator = ManagerFactory()
+    partner_reviews.review_reply_hide(moderator=moderator, reply=reply, reason="第一次")
+    partner_reviews.review_reply_hide(moderator=moderator, reply=reply, reason="第二次")
+    assert reply.hidden_reason == "第一次"
+
+    partner_reviews.review_reply_unhide(moderator=moderator, reply=reply)
+
+    assert not reply.is_hidden and reply.hidden_reason == "第一次"
 
 
 @pytest.mark.parametrize("name, args", [("partners:review-answer", [10**20]), ("partners:moderate", ["review", 10**20]),
