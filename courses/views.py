@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError
+from platform_site.shortcuts import found
 
 from . import cache as catalogue_cache
 from . import covers, hooks, selectors, services
@@ -33,10 +34,7 @@ CENT = Decimal("0.01")
 
 
 def _own_order(request: HttpRequest, number: uuid.UUID) -> Order:
-    order = selectors.learner_order(learner=request_user(request), number=number)
-    if order is None:
-        raise Http404
-    return order
+    return found(selectors.learner_order(learner=request_user(request), number=number))
 
 
 @require_GET
@@ -145,9 +143,7 @@ def checkout_preview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def buy(request: HttpRequest, slug: str) -> HttpResponse:
-    course = selectors.published_course(slug=slug)
-    if course is None:
-        raise Http404
+    course = found(selectors.published_course(slug=slug))
     key = request.POST.get("checkout_key", "")[:64]
     try:
         if course.is_free:
@@ -197,9 +193,7 @@ def lesson_detail(request: HttpRequest, slug: str, position: int) -> HttpRespons
     except Course.DoesNotExist as exc:
         raise Http404 from exc
     lessons = list(course.lessons.all())
-    index = next((i for i, lesson in enumerate(lessons) if lesson.position == position), None)
-    if index is None:
-        raise Http404
+    index = found(next((i for i, lesson in enumerate(lessons) if lesson.position == position), None))
     lesson = lessons[index]
     enrolled = selectors.enrolled_course_ids(user=request.user)
     if not selectors.lesson_is_unlocked(

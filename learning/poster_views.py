@@ -11,6 +11,7 @@ from accounts.request_user import request_user
 from courses.media.serving import file_response
 from marketing import selectors as marketing_selectors
 from platform_site.exceptions import ApplicationError
+from platform_site.shortcuts import found
 
 from . import assignment_selectors as selectors
 from . import posters
@@ -75,9 +76,7 @@ def poster_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def poster_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The poster's JPEG, for its author only and while the work shows in the gallery; else a 404."""
-    poster = selectors.learner_poster(learner=request.user, pk=pk)
-    if poster is None:
-        raise Http404
+    poster = found(selectors.learner_poster(learner=request.user, pk=pk))
     download = f"poster-{poster.submission_id}-{poster.size}-{poster.language}.jpg" if "download" in request.GET else ""
     return file_response(storage=poster.file.storage, name=str(poster.file.name), content_type="image/jpeg",
                          range_header=request.headers.get("Range", ""), download_name=download)  # fmt: skip

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.request_user import request_user
 from courses.models import Lesson
 from platform_site.exceptions import ApplicationError, NotPermitted
+from platform_site.shortcuts import found
 
 from . import qa_selectors, qa_services
 from .forms import AnswerForm, HideForm, QuestionForm, ReviewReportForm
@@ -48,9 +49,7 @@ def question_ask(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def answer_post(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = qa_selectors.visible_question(question_id=question_id)
-    if question is None:
-        raise Http404
+    question = found(qa_selectors.visible_question(question_id=question_id))
     form = AnswerForm(request.POST)
     status = 400
     if form.is_valid():
@@ -71,9 +70,7 @@ def answer_post(request: HttpRequest, question_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def answer_accept(request: HttpRequest, answer_id: int) -> HttpResponse:
-    answer = qa_selectors.visible_answer(answer_id=answer_id)
-    if answer is None:
-        raise Http404
+    answer = found(qa_selectors.visible_answer(answer_id=answer_id))
     try:
         qa_services.answer_accept(user=request_user(request), answer=answer)
     except NotPermitted as error:
@@ -86,9 +83,7 @@ def answer_accept(request: HttpRequest, answer_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def question_follow(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = qa_selectors.visible_question(question_id=question_id)
-    if question is None:
-        raise Http404
+    question = found(qa_selectors.visible_question(question_id=question_id))
     follow = request.POST.get("follow", "1") != "0"
     try:
         qa_services.question_follow(user=request_user(request), question=question, follow=follow)

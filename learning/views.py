@@ -13,6 +13,7 @@ from accounts.request_user import request_user
 from courses import selectors as course_selectors
 from courses.models import Course, Lesson
 from platform_site.exceptions import ApplicationError
+from platform_site.shortcuts import found
 
 from . import selectors, services
 from .certificates import render_pdf
@@ -104,10 +105,7 @@ def certificate_verify(request: HttpRequest, serial: str) -> HttpResponse:
 
 # ------------------------------------------------------------------------------ reviews
 def _course(request: HttpRequest, slug: str) -> Course:
-    course = course_selectors.course_list(user=request.user).filter(slug=slug).first()
-    if course is None:
-        raise Http404
-    return course
+    return found(course_selectors.course_list(user=request.user).filter(slug=slug).first())
 
 
 def _reviews_anchor(course: Course, review: Review | None = None) -> str:
@@ -154,9 +152,7 @@ def review_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def review_helpful(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = selectors.visible_review(review_id=review_id)
-    if review is None:
-        raise Http404
+    review = found(selectors.visible_review(review_id=review_id))
     try:
         services.review_mark_helpful(learner=request_user(request), review=review)
     except ApplicationError as error:
@@ -166,9 +162,7 @@ def review_helpful(request: HttpRequest, review_id: int) -> HttpResponse:
 
 @login_required
 def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = selectors.visible_review(review_id=review_id)
-    if review is None:
-        raise Http404
+    review = found(selectors.visible_review(review_id=review_id))
     status = 200
     form = ReviewReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":

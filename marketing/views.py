@@ -2,7 +2,7 @@
 
 import qrcode
 import qrcode.image.svg
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from platform_site.exceptions import ApplicationError
+from platform_site.shortcuts import found
 
 from . import attribution, selectors, services
 from .models import Campaign
@@ -20,9 +21,7 @@ BUNDLE_PAIRS_SHOWN = 6  # the best savings; a longer table reads as a price list
 @require_GET
 def tracked_link(request: HttpRequest, code: str) -> HttpResponse:
     """Count the visit, remember the touch, and go on to the link's page of this site."""
-    link = selectors.tracked_link(code=code)
-    if link is None:
-        raise Http404
+    link = found(selectors.tracked_link(code=code))
     before = attribution.read_touches(request)
     touches = services.tracked_link_follow(
         link=link,

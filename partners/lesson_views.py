@@ -4,13 +4,14 @@ only (`selectors.member_courses`): another partner's, or a course an instructor 
 to, is a 404 whatever its id."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, Lesson
 from platform_site.exceptions import ApplicationError, NotPermitted
+from platform_site.shortcuts import found
 
 from . import lessons, publishing, selectors, services
 from .forms import InstructorsForm, LessonForm, LessonMediaForm, add_service_errors
@@ -22,17 +23,11 @@ MOVES = {"up": -1, "down": 1}
 
 
 def _course(membership: Membership, pk: int) -> Course:
-    course = selectors.partner_course(membership=membership, pk=pk)
-    if course is None:
-        raise Http404
-    return course
+    return found(selectors.partner_course(membership=membership, pk=pk))
 
 
 def _lesson(membership: Membership, pk: int) -> Lesson:
-    lesson = selectors.course_lesson(membership=membership, pk=pk)
-    if lesson is None:
-        raise Http404
-    return lesson
+    return found(selectors.course_lesson(membership=membership, pk=pk))
 
 
 @require_GET

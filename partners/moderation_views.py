@@ -19,6 +19,7 @@ from learning import partner_reviews, qa_services, services
 from learning.forms import HideForm
 from learning.models import Answer, Question, Review
 from platform_site.exceptions import ApplicationError
+from platform_site.shortcuts import found
 
 from . import moderation
 from .forms import add_service_errors
@@ -53,9 +54,7 @@ def review_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 @workspace(Action.ANSWER_REVIEWS)
 def review_answer(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """Write the partner's public answer to a review, or edit it."""
-    review = moderation.partner_review(partner=membership.partner, pk=pk)
-    if review is None:
-        raise Http404
+    review = found(moderation.partner_review(partner=membership.partner, pk=pk))
     reply = getattr(review, "reply", None)
     form = ReviewAnswerForm(request.POST or None, initial={"text": reply.text} if reply else None)
     status = 200

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.request_user import request_user
 from platform_site.exceptions import ApplicationError, NotPermitted
+from platform_site.shortcuts import found
 
 from . import agreements, publishing, selectors, services, tokens
 from .forms import ApiTokenForm, CourseForm, InviteForm, RoleForm, add_service_errors
@@ -99,9 +100,7 @@ def statement_list(request: HttpRequest, membership: Membership) -> HttpResponse
 @require_GET
 @workspace(Action.VIEW_STATEMENTS)
 def statement_csv(request: HttpRequest, membership: Membership, pk: int) -> StreamingHttpResponse:
-    statement = selectors.partner_statement(partner=membership.partner, pk=pk)
-    if statement is None:
-        raise Http404
+    statement = found(selectors.partner_statement(partner=membership.partner, pk=pk))
     return statement_csv_response(statement=statement)
 
 
@@ -110,9 +109,7 @@ def statement_csv(request: HttpRequest, membership: Membership, pk: int) -> Stre
 def statement_pdf(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     from .statement_pdf import statement_pdf_response
 
-    statement = selectors.partner_statement(partner=membership.partner, pk=pk)
-    if statement is None:
-        raise Http404
+    statement = found(selectors.partner_statement(partner=membership.partner, pk=pk))
     return statement_pdf_response(statement=statement)
 
 
@@ -143,9 +140,7 @@ def course_create(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @workspace(Action.EDIT_COURSES)
 def course_edit(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    course = selectors.partner_course(membership=membership, pk=pk)
-    if course is None:
-        raise Http404
+    course = found(selectors.partner_course(membership=membership, pk=pk))
     # The form writes its values onto the instance it holds; the service gets the stored course.
     form = CourseForm(request.POST or None, instance=selectors.partner_course(membership=membership, pk=pk))
     if request.method == "POST" and form.is_valid():
@@ -171,9 +166,7 @@ def order_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_GET
 @workspace(Action.VIEW_ORDERS)
 def order_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    order = selectors.partner_order(partner=membership.partner, pk=pk)
-    if order is None:
-        raise Http404
+    order = found(selectors.partner_order(partner=membership.partner, pk=pk))
     return _render(request, membership, "orders", "partners/order_detail.html", {"order": order})
 
 
@@ -213,9 +206,7 @@ def campaign_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_GET
 @workspace(Action.VIEW_CAMPAIGNS)
 def campaign_detail(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    campaign = selectors.partner_campaign(partner=membership.partner, pk=pk)
-    if campaign is None:
-        raise Http404
+    campaign = found(selectors.partner_campaign(partner=membership.partner, pk=pk))
     row = selectors.campaign_partner_figures(campaign=campaign, partner=membership.partner)
     agreement = agreements.agreement_state(campaign=campaign)
     context = {
@@ -228,9 +219,7 @@ def campaign_detail(request: HttpRequest, membership: Membership, pk: int) -> Ht
 @require_POST
 @workspace(Action.ACCEPT_TERMS)
 def campaign_accept(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
-    campaign = selectors.partner_campaign(partner=membership.partner, pk=pk)
-    if campaign is None:
-        raise Http404
+    campaign = found(selectors.partner_campaign(partner=membership.partner, pk=pk))
     try:
         agreements.campaign_terms_accept(actor=membership, campaign=campaign, digest=request.POST.get("digest", ""))
         messages.success(request, _("You accepted the campaign's terms for your side."))
@@ -270,10 +259,7 @@ def member_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _member(membership: Membership, pk: int) -> Membership:
-    member = selectors.partner_member(partner=membership.partner, pk=pk)
-    if member is None:
-        raise Http404
-    return member
+    return found(selectors.partner_member(partner=membership.partner, pk=pk))
 
 
 @require_POST

@@ -2,10 +2,11 @@
 
 import uuid
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from platform_site.exceptions import ApplicationError
+from platform_site.shortcuts import found
 from platform_site.throttling import client_ip
 
 from . import selectors, services
@@ -15,9 +16,7 @@ from .respondents import remember_respondent, respondent_token
 
 def survey_answer(request: HttpRequest, slug: str) -> HttpResponse:
     """The bilingual survey form. Validation messages sit next to their fields; nothing is lost."""
-    survey = selectors.survey_get(slug=slug)
-    if survey is None:
-        raise Http404
+    survey = found(selectors.survey_get(slug=slug))
     user = request.user if request.user.is_authenticated else None
     if request.GET.get("done"):
         return render(request, "surveys/survey_done.html", {"survey": survey})

@@ -1,9 +1,11 @@
 """Protected media endpoints: the signed file itself, and fresh URLs for a player about to need them."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
+
+from platform_site.shortcuts import found
 
 from ..models import Lesson
 from . import player, serving
@@ -15,10 +17,7 @@ def media_file(request: HttpRequest, token: str) -> HttpResponseBase:
         asset = serving.unsign(token=token, user=request.user)
     except serving.AccessDenied as error:
         raise PermissionDenied(str(error)) from error
-    found = player.asset_file(asset)
-    if found is None:
-        raise Http404
-    lesson, storage, name, content_type, download = found
+    lesson, storage, name, content_type, download = found(player.asset_file(asset))
     if not player.can_open(lesson=lesson, user=request.user):
         raise PermissionDenied("not enrolled")
     return serving.file_response(

@@ -23,6 +23,7 @@ from learning import qa_selectors, qa_services
 from learning.idempotency import KEY_MAX
 from learning.models import Answer, Question
 from platform_site.exceptions import NotPermitted
+from platform_site.shortcuts import found
 
 from .serializers import (
     AnswerSerializer,
@@ -60,10 +61,7 @@ def valid(serializer_class: type, request: Request) -> dict[str, Any]:
 def readable_lesson(request: Request, lesson_id: str) -> Lesson:
     """A lesson of a course the caller may browse, with its media (a timestamp's bound); the route
     let only digits through (ID_PATTERN)."""
-    lesson = course_selectors.lesson_list(user=request.user).select_related("media").filter(pk=lesson_id).first()
-    if lesson is None:
-        raise Http404
-    return lesson
+    return found(course_selectors.lesson_list(user=request.user).select_related("media").filter(pk=lesson_id).first())
 
 
 def shown_question(request: Request, question: Question, *, followed: set[int] | None = None) -> dict[str, Any]:

@@ -1,7 +1,6 @@
 """The reviews of a course: anyone reads them; enrolled learners write theirs, mark others helpful, report."""
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,6 +16,7 @@ from learning import selectors, services
 from learning.models import Review
 from platform_site.exceptions import ApplicationError
 from platform_site.schema import AnonymousReads
+from platform_site.shortcuts import found
 
 from .serializers import ReviewMarkSerializer, ReviewReportSerializer, ReviewSerializer, ReviewWriteSerializer
 
@@ -42,10 +42,9 @@ class CourseReviewViewSet(
     queryset = Review.objects.none()  # the model for the schema; rows come from get_queryset
 
     def course(self) -> Course:
-        course = course_selectors.course_list(user=self.request.user).filter(slug=self.kwargs["course_slug"]).first()
-        if course is None:
-            raise Http404
-        return course
+        return found(
+            course_selectors.course_list(user=self.request.user).filter(slug=self.kwargs["course_slug"]).first()
+        )
 
     def get_queryset(self) -> QuerySet[Review]:
         if getattr(self, "swagger_fake_view", False):
@@ -65,10 +64,7 @@ class CourseReviewViewSet(
         own = selectors.review_of(learner=user, course=course)
         if own is not None and str(own.pk) == str(review_id):
             return own
-        review = self.get_queryset().filter(pk=review_id).first() if str(review_id).isdigit() else None
-        if review is None:
-            raise Http404
-        return review
+        return found(self.get_queryset().filter(pk=review_id).first() if str(review_id).isdigit() else None)
 
     @extend_schema(parameters=[SORT])
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:

@@ -22,6 +22,7 @@ from learning.assignment_views import image_response
 from learning.models import Assignment, Submission
 from platform_site.exceptions import ApplicationError
 from platform_site.parsers import FormParser, MultiPartParser
+from platform_site.shortcuts import found
 
 from .questions import ID, ID_PATTERN, IDEMPOTENCY_HEADER, LESSON_ID, idempotency_key, readable_lesson, valid
 from .serializers import SubmissionSerializer, SubmissionUploadSerializer
@@ -45,10 +46,7 @@ class LessonSubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def assignment(self) -> Assignment:
         lesson = readable_lesson(self.request, self.kwargs["lesson_id"])
-        assignment = assignment_selectors.lesson_assignment(lesson=lesson)
-        if assignment is None:
-            raise Http404
-        return assignment
+        return found(assignment_selectors.lesson_assignment(lesson=lesson))
 
     def get_queryset(self) -> QuerySet[Submission]:
         if getattr(self, "swagger_fake_view", False):
@@ -105,7 +103,5 @@ class SubmissionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise ApplicationError(
                 _("Unknown image kind."), code="invalid", extra={"fields": {"kind": [_("Ask for full or thumb.")]}}
             )
-        image = next((i for i in self.get_object().images.all() if str(i.pk) == image_id), None)
-        if image is None:
-            raise Http404
+        image = found(next((i for i in self.get_object().images.all() if str(i.pk) == image_id), None))
         return image_response(request, image, kind)

@@ -1,4 +1,3 @@
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -7,6 +6,7 @@ from rest_framework.views import APIView
 
 from courses.models import Course
 from ml.recommendations import course_recommendations, learner_recommendations
+from platform_site.shortcuts import found
 
 
 class RecommendationSerializer(serializers.Serializer):
@@ -38,12 +38,10 @@ class CourseRecommendationsView(APIView):
         responses=CourseRecommendationsSerializer,
     )
     def get(self, request: Request, course_slug: str) -> Response:
-        course = Course.objects.published().filter(slug=course_slug).first()
-        if course is None:
-            raise Http404
+        course = found(Course.objects.published().filter(slug=course_slug).first())
         user_id = request.user.pk if request.user.is_authenticated else None
-        found = course_recommendations(course=course, user_id=user_id)
-        return Response(CourseRecommendationsSerializer(found).data)
+        rows = course_recommendations(course=course, user_id=user_id)
+        return Response(CourseRecommendationsSerializer(rows).data)
 
 
 class LearnerRecommendationsView(APIView):

@@ -9,7 +9,7 @@ the same services as the pages.
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +27,7 @@ from courses.media.api import MediaJobSerializer
 from courses.models import Course, Enrollment, Lesson, Order
 from marketing.models import Campaign
 from platform_site.parsers import FormParser, MultiPartParser
+from platform_site.shortcuts import found
 from platform_site.throttling import AnonRateThrottle, UserRateThrottle
 
 from .. import agreements, lessons, publishing, selectors, services
@@ -227,9 +228,7 @@ class _RowsViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         return self.get_paginated_response(self.get_serializer(self.rows(page), many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        row = self.row(int(kwargs["pk"]))
-        if row is None:
-            raise Http404
+        row = found(self.row(int(kwargs["pk"])))
         return Response(self.get_serializer(row).data)
 
 
@@ -343,9 +342,7 @@ class PartnerStatementViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retr
     )
     @action(detail=True, methods=["get"])
     def csv(self, request: Request, pk: str) -> StreamingHttpResponse:
-        statement = selectors.partner_statement(partner=self.membership.partner, pk=int(pk))
-        if statement is None:
-            raise Http404
+        statement = found(selectors.partner_statement(partner=self.membership.partner, pk=int(pk)))
         return statement_csv_response(statement=statement)
 
     @extend_schema(
@@ -356,7 +353,5 @@ class PartnerStatementViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retr
     def pdf(self, request: Request, pk: str) -> HttpResponse:
         from ..statement_pdf import statement_pdf_response
 
-        statement = selectors.partner_statement(partner=self.membership.partner, pk=int(pk))
-        if statement is None:
-            raise Http404
+        statement = found(selectors.partner_statement(partner=self.membership.partner, pk=int(pk)))
         return statement_pdf_response(statement=statement)
