@@ -14,8 +14,8 @@ if _worker := os.environ.get("PYTEST_XDIST_WORKER", ""):
     os.environ.setdefault("VAR_DIR", str(_var))
     os.environ.setdefault("MEDIA_ROOT", str(_var / "media"))
 
-from .base import *  # noqa: E402, F403
-from .base import DATABASES, REST_FRAMEWORK, env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import DATABASES, REST_FRAMEWORK, env
 
 SECRET_KEY = env("SECRET_KEY", default="test-only-key-7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f")
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
