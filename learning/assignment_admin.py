@@ -21,6 +21,9 @@ from .models import Assignment, Submission, SubmissionClip, SubmissionImage
 def _check(data: dict[str, Any]) -> None:
     rubric = assignments.check_rubric(data.get("rubric"))
     data["rubric"] = rubric
+    lesson = data.get("lesson")
+    assignments.check_rubric_change(assignment=Assignment.objects.filter(lesson=lesson).first() if lesson else None,
+                                    rubric=rubric)  # fmt: skip
     if not (data.get("brief_zh") or "").strip():
         raise ApplicationError("", extra={"fields": {"brief_zh": [assignments.brief_missing_message()]}})
 

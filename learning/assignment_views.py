@@ -15,6 +15,7 @@ from courses.media.serving import file_response
 from courses.models import Enrollment, Lesson
 from courses.selectors import user_is_manager
 from platform_site.exceptions import ApplicationError, NotPermitted
+from platform_site.shortcuts import found
 
 from . import assignment_selectors as selectors
 from . import assignments
@@ -50,9 +51,7 @@ def clip_response(request: HttpRequest, clip: SubmissionClip, kind: str) -> Http
 def assignment_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """The lesson's assignment: the brief, my attempts with their feedback, and the upload form."""
     lesson = get_object_or_404(Lesson.objects.select_related("course", "assignment"), pk=lesson_id)
-    assignment = getattr(lesson, "assignment", None)
-    if assignment is None:
-        raise Http404
+    assignment = found(getattr(lesson, "assignment", None))
     learner = request_user(request)
     enrolled = Enrollment.objects.active().filter(learner=learner, course_id=lesson.course_id).exists()
     form = SubmissionForm(request.POST or None, request.FILES or None, work=assignment.work)
@@ -91,9 +90,7 @@ def assignment_page(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 
 def _own_submission(request: HttpRequest, pk: int) -> Submission:
-    submission = selectors.learner_submission(learner=request_user(request), pk=pk)
-    if submission is None:
-        raise Http404
+    submission = found(selectors.learner_submission(learner=request_user(request), pk=pk))
     return submission
 
 
@@ -120,22 +117,20 @@ def submission_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def own_image(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     """An image of my own submission; another learner's is a 404."""
-    image = SubmissionImage.objects.filter(pk=pk, submission__learner=request_user(request)).first()
-    if image is None:
-        raise Http404
+    image = found(SubmissionImage.objects.filter(pk=pk, submission__learner=request_user(request)).first())
     return image_response(request, image, kind)
 
 
 @require_GET
 def gallery_image(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     """An image of a work its author shows in the gallery of a published course; else a 404."""
-    image = SubmissionImage.objects.filter(
-        pk=pk,
-        submission__in=Submission.objects.published(),
-        submission__assignment__lesson__course__status="published",
-    ).first()
-    if image is None:
-        raise Http404
+    image = found(
+        SubmissionImage.objects.filter(
+            pk=pk,
+            submission__in=Submission.objects.published(),
+            submission__assignment__lesson__course__status="published",
+        ).first()
+    )
     return image_response(request, image, kind)
 
 
@@ -149,7 +144,5 @@ def own_clip(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
         if user_is_manager(user)
         else SubmissionClip.objects.filter(submission__learner=user)
     )
-    clip = clips.filter(pk=pk).first()
-    if clip is None:
-        raise Http404
+    clip = found(clips.filter(pk=pk).first())
     return clip_response(request, clip, kind)

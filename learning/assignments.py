@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from platform_site.exceptions import ApplicationError, Conflict, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
 from . import clips
+from .annotation import check_annotation
 from .artwork import CheckedImage, ImageRefused, check_image
 from .idempotency import replayed
 from .models import Assignment, Submission, SubmissionClip, SubmissionImage
@@ -33,7 +34,6 @@ from .services import _clean_text, _figures_changed
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from courses.models import Course
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,27 @@ def brief_missing_message() -> str:
     return _("Write the brief in Chinese.")
 
 
+def rubric_is_locked(*, assignment: Assignment) -> bool:
+    """Whether work was graded against the assignment's rubric (its points are stored per criterion)."""
+    return Submission.objects.filter(assignment=assignment, reviewed_at__isnull=False).exists()
+
+
+def check_rubric_change(*, assignment: Assignment | None, rubric: list[dict[str, Any]]) -> None:
+    """Refuse a new rubric for an assignment whose work was already graded.
+
+    Feedback stores the points per criterion in the rubric's order, with no copy of the rubric: a
+    criterion renamed, removed or re-weighted would silently change what every graded work shows.
+    """
+    if assignment is None or rubric == assignment.rubric or not rubric_is_locked(assignment=assignment):
+        return
+    message = _(
+        "Work was already graded against this rubric: its criteria and points can no longer change "
+        "(the brief, the due date and the requirement still can)."
+    )
+    raise Conflict(message, code="rubric_locked", extra={"fields": {"rubric": [message]}})
+
+
+@transaction.atomic
 def assignment_save(
     *,
     lesson: Lesson,
@@ -106,6 +127,13 @@ def assignment_save(
         errors.update(error.extra["fields"])
     if errors:
         raise ApplicationError(_("Check the assignment."), code="invalid", extra={"fields": errors})
+    # Locked: a review holds this row too (it reads the rubric it grades against), so a grade and a
+    # rubric change never cross.
+    current = Assignment.objects.select_for_update().filter(lesson=lesson).first()
+    check_rubric_change(assignment=current, rubric=cleaned_rubric)
+    if current is not None and current.work != work and current.submissions.exists():
+        message = _("Learners have handed in work already: what the assignment takes stays as it is.")
+        raise ApplicationError(message, code="work_locked", extra={"fields": {"work": [message]}})
     assignment, _created = Assignment.objects.update_or_create(
         lesson=lesson,
         defaults={
@@ -292,10 +320,13 @@ def submission_review(
     decision: str,
     grades: object,
     comment: object = "",
+    annotation: object = None,
     base_url: str = "",
 ) -> Submission:
-    """Record the instructor's feedback and decision (pass, or resubmit) on a waiting submission;
-    with `base_url` (the site's address), the learner is mailed once it commits."""
+    """Record the instructor's feedback and decision (pass, or resubmit) on a waiting submission,
+    with an optional drawing over its images (`learning.annotation`); with `base_url` (the site's
+    address), the learner is mailed once it commits."""
+    # FOR UPDATE without OF locks the joined assignment row too: its rubric cannot change meanwhile.
     submission = Submission.objects.select_for_update().select_related("assignment").get(pk=submission.pk)
     if submission.status != Submission.Status.SUBMITTED:
         raise Conflict(_("This submission has already been reviewed."), code="already_reviewed")
@@ -310,15 +341,22 @@ def submission_review(
         cleaned = check_grades(assignment=submission.assignment, grades=grades)
     except ApplicationError as error:
         errors.update(error.extra["fields"])
+    strokes: list[dict[str, Any]] = []
+    try:
+        positions = set(submission.images.values_list("position", flat=True))
+        strokes = check_annotation([] if annotation is None else annotation, image_positions=positions)
+    except ApplicationError as error:
+        errors.update(error.extra["fields"])
     if errors:
         raise ApplicationError(_("Check the feedback."), code="invalid", extra={"fields": errors})
     submission.status = decision
     submission.grades = cleaned
+    submission.annotation = strokes
     submission.score = sum(cleaned)
     submission.comment = comment_text
     submission.reviewed_by = reviewer
     submission.reviewed_at = timezone.now()
-    submission.save(update_fields=["status", "grades", "score", "comment", "reviewed_by", "reviewed_at"])
+    submission.save(update_fields=["status", "grades", "score", "comment", "annotation", "reviewed_by", "reviewed_at"])
     if base_url:
         from .assignment_tasks import feedback_mail_task
 
@@ -396,15 +434,3 @@ def submission_unpublish(*, learner: "User", submission: Submission) -> Submissi
     # A work out of the gallery has no poster: the stored ones go (publishing again draws anew).
     posters_delete(submission=row)
     return row
-
-
-# ------------------------------------------------------------------------------ completion
-def missing_required_assignments(*, learner: "User", course: "Course") -> list[Assignment]:
-    """The course's required assignments the learner has no passed submission of (one query)."""
-    passed = Submission.objects.filter(assignment_id=OuterRef("pk"), learner=learner, status=Submission.Status.PASSED)
-    return list(
-        Assignment.objects.filter(lesson__course=course, required_for_completion=True)
-        .exclude(Exists(passed))
-        .select_related("lesson")
-        .order_by("lesson__position")
-    )

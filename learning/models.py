@@ -533,6 +533,8 @@ class Submission(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("reviewed by"))  # fmt: skip
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # The instructor's strokes over the images, normalised to 0..1 (`learning.annotation`).
+    annotation = models.JSONField(_("drawing over the work"), default=list, blank=True)
     # Set while the learner shows the work in the course's gallery (opt-in, revocable).
     published_at = models.DateTimeField(_("shown in the gallery since"), null=True, blank=True)
 
@@ -569,6 +571,16 @@ class Submission(models.Model):
     @property
     def graded_rubric(self) -> list[tuple[dict[str, Any], int]]:
         return list(zip(self.assignment.criteria, self.grades, strict=False))
+
+    @property
+    def annotated_images(self) -> list[tuple["SubmissionImage", list[str]]]:
+        """The images the instructor drew on, each with its strokes as SVG points (images prefetched)."""
+        from .annotation import svg_points
+
+        if not self.annotation:
+            return []
+        drawn = [(image, svg_points(self.annotation, image=image.position)) for image in self.images.all()]
+        return [(image, strokes) for image, strokes in drawn if strokes]
 
 
 class SubmissionImage(models.Model):

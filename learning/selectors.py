@@ -1,11 +1,13 @@
 """Reads of learning. Each costs a fixed number of queries, whatever the number of lessons or learners."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from courses.models import Course, Enrollment, Lesson
 from platform_site.exceptions import NotPermitted
 
-from .models import Certificate, LessonProgress, Review, ReviewHelpful
+from .models import Assignment, Certificate, LessonProgress, Review, ReviewHelpful, Submission
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -27,25 +29,72 @@ class State:
 
 @dataclass(frozen=True)
 class CourseProgress:
-    required_total: int
+    """A learner's steps through a course: its required lessons done and its required assignments
+    passed. The one computation of completion: the progress bars, My learning, the managers'
+    figures and the certificate all read `is_complete` and `percent` from here."""
+
+    required_total: int  # required lessons
     required_done: int
     states: dict[int, str] = field(default_factory=dict)  # lesson id -> State
     next_lesson: Lesson | None = None
+    assignments_total: int = 0  # assignments required for completion
+    assignments_passed: int = 0
+    # The lessons whose required assignment is not passed yet, in course order.
+    assignments_missing: tuple[Lesson, ...] = ()
+
+    @property
+    def steps_total(self) -> int:
+        return self.required_total + self.assignments_total
+
+    @property
+    def steps_done(self) -> int:
+        return self.required_done + self.assignments_passed
 
     @property
     def percent(self) -> int:
-        return 100 * self.required_done // self.required_total if self.required_total else 0
+        return 100 * self.steps_done // self.steps_total if self.steps_total else 0
+
+    @property
+    def lessons_complete(self) -> bool:
+        return self.required_done == self.required_total
 
     @property
     def is_complete(self) -> bool:
-        return self.required_total > 0 and self.required_done == self.required_total
+        return self.steps_total > 0 and self.steps_done == self.steps_total
 
     @property
     def is_started(self) -> bool:
         return any(state != State.NEW for state in self.states.values())
 
 
-def _progress(lessons: list[Lesson], rows: dict[int, LessonProgress]) -> CourseProgress:
+@dataclass(frozen=True)
+class RequiredAssignment:
+    course_id: int
+    lesson_id: int
+    passed_by: frozenset[int]  # learner ids with a passed submission
+
+
+def required_assignments(*, course_ids: list[int], learner_ids: list[int]) -> dict[int, list[RequiredAssignment]]:
+    """The courses' assignments required for completion, each with which of the learners passed it:
+    one query, whatever the number of courses, assignments and learners."""
+    passed = Q(submissions__status=Submission.Status.PASSED, submissions__learner_id__in=learner_ids)
+    rows = (
+        Assignment.objects.filter(lesson__course_id__in=course_ids, required_for_completion=True)
+        .annotate(passed_by=ArrayAgg("submissions__learner_id", filter=passed, distinct=True, default=Value([])))
+        .values_list("lesson__course_id", "lesson_id", "passed_by")
+    )
+    by_course: dict[int, list[RequiredAssignment]] = defaultdict(list)
+    for course_id, lesson_id, passed_by in rows:
+        by_course[course_id].append(RequiredAssignment(course_id, lesson_id, frozenset(passed_by)))
+    return by_course
+
+
+def _progress(
+    lessons: list[Lesson],
+    rows: dict[int, LessonProgress],
+    assignments: Sequence[RequiredAssignment] = (),
+    learner_id: int | None = None,
+) -> CourseProgress:
     states = {
         lesson.pk: State.DONE
         if rows.get(lesson.pk) and rows[lesson.pk].is_completed
@@ -55,11 +104,18 @@ def _progress(lessons: list[Lesson], rows: dict[int, LessonProgress]) -> CourseP
         for lesson in lessons
     }
     required = [lesson for lesson in lessons if lesson.is_required]
+    missing_ids = {a.lesson_id for a in assignments if learner_id not in a.passed_by}
+    missing = tuple(lesson for lesson in lessons if lesson.pk in missing_ids)
     return CourseProgress(
         required_total=len(required),
         required_done=sum(states[lesson.pk] == State.DONE for lesson in required),
         states=states,
-        next_lesson=next((lesson for lesson in lessons if states[lesson.pk] != State.DONE), None),
+        # Every lesson done, the next step is the first assignment still to pass.
+        next_lesson=next((lesson for lesson in lessons if states[lesson.pk] != State.DONE), None)
+        or (missing[0] if missing else None),
+        assignments_total=len(assignments),
+        assignments_passed=len(assignments) - len(missing),
+        assignments_missing=missing,
     )
 
 
@@ -72,14 +128,15 @@ def lesson_progress(*, learner: "User | AnonymousUser", lesson: Lesson) -> Lesso
 def course_progress(*, learner: "User | AnonymousUser", course: Course) -> CourseProgress:
     """The learner's progress through `course` (its lessons prefetched or not: one query more)."""
     lessons = sorted(course.lessons.all(), key=lambda lesson: lesson.position)
-    rows: dict[int, LessonProgress] = {}
-    if learner.is_authenticated:
-        rows = {p.lesson_id: p for p in LessonProgress.objects.filter(learner=learner, lesson__course=course)}
-    return _progress(lessons, rows)
+    if not learner.is_authenticated:  # no steps done, nothing to count them against
+        return _progress(lessons, {})
+    rows = {p.lesson_id: p for p in LessonProgress.objects.filter(learner=learner, lesson__course=course)}
+    assignments = required_assignments(course_ids=[course.pk], learner_ids=[learner.pk])[course.pk]
+    return _progress(lessons, rows, assignments, learner.pk)
 
 
 def courses_progress(*, learner: "User", course_ids: list[int]) -> dict[int, CourseProgress]:
-    """Progress in several courses at once (My learning): two queries."""
+    """Progress in several courses at once (My learning): three queries."""
     lessons: dict[int, list[Lesson]] = defaultdict(list)
     # The course comes along: the next lesson's link names its course's slug (else a query per course).
     for lesson in (
@@ -91,7 +148,11 @@ def courses_progress(*, learner: "User", course_ids: list[int]) -> dict[int, Cou
         "lesson"
     ):
         rows[row.lesson.course_id][row.lesson_id] = row
-    return {course_id: _progress(lessons[course_id], rows[course_id]) for course_id in course_ids}
+    assignments = required_assignments(course_ids=course_ids, learner_ids=[learner.pk])
+    return {
+        course_id: _progress(lessons[course_id], rows[course_id], assignments[course_id], learner.pk)
+        for course_id in course_ids
+    }
 
 
 @dataclass(frozen=True)
@@ -113,7 +174,7 @@ class CourseStats:
 
 
 def course_stats(*, course: Course) -> CourseStats:
-    """What managers see per course, over its active enrollments: three queries."""
+    """What managers see per course, over its active enrollments: four queries."""
     lessons = list(course.lessons.order_by("position"))
     learners = list(Enrollment.objects.active().filter(course=course).values_list("learner_id", flat=True))
     by_learner: dict[int, dict[int, LessonProgress]] = defaultdict(dict)
@@ -121,7 +182,8 @@ def course_stats(*, course: Course) -> CourseStats:
         "learner_id", "lesson_id", "completed_at"
     ):
         by_learner[row.learner_id][row.lesson_id] = row
-    progress = {learner: _progress(lessons, by_learner[learner]) for learner in learners}
+    assignments = required_assignments(course_ids=[course.pk], learner_ids=learners)[course.pk]
+    progress = {learner: _progress(lessons, by_learner[learner], assignments, learner) for learner in learners}
     position = {lesson.pk: index for index, lesson in enumerate(lessons)}
     stopped: dict[int, int] = defaultdict(int)
     for learner, rows in by_learner.items():

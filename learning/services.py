@@ -136,18 +136,16 @@ def certificate_issue(*, learner: "User", course: "Course", name: str) -> "Certi
         return existing
     if not Enrollment.objects.active().filter(learner=learner, course=course).exists():
         raise NotPermitted(_("Only learners enrolled in the course get its certificate."), code="not_enrolled")
-    if not course_progress(learner=learner, course=course).is_complete:
+    progress = course_progress(learner=learner, course=course)
+    if not progress.is_complete:
+        if progress.lessons_complete and progress.assignments_missing:
+            raise ApplicationError(
+                _("Pass the assignment of lesson %(position)d first; the certificate waits for it.")
+                % {"position": progress.assignments_missing[0].position},
+                code="assignment_not_passed",
+            )
         raise ApplicationError(
             _("Finish every required lesson first; the certificate comes with the last one."), code="not_complete"
-        )
-    from .assignments import missing_required_assignments
-
-    missing = missing_required_assignments(learner=learner, course=course)
-    if missing:
-        raise ApplicationError(
-            _("Pass the assignment of lesson %(position)d first; the certificate waits for it.")
-            % {"position": missing[0].lesson.position},
-            code="assignment_not_passed",
         )
     name = " ".join(name.split())
     if not 1 <= len(name) <= (Certificate._meta.get_field("name").max_length or 0):

@@ -1,5 +1,6 @@
 """The workspace's lesson writes: a partner's owners and managers create, edit, reorder and delete
-its courses' lessons and upload their media (through the media job of `courses.media`).
+its courses' lessons, upload their media (through the media job of `courses.media`) and set their
+assignments (through `learning.assignments`).
 
 Positions are the lesson URLs' numbers (`/courses/<slug>/lessons/<n>/`) and unique per course:
 every write that moves them locks the course row first, so two managers reordering at once are
@@ -22,7 +23,11 @@ from .roles import Action
 from .services import check_may
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.core.files.uploadedfile import UploadedFile
+
+    from learning.models import Assignment
 
 LESSON_FIELDS = (
     "kind", "title_zh", "title_en", "body_zh", "body_en", "is_free_preview", "is_required", "duration_minutes",
@@ -138,3 +143,29 @@ def lesson_media_upload(
         message = _("A text lesson has no video or audio: make it a video or audio lesson first.")
         raise ApplicationError(message, code="text_lesson_media", extra={"fields": {"file": [message]}})
     return media_job_create(lesson=lesson, upload=upload, created_by=actor.user, idempotency_key=idempotency_key)
+
+
+@transaction.atomic
+def lesson_assignment_save(
+    *,
+    actor: Membership,
+    lesson: Lesson,
+    brief_zh: str,
+    brief_en: str = "",
+    rubric: object,
+    due_at: "datetime | None" = None,
+    required_for_completion: bool = False,
+    work: str = "images",
+) -> "Assignment":
+    """Create or edit the lesson's assignment, for an owner or manager of the lesson's course's partner.
+
+    The course row stays locked to the end, as for every lesson write; the rubric's own rule (no
+    change once work was graded against it) is `learning.assignments`'.
+    """
+    from learning.assignments import assignment_save
+
+    _check_course(actor=actor, course=lesson.course)
+    return assignment_save(
+        lesson=lesson, brief_zh=brief_zh, brief_en=brief_en, rubric=rubric, due_at=due_at,
+        required_for_completion=required_for_completion, work=work,
+    )  # fmt: skip

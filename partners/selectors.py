@@ -218,9 +218,9 @@ LESSON_JOB_FIELDS = {
 
 
 def course_lessons(*, course: Course) -> QuerySet[Lesson]:
-    """The course's lessons in order with their media and their latest media job's status and
-    progress (`job_status`, `job_progress`): one query whatever their number."""
-    lessons = Lesson.objects.filter(course=course).select_related("media")
+    """The course's lessons in order with their media, their assignment and their latest media job's
+    status and progress (`job_status`, `job_progress`): one query whatever their number."""
+    lessons = Lesson.objects.filter(course=course).select_related("media", "assignment")
     return lessons.annotate(**LESSON_JOB_FIELDS).order_by("position")
 
 
@@ -228,7 +228,7 @@ def course_lesson(*, membership: Membership, pk: int) -> Lesson | None:
     """Lesson `pk` of a course the member works on, with its course; else None (a 404)."""
     return (
         Lesson.objects.filter(pk=pk, course__in=member_courses(membership=membership))
-        .select_related("course", "media")
+        .select_related("course", "media", "assignment")
         .first()
     )
 

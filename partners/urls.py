@@ -18,6 +18,7 @@ urlpatterns = [
     path("lessons/<int:pk>/media/", lesson_views.lesson_media, name="lesson-media"),
     path("lessons/<int:pk>/move/", lesson_views.lesson_move, name="lesson-move"),
     path("lessons/<int:pk>/delete/", lesson_views.lesson_delete, name="lesson-delete"),
+    path("lessons/<int:pk>/assignment/", assignment_views.lesson_assignment, name="lesson-assignment"),
     path("orders/", views.order_list, name="orders"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("enrollments/", views.enrollment_list, name="enrollments"),

@@ -58,7 +58,9 @@ def test_a_bad_upload_fails_the_job_cleanly_and_keeps_the_current_media(celery_w
     assert wait_for(lambda: MediaJob.objects.get(pk=job.pk).is_finished, timeout=120)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.error_code and (code is None or job.error_code == code), (
-        job.status, job.error_code, job.error
+        job.status,
+        job.error_code,
+        job.error,
     )
     assert "Traceback" not in job.failure_message() and job.failure_message() == job.error
     assert job.source and job.source.storage.exists(job.source.name)  # kept, to retry

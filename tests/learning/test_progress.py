@@ -6,7 +6,7 @@ import pytest
 
 from courses.models import Enrollment, Lesson
 from learning import selectors, services
-from learning.models import LessonProgress
+from learning.models import Assignment, LessonProgress
 from platform_site.exceptions import NotPermitted
 from tests.courses.media_helpers import installed_media
 from tests.factories import CourseFactory, LessonFactory
@@ -97,13 +97,15 @@ def test_course_progress_counts_required_lessons_only(learner, enrolled, course)
     assert progress.states[lessons[1].pk] == selectors.State.NEW
 
 
-def test_progress_of_many_courses_costs_two_queries(learner, django_assert_num_queries):
+def test_progress_of_many_courses_costs_three_queries(learner, django_assert_num_queries):
     courses = [CourseFactory() for _ in range(4)]
     for course in courses:
         Enrollment.objects.create(learner=learner, course=course)
-    with django_assert_num_queries(2):
+        Assignment.objects.create(lesson=course.lessons.first(), brief_zh="画", required_for_completion=True,
+                                  rubric=[{"name_zh": "构图", "name_en": "", "max_points": 5}])  # fmt: skip
+    with django_assert_num_queries(3):  # lessons, progress rows, required assignments
         progress = selectors.courses_progress(learner=learner, course_ids=[c.pk for c in courses])
-    assert all(p.required_total == 3 and p.percent == 0 for p in progress.values())
+    assert all(p.steps_total == 4 and p.percent == 0 for p in progress.values())
 
 
 def test_the_beacon_records_a_form_post(client, learner, enrolled, video_lesson):

@@ -69,10 +69,10 @@ def test_my_learning_invites_and_its_queries_do_not_grow_with_surveys(
         order = OrderFactory(learner=learner, course=course, status=Order.Status.PAID)
         Enrollment.objects.create(learner=learner, course=course, order=order)
     client.force_login(learner)
-    # session, user, enrollments (with their orders), partners, lessons and progress (learning),
-    # survey invitations, referral links and credits (marketing: 2), orders, and the "for you" row
-    # (the learner's survey wants, progress, skills and the candidates: 4)
-    with django_assert_max_num_queries(15):
+    # session, user, enrollments (with their orders), partners, lessons, progress and required
+    # assignments (learning), survey invitations, referral links and credits (marketing: 2), orders,
+    # and the "for you" row (the learner's survey wants, progress, skills and the candidates: 4)
+    with django_assert_max_num_queries(16):
         page = client.get(reverse("courses:my-learning")).content.decode()
     assert created[0].get_absolute_url() in page
     assert page.count('data-testid="survey-invitation"') == min(surveys, selectors.INVITATIONS_SHOWN)
