@@ -61,7 +61,7 @@ def readable_submission(*, user: "User", pk: int) -> Submission | None:
     """Submission `pk` for its learner or one who may read all of its course's; else None (a 404)."""
     submission = (
         Submission.objects.filter(pk=pk)
-        .select_related("learner", "reviewed_by", "assignment__lesson")
+        .select_related("learner", "reviewed_by", "assignment__lesson", "clip")
         .prefetch_related(_IMAGES)
         .first()
     )

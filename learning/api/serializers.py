@@ -259,17 +259,30 @@ class LearnerSerializer(serializers.Serializer):
         return _name(user)
 
 
+class SubmissionClipSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="`video` or `audio`.")
+    status = serializers.CharField(help_text="The conversion's status: queued, running, succeeded, failed.")
+    progress = serializers.FloatField()
+    duration_seconds = serializers.FloatField()
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     lesson = serializers.IntegerField(source="assignment.lesson_id", read_only=True)
     learner = LearnerSerializer(read_only=True)
     images = SubmissionImageSerializer(many=True, read_only=True)
+    clip = serializers.SerializerMethodField(help_text="The clip and its conversion, for a clip assignment; else null.")
     feedback = serializers.SerializerMethodField(help_text="The instructor's feedback; null until reviewed.")
 
     class Meta:
         model = Submission
         fields = ["id", "lesson", "assignment", "learner", "attempt", "note", "status", "created_at", "images",
-                  "feedback", "published_at"]  # fmt: skip
+                  "clip", "feedback", "published_at"]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(SubmissionClipSerializer(allow_null=True))
+    def get_clip(self, submission: Submission) -> dict[str, Any] | None:
+        clip = getattr(submission, "clip", None)
+        return dict(SubmissionClipSerializer(clip).data) if clip is not None else None
 
     @extend_schema_field(FeedbackSerializer(allow_null=True))
     def get_feedback(self, submission: Submission) -> dict[str, Any] | None:
@@ -279,6 +292,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionUploadSerializer(serializers.Serializer):
-    # Checked by the service as on the page: 1 to ASSIGNMENT_MAX_IMAGES JPEG, PNG or WebP images.
+    # Checked by the service as on the page: 1 to ASSIGNMENT_MAX_IMAGES JPEG, PNG, WebP or HEIC
+    # images, or, for an assignment that takes one, an audio or video clip.
     images = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    clip = serializers.FileField(required=False, default=None, help_text="For an assignment that takes a clip.")
     note = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")

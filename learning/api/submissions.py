@@ -60,13 +60,13 @@ class LessonSubmissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         request={"multipart/form-data": SubmissionUploadSerializer},
         parameters=[IDEMPOTENCY_HEADER],
         responses={201: SubmissionSerializer, 200: SubmissionSerializer},
-        summary="Submit images of one's work (enrolled learners; again only after a resubmission is asked).",
+        summary="Submit images or a clip of one's work (enrolled learners; again only after a resubmission is asked).",
     )
     def create(self, request: Request, lesson_id: str) -> Response:
         data = valid(SubmissionUploadSerializer, request)
         learner = request_user(request)
         submission, created = assignments.submission_create_once(
-            learner=learner, assignment=self.assignment(), images=data["images"], note=data["note"],
+            learner=learner, assignment=self.assignment(), images=data["images"], clip=data["clip"], note=data["note"],
             idempotency_key=idempotency_key(request),
         )  # fmt: skip
         shown = assignment_selectors.readable_submission(user=learner, pk=submission.pk)

@@ -225,3 +225,29 @@ def test_the_list_costs_the_same_whatever_its_length(world, assignment, django_a
     add_works(6)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get(url(assignment)).json()["results"]) == 8
+
+
+def test_a_clip_assignment_takes_a_clip_through_the_api_and_refuses_a_fake_one(
+    world, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from learning.models import Assignment
+    from tests.courses import media_helpers
+
+    clip_work = assignments.assignment_save(lesson=world["lesson"], brief_zh="弹一段音阶", rubric=RUBRIC,
+                                            work=Assignment.Work.CLIP)  # fmt: skip
+    client = client_for(world["learner_a"])
+    fake = SimpleUploadedFile("scale.mp4", b"not a recording " * 100)
+    refused = client.post(url(clip_work), {"clip": fake}, format="multipart")
+    assert refused.status_code == 400 and "clip" in refused.json()["extra"]["fields"]
+    assert not Submission.objects.exists()
+
+    with django_capture_on_commit_callbacks():  # the media worker's task is not sent
+        audio = SimpleUploadedFile("scale.wav", media_helpers.audio(2).read_bytes())
+        response = client.post(url(clip_work), {"clip": audio, "note": "C 大调"}, format="multipart")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["clip"] == {"kind": "audio", "status": "queued", "progress": 0.0,
+                                       "duration_seconds": pytest.approx(2, abs=0.2)}  # fmt: skip
+    assert response.json()["images"] == []
