@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -481,6 +482,10 @@ class Assignment(models.Model):
         return f"{self.lesson}"
 
     @property
+    def is_past_due(self) -> bool:
+        return self.due_at is not None and timezone.now() > self.due_at
+
+    @property
     def max_points(self) -> int:
         return sum(int(criterion["max_points"]) for criterion in self.rubric)
 
@@ -567,6 +572,12 @@ class Submission(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_late(self) -> bool:
+        """Handed in after the assignment's due date: accepted, and marked for the instructor."""
+        due = self.assignment.due_at
+        return due is not None and self.created_at > due
 
     @property
     def graded_rubric(self) -> list[tuple[dict[str, Any], int]]:

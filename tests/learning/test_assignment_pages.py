@@ -207,3 +207,26 @@ def test_review_page_costs_fixed_queries_whatever_the_history(client, learner_a,
     with django_assert_max_num_queries(10):
         response = client.get(reverse("partners:submission", args=[latest.pk]))
     assert len(response.context["history"]) == 4
+
+
+@pytest.mark.django_db
+def test_work_handed_in_after_the_due_date_is_accepted_and_marked_late(client, partner, learner_a, assignment):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assignment.due_at = timezone.now() - timedelta(days=1)
+    assignment.save()
+    client.force_login(learner_a)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("learning:assignment", args=[assignment.lesson_id])
+    assert "已过截止时间" in client.get(url).content.decode()
+
+    assert client.post(url, {"images": [art.jpeg()], "note": ""}).status_code == 302
+
+    assert "截止后提交" in client.get(url).content.decode()
+    client.force_login(member(partner, "instructor"))
+    assert 'data-testid="late"' in client.get(reverse("partners:submissions")).content.decode()
+    assignment.due_at = timezone.now() + timedelta(days=1)  # moved later: the same work is on time
+    assignment.save()
+    assert 'data-testid="late"' not in client.get(reverse("partners:submissions")).content.decode()
