@@ -152,6 +152,17 @@ def course_publish(request: HttpRequest, membership: Membership, pk: int) -> Htt
     return redirect("partners:lessons", pk=course.pk)
 
 
+@require_GET
+@workspace(Action.VIEW_COURSES)
+def course_progress(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
+    """How the course's active learners progress: enrolled, started, completed, the average, and
+    per lesson who started, completed and stopped there (the platform's own figures, one computation)."""
+    from learning.selectors import course_stats
+
+    stats = course_stats(course=_course(membership, pk))
+    return _render(request, membership, "courses", "partners/course_progress.html", {"stats": stats})
+
+
 @require_http_methods(["GET", "POST"])
 @workspace(Action.ASSIGN_INSTRUCTORS)
 def course_instructors(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:

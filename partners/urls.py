@@ -14,6 +14,7 @@ urlpatterns = [
     path("courses/<int:pk>/lessons/new/", lesson_views.lesson_create, name="lesson-create"),
     path("courses/<int:pk>/publish/", lesson_views.course_publish, name="course-publish"),
     path("courses/<int:pk>/instructors/", lesson_views.course_instructors, name="course-instructors"),
+    path("courses/<int:pk>/progress/", lesson_views.course_progress, name="course-progress"),
     path("lessons/<int:pk>/edit/", lesson_views.lesson_edit, name="lesson-edit"),
     path("lessons/<int:pk>/media/", lesson_views.lesson_media, name="lesson-media"),
     path("lessons/<int:pk>/move/", lesson_views.lesson_move, name="lesson-move"),

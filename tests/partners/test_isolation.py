@@ -162,6 +162,7 @@ def lesson_attacks(world, membership) -> dict[str, tuple[str, str, dict | None]]
         "delete b's lesson": ("post", reverse("partners:lesson-delete", args=[lesson_b.pk]), {}),
         "publish b's course": ("post", reverse("partners:course-publish", args=[course_b.pk]), {}),
         "read b's instructors": ("get", reverse("partners:course-instructors", args=[course_b.pk]), None),
+        "read b's progress": ("get", reverse("partners:course-progress", args=[course_b.pk]), None),
         "assign to b's course": ("post", reverse("partners:course-instructors", args=[course_b.pk]),
                                  {"instructors": [membership.pk]}),
     }  # fmt: skip
@@ -244,6 +245,7 @@ def own_attempts(world, membership) -> dict[str, tuple[str, str, dict | None]]:
         "lesson-move": ("post", reverse("partners:lesson-move", args=[first.pk]), {"direction": "down"}),
         "publish": ("post", reverse("partners:course-publish", args=[course.pk]), {}),
         "instructors": ("get", reverse("partners:course-instructors", args=[course.pk]), None),
+        "progress": ("get", reverse("partners:course-progress", args=[course.pk]), None),
         "assign": ("post", reverse("partners:course-instructors", args=[course.pk]), {}),
         "lesson-delete": ("post", reverse("partners:lesson-delete", args=[last.pk]), {}),
     }  # fmt: skip

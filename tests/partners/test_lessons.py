@@ -208,3 +208,29 @@ def test_the_lesson_pages_cost_the_same_for_3_and_for_30_lessons(
         assert client.get(reverse("partners:lesson-edit", args=[course_a.lessons.first().pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("partners:lesson-create", args=[course_a.pk])).status_code == 200
+
+
+def test_the_course_progress_page_shows_the_platforms_figures_at_a_fixed_cost(
+    client, manager_a, course_a, django_assert_max_num_queries
+):
+    from courses.models import Enrollment
+    from learning import services as learning_services
+
+    first = course_a.lessons.get(position=1)
+    for index in range(3):
+        learner = UserFactory()
+        Enrollment.objects.create(learner=learner, course=course_a)
+        if index:
+            learning_services.lesson_mark_done(learner=learner, lesson=first)
+    client.force_login(manager_a.user)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse("partners:course-progress", args=[course_a.pk])
+    client.get(url)
+
+    with django_assert_max_num_queries(12):
+        html = client.get(url).content.decode()
+
+    assert "学员学习进度" in html and html.count('data-testid="progress-row"') == 3
+    figures = html.split('data-testid="progress-figures"')[1].split("</section>")[0]
+    values = [part.split("<")[0] for part in figures.split('class="figure-value">')[1:]]
+    assert values[:3] == ["3", "2", "0"]  # enrolled, started, completed

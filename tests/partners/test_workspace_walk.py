@@ -86,6 +86,7 @@ def workspace() -> tuple[dict[str, str], str]:
         "lesson-new": reverse("partners:lesson-create", args=[course.pk]),
         "lesson-edit": reverse("partners:lesson-edit", args=[video.pk]),
         "instructors": reverse("partners:course-instructors", args=[course.pk]),
+        "progress": reverse("partners:course-progress", args=[course.pk]),
         "orders": reverse("partners:orders"),
         "order": reverse("partners:order", args=[Order.objects.order_by("pk").first().pk]),
         "enrollments": reverse("partners:enrollments"),
