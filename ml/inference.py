@@ -8,7 +8,7 @@ import threading
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -170,11 +170,18 @@ class Embedder:
             batch = self.tokenizer(
                 [texts[i] for i in chunk], truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt"
             ).to(self.device)
-            hidden = self.model(**batch).last_hidden_state.float()
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
-            found[chunk] = torch.nn.functional.normalize(pooled, dim=-1).cpu().numpy()
+            found[chunk] = mean_pooled(self.model, batch).cpu().numpy()
         return found
+
+
+def mean_pooled(model: Any, batch: Any) -> torch.Tensor:
+    """The sentence vectors of a tokenised batch: the mean of the last hidden states over the
+    attention mask, unit length. The one pooling, shared by serving and the contrastive fine-tune
+    (ml/training/contrastive.py), so that what is trained is what is served."""
+    hidden = model(**batch).last_hidden_state.float()
+    mask = batch["attention_mask"].unsqueeze(-1).float()
+    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1)
+    return torch.nn.functional.normalize(pooled, dim=-1)
 
 
 def embedder_for(base_model: str) -> Embedder:

@@ -27,3 +27,22 @@ def embed_courses_task(course_ids: list[int] | None = None) -> int:
     from .embedding import course_embeddings_compute
 
     return course_embeddings_compute(course_ids=course_ids)
+
+
+# Limits: CELERY_TASK_ANNOTATIONS, beside the tagger's fine-tune (the broker's visibility timeout covers them).
+@shared_task
+def finetune_embedder_task(data_path: str, name: str, epochs: int = 1, split: str = "train") -> str:
+    """Fine-tune the sentence encoder on skill pairs of the CSV at `data_path` (on the worker) and
+    save it as ML_CACHE_DIR/embedders/`name`; return that path, for ML_EMBEDDING_MODEL.
+
+    Idempotent: a message redelivered after the encoder was saved finds it and returns its path
+    (the directory is renamed into place only once complete); one redelivered after a worker died
+    mid-run trains again from the start."""
+    from pathlib import Path
+
+    from .training.contrastive import ContrastiveConfig, embedder_dir, embedder_finetune
+
+    out_dir = embedder_dir(name)
+    if not (out_dir / "config.json").exists():
+        embedder_finetune(data=Path(data_path), out_dir=out_dir, split=split, config=ContrastiveConfig(epochs=epochs))
+    return str(out_dir)

@@ -312,6 +312,10 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": CELERY_LONGEST_TASK_SECONDS,
     },
     "ml.tasks.tag_courses_task": {"soft_time_limit": 3600, "time_limit": 3660},
+    "ml.tasks.finetune_embedder_task": {
+        "soft_time_limit": CELERY_LONGEST_TASK_SECONDS - 60,
+        "time_limit": CELERY_LONGEST_TASK_SECONDS,
+    },
 }
 # Long jobs (jobs app). The reaper runs every JOBS_REAPER_INTERVAL_SECONDS. A running job whose
 # heartbeat is older than JOBS_HEARTBEAT_TIMEOUT_SECONDS is taken for dead (its worker was killed)

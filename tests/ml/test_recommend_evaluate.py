@@ -35,7 +35,7 @@ def run(*args):
 
 def test_tfidf_prints_the_figures_as_one_json_object(data):
     result = run("--data", str(data), "--method", "tfidf")
-    assert set(result) == {"precision_at_10", "ndcg_at_10", "skill_precision_at_10", "rows", "method"}
+    assert set(result) == {"precision_at_10", "ndcg_at_10", "skill_precision_at_10", "rows", "method", "split"}
     assert result["rows"] == 6 and result["method"] == "tfidf"
     # 5 neighbours at most, 2 of them of the same domain: precision@10 is 2/10 whatever the order
     assert result["precision_at_10"] == pytest.approx(0.2)
