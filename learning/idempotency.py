@@ -1,8 +1,10 @@
 """Retries of the API's writes: a request repeated with the same Idempotency-Key gets the row the
 first one made, as orders do (`courses.services.orders.order_checkout`)."""
 
+from collections.abc import Callable
 from typing import TypeVar
 
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
@@ -30,3 +32,15 @@ def replayed(queryset: "QuerySet[M]", *, key: str, **same: object) -> M | None:
             _("This idempotency key was already used for another request."), code="idempotency_key_reused"
         )
     return row
+
+
+def created_once(create: Callable[[], M], *, queryset: "QuerySet[M]", key: str) -> tuple[M, bool]:
+    """Run `create` in a savepoint; return its row and True. When the unique key clashes (the same
+    keyed retry racing the first request), return the first request's row and False instead."""
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        if not key:
+            raise
+        return queryset.get(idempotency_key=key), False

@@ -17,7 +17,7 @@ from platform_site.exceptions import ApplicationError, NotPermitted
 from platform_site.queueing import enqueue_on_commit
 
 from .hooks import course_staff
-from .idempotency import replayed
+from .idempotency import created_once, replayed
 from .models import Answer, QaReport, Question, QuestionFollow
 from .services import REPORT_NOTE_MAX, _clean_text, hide_reason
 from .throttle import check_posting_rate
@@ -97,16 +97,14 @@ def question_ask_once(
     if errors:
         raise ApplicationError(_("Check the question."), code="invalid", extra={"fields": errors})
     check_posting_rate(user=author)
-    try:
-        with transaction.atomic():
-            question = Question.objects.create(
-                lesson=lesson, author=author, text=cleaned, timestamp_seconds=seconds, idempotency_key=idempotency_key
-            )
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        # The same retry in parallel: the first one stands.
-        return Question.objects.get(author=author, idempotency_key=idempotency_key), False
+    question, created = created_once(
+        lambda: Question.objects.create(
+            lesson=lesson, author=author, text=cleaned, timestamp_seconds=seconds, idempotency_key=idempotency_key
+        ),
+        queryset=Question.objects.filter(author=author), key=idempotency_key,
+    )  # fmt: skip
+    if not created:  # the same retry in parallel: the first one stands
+        return question, False
     QuestionFollow.objects.create(question=question, user=author)
     return question, True
 
@@ -142,15 +140,14 @@ def answer_post_once(
     if errors:
         raise ApplicationError(_("Check the answer."), code="invalid", extra={"fields": errors})
     check_posting_rate(user=author)
-    try:
-        with transaction.atomic():
-            answer = Answer.objects.create(
-                question=question, author=author, text=cleaned, is_instructor=teaches, idempotency_key=idempotency_key
-            )
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        return Answer.objects.get(author=author, idempotency_key=idempotency_key), False
+    answer, created = created_once(
+        lambda: Answer.objects.create(
+            question=question, author=author, text=cleaned, is_instructor=teaches, idempotency_key=idempotency_key
+        ),
+        queryset=Answer.objects.filter(author=author), key=idempotency_key,
+    )  # fmt: skip
+    if not created:
+        return answer, False
     from .tasks import answer_notify_task
 
     enqueue_on_commit(answer_notify_task, answer.pk, base_url)
