@@ -2,6 +2,8 @@
 
 Every change goes through the services; the text is its author's and is never edited here."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -9,13 +11,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.request_user import request_user
-from platform_site.exceptions import ApplicationError
 
 from . import qa_services
 from .models import Answer, QaReport, Question
-from .review_admin import ModerationActionForm
+from .review_admin import ModerationActionForm, hide_each
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 HIDDEN_FIELDS = ["hidden_at", "hidden_reason", "hidden_by"]
+
+
+def _post_hide(moderator: "User", post: Question | Answer, reason: str) -> object:
+    return qa_services.post_hide(moderator=moderator, post=post, reason=reason)
 
 
 class PostAdmin(admin.ModelAdmin):
@@ -31,15 +39,8 @@ class PostAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Hide the selected items (give the reason above)"),
                   permissions=["change"])  # fmt: skip
     def hide(self, request: HttpRequest, queryset: QuerySet[Question] | QuerySet[Answer]) -> None:
-        moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
-        for post in queryset:
-            try:
-                qa_services.post_hide(moderator=moderator, post=post, reason=reason)
-            except ApplicationError as error:
-                messages.error(request, error.message)
-                return
-            hidden += 1
-        messages.success(request, _("%(count)d hidden.") % {"count": hidden})
+        posts: list[Question | Answer] = list(queryset)
+        hide_each(request, posts, _post_hide, _("%(count)d hidden."))
 
     @admin.action(description=gettext_lazy("Show the selected items again"), permissions=["change"])
     def unhide(self, request: HttpRequest, queryset: QuerySet[Question] | QuerySet[Answer]) -> None:
@@ -110,15 +111,7 @@ class QaReportAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Hide the reported items (give the reason above)"),
                   permissions=["moderate"])  # fmt: skip
     def hide_posts(self, request: HttpRequest, queryset: QuerySet[QaReport]) -> None:
-        moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
-        for post in self._posts(queryset):
-            try:
-                qa_services.post_hide(moderator=moderator, post=post, reason=reason)
-            except ApplicationError as error:
-                messages.error(request, error.message)
-                return
-            hidden += 1
-        messages.success(request, _("%(count)d hidden.") % {"count": hidden})
+        hide_each(request, self._posts(queryset), _post_hide, _("%(count)d hidden."))
 
     @admin.action(description=gettext_lazy("Keep the reported items shown (their reports are dealt with)"),
                   permissions=["moderate"])  # fmt: skip

@@ -3,6 +3,9 @@
 Every change goes through the services; nothing is edited in place (the rating and text are the
 author's)."""
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
@@ -17,6 +20,11 @@ from platform_site.exceptions import ApplicationError
 from . import services
 from .models import Review, ReviewReply, ReviewReport
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
+T = TypeVar("T")
+
 
 class ModerationActionForm(ActionForm):
     reason = forms.CharField(
@@ -24,18 +32,26 @@ class ModerationActionForm(ActionForm):
     )
 
 
-def _hide(request: HttpRequest, reviews: QuerySet[Review]) -> None:
-    moderator = request_user(request)
-    reason = request.POST.get("reason", "")
-    hidden = 0
-    for review in reviews:
+def hide_each(request: HttpRequest, items: Iterable[T], hide: Callable[["User", T, str], object], done: str) -> None:
+    """Hide each item with the reason the action form carries, through `hide` (a service); the first
+    refusal (a missing reason refuses them all alike) is the message, else `done` with the count."""
+    moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
+    for item in items:
         try:
-            services.review_hide(moderator=moderator, review=review, reason=reason)
-            hidden += 1
+            hide(moderator, item, reason)
         except ApplicationError as error:
             messages.error(request, error.message)
             return
-    messages.success(request, _("%(count)d reviews hidden.") % {"count": hidden})
+        hidden += 1
+    messages.success(request, done % {"count": hidden})
+
+
+def _hide(request: HttpRequest, reviews: QuerySet[Review]) -> None:
+    hide_each(
+        request, reviews, lambda moderator, review, reason: services.review_hide(
+            moderator=moderator, review=review, reason=reason
+        ), _("%(count)d reviews hidden."),
+    )  # fmt: skip
 
 
 @admin.register(Review)
@@ -143,15 +159,11 @@ class ReviewReplyAdmin(admin.ModelAdmin):
     def hide(self, request: HttpRequest, queryset: QuerySet[ReviewReply]) -> None:
         from .partner_reviews import review_reply_hide
 
-        moderator, reason, hidden = request_user(request), request.POST.get("reason", ""), 0
-        for reply in queryset.select_related("review"):
-            try:
-                review_reply_hide(moderator=moderator, reply=reply, reason=reason)
-            except ApplicationError as error:
-                messages.error(request, error.message)
-                return
-            hidden += 1
-        messages.success(request, _("%(count)d hidden.") % {"count": hidden})
+        hide_each(
+            request, queryset.select_related("review"), lambda moderator, reply, reason: review_reply_hide(
+                moderator=moderator, reply=reply, reason=reason
+            ), _("%(count)d hidden."),
+        )  # fmt: skip
 
     @admin.action(description=gettext_lazy("Show the selected answers again"), permissions=["moderate"])
     def unhide(self, request: HttpRequest, queryset: QuerySet[ReviewReply]) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from courses.models import Course, Lesson
+from learning.selectors import course_stats
 from platform_site.exceptions import ApplicationError, NotPermitted
 from platform_site.shortcuts import found
 
@@ -157,8 +158,6 @@ def course_publish(request: HttpRequest, membership: Membership, pk: int) -> Htt
 def course_progress(request: HttpRequest, membership: Membership, pk: int) -> HttpResponse:
     """How the course's active learners progress: enrolled, started, completed, the average, and
     per lesson who started, completed and stopped there (the platform's own figures, one computation)."""
-    from learning.selectors import course_stats
-
     stats = course_stats(course=_course(membership, pk))
     return _render(request, membership, "courses", "partners/course_progress.html", {"stats": stats})
 

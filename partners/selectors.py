@@ -224,13 +224,15 @@ def course_lessons(*, course: Course) -> QuerySet[Lesson]:
     return lessons.annotate(**LESSON_JOB_FIELDS).order_by("position")
 
 
+def member_lessons(*, membership: Membership) -> QuerySet[Lesson]:
+    """The lessons of the courses the member works on, with their course, media and assignment."""
+    lessons = Lesson.objects.filter(course__in=member_courses(membership=membership))
+    return lessons.select_related("course", "media", "assignment")
+
+
 def course_lesson(*, membership: Membership, pk: int) -> Lesson | None:
     """Lesson `pk` of a course the member works on, with its course; else None (a 404)."""
-    return (
-        Lesson.objects.filter(pk=pk, course__in=member_courses(membership=membership))
-        .select_related("course", "media", "assignment")
-        .first()
-    )
+    return member_lessons(membership=membership).filter(pk=pk).first()
 
 
 def member_publish_requests(*, membership: Membership) -> QuerySet[PublishRequest]:
@@ -292,12 +294,14 @@ def partner_campaigns(*, partner: Partner) -> QuerySet[Campaign]:
     return campaign_list().filter(partner_shares__partner=partner).select_related("stats").order_by("-starts_at")
 
 
+def _agreement_trail() -> "Prefetch[str, QuerySet[AgreementEvent], str]":
+    trail = AgreementEvent.objects.select_related("partner", "user").order_by("-created_at", "-pk")
+    return Prefetch("agreement_events", queryset=trail, to_attr="agreement_trail")
+
+
 def partner_campaigns_with_trail(*, partner: Partner) -> QuerySet[Campaign]:
     """`partner_campaigns` with each campaign's agreement trail (`agreement_trail`, newest first)."""
-    trail = AgreementEvent.objects.select_related("partner", "user").order_by("-created_at", "-pk")
-    return partner_campaigns(partner=partner).prefetch_related(
-        Prefetch("agreement_events", queryset=trail, to_attr="agreement_trail")
-    )
+    return partner_campaigns(partner=partner).prefetch_related(_agreement_trail())
 
 
 def partner_campaign(*, partner: Partner, pk: int) -> Campaign | None:
@@ -355,7 +359,13 @@ def partner_headline(*, membership: Membership) -> dict[str, Any]:
     if membership.may(Action.VIEW_CAMPAIGNS):
         # Running as the partner reads it: a campaign whose terms changed since both sides
         # accepted waits for them again (`agreements.campaign_status_shown`), whatever its status.
-        running = partner_campaigns_with_trail(partner=partner).filter(status=Campaign.Status.RUNNING)
+        # Only what the terms are made of (shares, course slugs, dates) and the trail: not the
+        # course cards' figures that the campaign pages prefetch.
+        running = (
+            Campaign.objects.running()
+            .filter(partner_shares__partner=partner)
+            .prefetch_related("partner_shares__partner", "knowledge_courses", "art_courses", _agreement_trail())
+        )
         figures["running_campaigns"] = sum(
             agreement_state(campaign=c, events=c.agreement_trail).agreed  # type: ignore[attr-defined]
             for c in running

@@ -166,11 +166,7 @@ class PartnerLessonViewSet(
     def get_queryset(self) -> QuerySet[Lesson]:
         if self.fake:
             return Lesson.objects.none()
-        return (
-            Lesson.objects.filter(course__in=selectors.member_courses(membership=self.membership))
-            .annotate(**selectors.LESSON_JOB_FIELDS)
-            .select_related("course", "media")
-        )
+        return selectors.member_lessons(membership=self.membership).annotate(**selectors.LESSON_JOB_FIELDS)
 
     def perform_update(self, serializer: BaseSerializer[Lesson]) -> None:
         assert serializer.instance is not None
