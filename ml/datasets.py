@@ -5,7 +5,7 @@ import csv
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -181,6 +181,13 @@ def term_prior(in_texts: int, as_skill: int) -> float | None:
     """How likely a term is a skill of a text that names it, by its corpus (Laplace-smoothed, so
     that a term seen once is not certain); None without counts (a manager's own term)."""
     return (as_skill + 1) / (in_texts + 2) if in_texts else None
+
+
+def recounted_priors(priors: Mapping[str, float], examples: Iterable[Example]) -> dict[str, float]:
+    """The priors of these terms (lower-cased term -> prior) counted again on `examples` alone: a
+    training job judges its dev split with priors that were not counted on it (`ml.decoding.calibrate`)."""
+    counted = with_term_counts([TermProposal(name, ENTITY_TYPES[0], 0) for name in priors], examples)
+    return {p.name: prior for p in counted if (prior := term_prior(p.in_texts, p.as_skill)) is not None}
 
 
 def record_proposals(records: Iterable[Record]) -> list[TermProposal]:

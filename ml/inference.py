@@ -15,7 +15,7 @@ import torch
 from django.conf import settings
 from django.core.files.storage import default_storage
 
-from ml.decoding import TERM_THRESHOLD, TokenScores, decode
+from ml.decoding import Decoding, TokenScores, decode
 from ml.spans import LABELS, Lexicon, Span
 
 if TYPE_CHECKING:
@@ -35,12 +35,12 @@ _lock = threading.Lock()
 
 
 class Tagger:
-    def __init__(self, model_dir: Path, term_threshold: float | None = None) -> None:
+    def __init__(self, model_dir: Path, decoding: Decoding | None = None) -> None:
         from transformers import AutoTokenizer, BertForTokenClassification
 
         self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        # The version's own, chosen on its training job's dev split (versions before it: the default).
-        self.term_threshold = TERM_THRESHOLD if term_threshold is None else term_threshold
+        # The version's own, chosen on its training job's dev split (versions before it: the defaults).
+        self.decoding = decoding or Decoding()
         self.tokenizer = AutoTokenizer.from_pretrained(model_dir, use_fast=True)
         # transformers types .to() through a decorator that loses the bound model: its stub is wrong.
         self.model = BertForTokenClassification.from_pretrained(model_dir).to(self.device).eval()  # type: ignore[arg-type]
@@ -59,7 +59,7 @@ class Tagger:
         managers' (built once by the caller): where a term occurs, the model judges it and it gives
         the edges; an empty one counts as none."""
         return [
-            decode(text, scores, lexicon.find(text), lexicon.priors, term_threshold=self.term_threshold)
+            decode(text, scores, lexicon.find(text, overlapping=True), lexicon.priors, decoding=self.decoding)
             if lexicon
             else decode(text, scores)
             for text, scores in zip(texts, self.scores(texts, batch_size), strict=True)
@@ -137,8 +137,8 @@ def tagger_for(version: "ModelVersion") -> Tagger:
         if version.pk not in _taggers:
             logger.info("Loading model version %s", version.name)
             _taggers.clear()  # one model in memory at a time: a new active version replaces the old
-            threshold = (version.metrics.get("decoding") or {}).get("term_threshold")
-            _taggers[version.pk] = Tagger(local_dir(version), term_threshold=threshold)
+            decoding = Decoding.from_metrics(version.metrics.get("decoding"))
+            _taggers[version.pk] = Tagger(local_dir(version), decoding=decoding)
         return _taggers[version.pk]
 
 

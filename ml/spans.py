@@ -64,9 +64,10 @@ class Lexicon:
     def __len__(self) -> int:
         return self._size
 
-    def find(self, text: str) -> list[Span]:
+    def find(self, text: str, *, overlapping: bool = False) -> list[Span]:
         """Spans of the terms in `text`: case-insensitive, on word boundaries (see the class),
-        overlaps resolved longest-first."""
+        overlaps resolved longest-first; with `overlapping`, every match (a term inside a longer
+        one included), for a decoder that resolves them among the terms it keeps."""
         lowered = text.lower()
         candidates = [entry for unit in set(_UNIT.findall(lowered)) for entry in self._by_unit.get(unit, ())]
         found: list[Span] = []
@@ -78,7 +79,10 @@ class Lexicon:
                     continue
                 if edges[1] and end < len(lowered) and self._word.match(lowered[end]):
                     continue
-                if any(start < other.end and other.start < end for other in found):
+                if any(
+                    (start, end) == (other.start, other.end) if overlapping else start < other.end and other.start < end
+                    for other in found
+                ):
                     continue
                 found.append(Span(start, end, kind))
         return sorted(found)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from jobs.services import Heartbeat, JobCancelled, job_finish, job_run
 from ml import corpus, selectors, services
-from ml.decoding import calibrated_threshold
+from ml.datasets import recounted_priors
+from ml.decoding import calibrate
 from ml.files import cache_dir
 from ml.inference import Tagger
 from ml.models import JobStatus, TrainingJob
@@ -103,7 +104,7 @@ def _train(
     )
     if beat(force=True):  # cancelled during the last evaluation, or lost: no version
         raise TrainingCancelled
-    decoding = decoding_calibrate(result.model_dir, dev_set)
+    decoding = decoding_calibrate(result.model_dir, train_set, dev_set)
     if beat(force=True):
         raise TrainingCancelled
     version = services.model_version_save(
@@ -133,13 +134,15 @@ def _train(
             services.model_version_activate(version=version)
 
 
-def decoding_calibrate(model_dir: Path, dev_set: Sequence[Example]) -> dict[str, float]:
-    """The term threshold under which this checkpoint, with the lexicon in use now, scores the
-    best skill F1 on the job's dev split (`ml.decoding.calibrated_threshold`), and that F1: the
-    version's tagger decodes with it."""
+def decoding_calibrate(model_dir: Path, train_set: Sequence[Example], dev_set: Sequence[Example]) -> dict[str, object]:
+    """How this checkpoint decodes with the lexicon in use now: the decoding that scores the best
+    skill F1 on the job's dev split (`ml.decoding.calibrate`), judged with the lexicon's priors
+    counted on the training split (as a text the version tags later: its priors never counted
+    it), and that F1. The version's tagger decodes with it."""
     texts = [example.text for example in dev_set]
-    tagger = Tagger(model_dir)
-    threshold, f1 = calibrated_threshold(
-        texts, tagger.scores(texts), [example.spans for example in dev_set], selectors.lexicon()
-    )
-    return {"term_threshold": threshold, "dev_f1": round(f1, 4)}
+    lexicon = selectors.lexicon()
+    decoding, f1 = calibrate(
+        texts, Tagger(model_dir).scores(texts), [example.spans for example in dev_set], lexicon,
+        recounted_priors(lexicon.priors, train_set),
+    )  # fmt: skip
+    return {**decoding.as_json(), "dev_f1": round(f1, 4)}

@@ -1,9 +1,11 @@
 import pytest
 
 from ml import decoding
-from ml.decoding import TokenScores, argmax_spans, decode
+from ml.datasets import recounted_priors
+from ml.decoding import Decoding, TermJudge, TokenScores, argmax_spans, decode
+from ml.evaluation import score
 from ml.selectors import SHOWN_CONFIDENCE
-from ml.spans import LABELS, Lexicon, Span, find_terms
+from ml.spans import LABELS, Example, Lexicon, Span, find_terms
 from ml.training.align import IGNORE_INDEX, LABEL_IDS, encode
 
 
@@ -169,16 +171,89 @@ def test_a_term_its_corpus_seldom_labels_a_skill_needs_more_belief_from_the_mode
 def test_the_term_threshold_is_the_one_that_scores_best_on_the_dev_texts():
     # "sql" is a skill of the first text (the model: 0.45) and not of the second (0.2), "python"
     # of both (0.9): only thresholds from 0.25 to 0.45 get every text right; the first is chosen.
+    # Two texts are too few to fit a term judge on.
     texts = ["sql python", "sql python"]
     scores = [TokenScores([(0, 3), (4, 10)], [[1 - p, p, 0, 0, 0], [0.1, 0.9, 0, 0, 0]]) for p in (0.45, 0.2)]
     python = Span(4, 10, "KNOWLEDGE")
     gold = [[Span(0, 3, "KNOWLEDGE"), python], [python]]
 
-    threshold, f1 = decoding.calibrated_threshold(
-        texts, scores, gold, Lexicon({"sql": "KNOWLEDGE", "python": "KNOWLEDGE"})
-    )
+    chosen, f1 = decoding.calibrate(texts, scores, gold, Lexicon({"sql": "KNOWLEDGE", "python": "KNOWLEDGE"}))
 
-    assert (threshold, f1) == (0.25, 1.0)
+    assert (chosen, f1) == (Decoding(term_threshold=0.25, own_spans=True, judge=None), 1.0)
+
+
+def dev_split(size: int) -> tuple[list[str], list[TokenScores], list[list[Span]]]:
+    """`size` texts "learn X in a project" where X (0.1 to 0.9 by the model) is a skill of the text
+    from 0.5 up, "project" never is (though the model gives it 0.7), and a sure span of the model's
+    own ("cello", 0.95) never is either."""
+    texts, scores, gold = [], [], []
+    offsets = [(0, 5), (6, 7), (8, 10), (11, 12), (13, 20), (21, 26)]
+    for index in range(size):
+        belief = 0.1 + 0.8 * (index % 9) / 8
+        letter = "abcdefghi"[index % 9]
+        texts.append(f"learn {letter} in a project cello")
+        rows = [[1, 0, 0, 0, 0], [1 - belief, belief, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 0, 0, 0],
+                [0.3, 0.7, 0, 0, 0], [0.05, 0, 0, 0.95, 0]]  # fmt: skip
+        scores.append(TokenScores(offsets, rows))
+        gold.append([Span(6, 7, "KNOWLEDGE")] if belief >= 0.5 else [])
+    return texts, scores, gold
+
+
+def test_a_dev_split_with_enough_terms_fits_a_term_judge_and_leaves_out_own_spans_that_hurt():
+    texts, scores, gold = dev_split(90)
+    lexicon = Lexicon({**{letter: "KNOWLEDGE" for letter in "abcdefghi"}, "project": "KNOWLEDGE"})
+
+    chosen, f1 = decoding.calibrate(texts, scores, gold, lexicon)
+
+    terms = [lexicon.find(text, overlapping=True) for text in texts]
+    without_judge = max(
+        score(gold, [decode(t, s, f, decoding=Decoding(threshold, own)) for t, s, f in zip(texts, scores, terms, strict=True)],
+              [None] * len(texts))["f1"]
+        for threshold in decoding.TERM_THRESHOLDS for own in (True, False)
+    )  # fmt: skip
+    assert chosen.judge is not None and not chosen.own_spans and f1 > without_judge
+    assert Decoding.from_metrics(chosen.as_json()) == chosen  # what a version stores is what it decodes with
+    # Where the model's belief says little (it gives "project" more than some skills), the judge
+    # weighs the rest: it learned that "project" is never one here.
+    project = [Span(13, 20, "KNOWLEDGE")]
+    assert decode(texts[0], scores[0], project, decoding=chosen, at_least_one=False) == []
+
+
+def test_too_few_dev_terms_fit_no_judge_and_versions_before_the_judge_decode_as_they_did():
+    texts, scores, gold = dev_split(9)
+    assert decoding.fit_judge(texts, scores, gold, Lexicon({"a": "KNOWLEDGE", "project": "KNOWLEDGE"}), {}) is None
+    assert Decoding.from_metrics({"term_threshold": 0.3, "dev_f1": 0.7}) == Decoding(0.3, True, None)
+    assert Decoding.from_metrics(None) == Decoding()
+    # A judge of other features than this code computes is not applied to the wrong ones.
+    assert TermJudge.from_json({"features": ["model_mean"], "weights": [1.0], "bias": 0.0}) is None
+
+
+def test_a_term_inside_a_longer_one_is_a_skill_where_the_longer_one_is_not():
+    text = "machine learning engineer"
+    lexicon = Lexicon({"machine learning": "KNOWLEDGE", "machine learning engineer": "KNOWLEDGE"})
+    offsets = [(0, 7), (8, 16), (17, 25)]
+    sure_of_two = [[0.1, 0.9, 0, 0, 0], [0.1, 0, 0.9, 0, 0], [0.9, 0, 0.1, 0, 0]]  # "engineer": 0.1
+    sure_of_three = [[0.1, 0.9, 0, 0, 0], [0.1, 0, 0.9, 0, 0], [0.1, 0, 0.9, 0, 0]]
+
+    assert [(s.start, s.end) for s in lexicon.find(text)] == [(0, 25)]
+    terms = lexicon.find(text, overlapping=True)
+    assert [(s.start, s.end) for s in terms] == [(0, 16), (0, 25)]
+    # The longer term's mean is (0.9 + 0.9 + 0.1) / 3 = 0.63 against a threshold of 0.7: not a skill here.
+    (shorter,) = decode(text, TokenScores(offsets, sure_of_two), terms, decoding=Decoding(term_threshold=0.7))
+    (longer,) = decode(text, TokenScores(offsets, sure_of_three), terms, decoding=Decoding(term_threshold=0.7))
+    assert (shorter.start, shorter.end) == (0, 16) and (longer.start, longer.end) == (0, 25)
+
+
+def test_priors_recounted_on_the_training_split_leave_the_dev_texts_out():
+    examples = [
+        Example("python here", (Span(0, 6, "KNOWLEDGE"),)), Example("python there", ()),
+        Example("sql here", (Span(0, 3, "KNOWLEDGE"),)),
+    ]  # fmt: skip
+
+    assert recounted_priors({"python": 0.9, "sql": 0.9, "java": 0.9}, examples) == {
+        "python": pytest.approx(2 / 4),
+        "sql": pytest.approx(2 / 3),
+    }  # java occurs in none of them: no prior, as for a term no corpus counted
 
 
 def test_a_kept_term_is_shown_to_learners_whatever_threshold_its_version_chose():
@@ -186,8 +261,8 @@ def test_a_kept_term_is_shown_to_learners_whatever_threshold_its_version_chose()
     scores = TokenScores([(0, 5), (6, 9)], [[1, 0, 0, 0, 0], [0.7, 0.3, 0, 0, 0]])
     terms = find_terms(text, {"sql": "KNOWLEDGE"})
 
-    (kept,) = decode(text, scores, terms, term_threshold=0.2)
-    (guess,) = decode(text, scores, terms, term_threshold=0.4)
+    (kept,) = decode(text, scores, terms, decoding=Decoding(term_threshold=0.2))
+    (guess,) = decode(text, scores, terms, decoding=Decoding(term_threshold=0.4))
 
     assert kept.confidence >= SHOWN_CONFIDENCE > guess.confidence  # 0.3 is a skill under 0.2, a guess under 0.4
     assert kept.confidence == pytest.approx(0.5 + 0.5 * 0.1 / 0.8) and guess.confidence == pytest.approx(0.375)

@@ -11,7 +11,7 @@ from django.db import connection
 
 from jobs.services import job_cancel
 from ml import corpus, services
-from ml.decoding import TERM_THRESHOLDS
+from ml.decoding import JUDGE_THRESHOLDS, TERM_THRESHOLDS, Decoding
 from ml.inference import MAX_LENGTH, Tagger, tagger_for
 from ml.models import CourseSkill, JobStatus, ModelVersion, SkillTerm, TaggingJob, TrainingJob
 from ml.spans import LABELS
@@ -107,8 +107,8 @@ def test_a_training_job_saves_a_version_that_tags_courses(settings, tmp_path):
     # job's dev split are kept with the version; its tagger decodes with that threshold.
     assert [row["epoch"] for row in version.metrics["history"]] == list(range(1, version.metrics["epochs_run"] + 1))
     assert all(0 <= row["track_accuracy"] <= 1 for row in version.metrics["history"])
-    assert version.metrics["decoding"]["term_threshold"] in TERM_THRESHOLDS
-    assert tagger_for(version).term_threshold == version.metrics["decoding"]["term_threshold"]
+    assert version.metrics["decoding"]["term_threshold"] in {*TERM_THRESHOLDS, *JUDGE_THRESHOLDS}
+    assert tagger_for(version).decoding == Decoding.from_metrics(version.metrics["decoding"])
     SkillTerm.objects.create(name="水彩", type="ART", aliases="watercolor")  # tagging reads the lexicon too
     tagging = services.model_version_activate(version=version)
     tagging = tagging_job_run(job_id=tagging.pk)

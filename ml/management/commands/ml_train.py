@@ -127,9 +127,11 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  track accuracy {metrics.get('track_accuracy', 0):.3f}")
         if decoding := metrics.get("decoding"):
+            judge = "a term judge" if decoding.get("judge") else "the model's belief and the prior"
+            own = "kept" if decoding.get("own_spans", True) else "left out"
             self.stdout.write(
-                f"  decoding with the lexicon: term threshold {decoding['term_threshold']}, dev skill F1 "
-                f"{decoding['dev_f1']:.3f}"
+                f"  decoding with the lexicon: {judge}, term threshold {decoding['term_threshold']}, the model's "
+                f"own spans {own}; dev skill F1 {decoding['dev_f1']:.3f}"
             )
         self.stdout.write(
             f"  {metrics.get('samples_per_second')} samples/s, peak memory {metrics.get('peak_memory_mb')} MB"
