@@ -110,6 +110,27 @@ COURSES = [
 ]  # fmt: skip
 
 
+# The skills the demo catalogue's texts name, as its managers would have put them in the skill
+# lexicon (`seed_demo_ml` adds them to the shipped corpus's): the tagger judges named terms, and
+# its demo model is too small to draw good spans of its own in these sentences.
+SKILLS = {
+    "KNOWLEDGE": [
+        "pandas", "统计思维", "statistical thinking", "结构化表达", "structured expression", "金字塔原理",
+        "pyramid principle", "商务写作", "需求分析", "requirements analysis", "原型设计", "prototyping",
+        "user research", "线性回归", "linear regression", "交叉验证", "cross-validation", "批判性思维",
+        "critical thinking", "逻辑谬误", "logical fallacies", "设计思维", "design thinking", "音频分析",
+        "audio analysis", "故事结构", "story structure", "演讲",
+    ],
+    "ART": [
+        "湿画法", "干画法", "wet-on-wet", "dry brush", "色彩调和", "colour mixing", "透视", "perspective", "明暗",
+        "shading", "识谱", "reading music", "指法", "fingering", "和弦伴奏", "chord accompaniment", "科学发声",
+        "气息控制", "breath control", "stage presence", "笔墨技法", "brush and ink", "水墨画", "ink painting",
+        "构图", "composition", "排版", "typography", "编曲", "arranging", "混音", "mixing", "商业插画", "绘本",
+        "picture books", "短片", "short films",
+    ],
+}  # fmt: skip
+
+
 def lesson_body(course_title: str, lesson_title: str, position: int, english: bool) -> str:
     if english:
         return (

@@ -16,10 +16,13 @@ Three rules on top of reading each token's most likely label:
 """
 
 import math
+import re
+import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import product
 
 from ml.evaluation import score
 from ml.spans import ENTITY_TYPES, LABELS, Lexicon, Span
@@ -32,6 +35,8 @@ TYPE_LABELS = {kind: (LABELS.index(f"B-{kind}"), LABELS.index(f"I-{kind}")) for 
 # confidence. Both chosen on rows held out of training, not on the rows the benchmark scores.
 TERM_THRESHOLD = 0.5
 OWN_SPAN_THRESHOLD = 0.9
+# A best guess's confidence is this share of the model's belief: under 0.5, so learners never see one.
+GUESS_SHARE = 0.49
 # The thresholds on `term_belief` a training job tries on its dev split (`calibrate`): how sure a
 # model is depends on how long and on how much it trained, so each version gets its own.
 TERM_THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(2, 13))  # 0.1 .. 0.6
@@ -73,6 +78,29 @@ def _closed(current: tuple[int, int, str, list[float]]) -> Span:
     return Span(start, end, kind, sum(probabilities) / len(probabilities))
 
 
+# What a skill's name does not begin or end with, and the marks that end a clause inside a text
+# (a full stop or comma before a space; any Chinese one): a span across them is a phrase.
+_EDGES = " \t\r\n.,;:!?'\"()[]。，、；：！？（）“”‘’《》「」"
+_CLAUSE_BREAK = re.compile(r"[。，、；：！？]|[.,;:!?](?:\s|$)")
+
+
+def named_spans(text: str, spans: Sequence[Span]) -> list[Span]:
+    """The model's own spans that read as a skill's name: edges trimmed of spaces and punctuation
+    ("painting." -> "painting"), and none that runs across a clause ("曲、混音与音频分析结合").
+    The model draws such spans where it half-learned a text's wording (a small demo model on
+    sentences of a catalogue); lexicon terms never need this, their edges are the term's."""
+    named = []
+    for span in spans:
+        start, end = span.start, span.end
+        while start < end and text[start] in _EDGES:
+            start += 1
+        while end > start and text[end - 1] in _EDGES:
+            end -= 1
+        if start < end and not _CLAUSE_BREAK.search(text, start, end):
+            named.append(Span(start, end, span.type, span.confidence))
+    return named
+
+
 def _term_score(scores: TokenScores, term: Span) -> tuple[float, str]:
     """Mean entity probability of the tokens inside `term`, and the likelier type there."""
     first = bisect_left(scores.offsets, (term.start, -1))  # offsets are sorted: no scan of the text
@@ -88,9 +116,12 @@ def _term_score(scores: TokenScores, term: Span) -> tuple[float, str]:
     return sum(typed.values()), kind
 
 
-def _best_guess(scores: TokenScores) -> Span | None:
+def _best_guess(text: str, scores: TokenScores) -> Span | None:
     """The likeliest skill of a text the argmax finds none in: the token most likely to begin one,
-    grown over the rest of its word (sub-words that follow without a gap)."""
+    grown over the rest of its word (sub-words of letters or digits that follow without a gap; a
+    Chinese character is a word of its own, as the text has no spaces to end one). Its confidence
+    stays below what learners see, however sure the model is of the token: a guess gives the
+    course its track, not a chip (a version that leaves its own spans out has judged them no help)."""
     if not scores.offsets:
         return None
     best = max(range(len(scores.offsets)), key=lambda i: 1 - scores.probabilities[i][OUTSIDE])
@@ -98,10 +129,14 @@ def _best_guess(scores: TokenScores) -> Span | None:
     kind = max(ENTITY_TYPES, key=lambda k: row[TYPE_LABELS[k][0]] + row[TYPE_LABELS[k][1]])
     start, end = scores.offsets[best]
     for next_start, next_end in scores.offsets[best + 1 :]:
-        if next_start != end:
+        if next_start != end or not (_in_word(text[end - 1]) and _in_word(text[next_start])):
             break
         end = next_end
-    return Span(start, end, kind, 1 - row[OUTSIDE])
+    return Span(start, end, kind, GUESS_SHARE * (1 - row[OUTSIDE]))
+
+
+def _in_word(character: str) -> bool:
+    return character.isalnum() and unicodedata.east_asian_width(character) not in ("W", "F")
 
 
 def term_belief(model: float, prior: float | None) -> float:
@@ -175,11 +210,13 @@ class TermJudge:
 @dataclass(frozen=True)
 class Decoding:
     """How a version decodes with a lexicon, chosen on its training job's dev split (`calibrate`):
-    the belief a term needs, whether the model's own spans outside every term are kept, and the
-    term judge (None: `term_belief`). Versions saved before a setting existed get its old value."""
+    the belief a term needs, whether the model's own spans outside every term are kept, whether a
+    kept term takes the lexicon's type or the one the model reads there, and the term judge (None:
+    `term_belief`). Versions saved before a setting existed get its old value."""
 
     term_threshold: float = TERM_THRESHOLD
     own_spans: bool = True
+    lexicon_types: bool = False
     judge: TermJudge | None = None
 
     @classmethod
@@ -191,6 +228,7 @@ class Decoding:
         return cls(
             term_threshold=float(threshold),
             own_spans=bool(data.get("own_spans", True)),
+            lexicon_types=bool(data.get("lexicon_types", False)),
             judge=TermJudge.from_json(judge if isinstance(judge, dict) else None),
         )
 
@@ -198,6 +236,7 @@ class Decoding:
         return {
             "term_threshold": self.term_threshold,
             "own_spans": self.own_spans,
+            "lexicon_types": self.lexicon_types,
             "judge": self.judge.as_json() if self.judge else None,
         }
 
@@ -276,7 +315,9 @@ def decode(
     for belief, occurrences in _judged_terms(text, scores, terms or (), priors or {}, decoding.judge):
         confidence = calibrated(belief, threshold)
         if belief >= threshold:
-            accepted += [Span(t.start, t.end, kind, confidence) for t, kind in occurrences]
+            accepted += [
+                Span(t.start, t.end, t.type if decoding.lexicon_types else kind, confidence) for t, kind in occurrences
+            ]
         elif likeliest is None or belief > likeliest[0]:
             first = occurrences[0][0]
             likeliest = (belief, Span(first.start, first.end, first.type, confidence))
@@ -288,9 +329,9 @@ def decode(
         if not any(span.start < k.end and k.start < span.end for k in kept):
             kept.append(span)
     if terms is None:
-        own = argmax_spans(scores)
+        own = named_spans(text, argmax_spans(scores))
     elif decoding.own_spans:
-        own = [span for span in argmax_spans(scores) if span.confidence >= OWN_SPAN_THRESHOLD]
+        own = [span for span in named_spans(text, argmax_spans(scores)) if span.confidence >= OWN_SPAN_THRESHOLD]
     else:
         own = []
     spans = kept + [span for span in own if not any(span.start < k.end and k.start < span.end for k in kept)]
@@ -298,7 +339,7 @@ def decode(
     # F1 on bare titles 0.566 -> 0.721 (300 rows), the art track found on 26% of art titles, not 15%
     # (54 rows), while knowledge ones kept 99.2% (was 100%). The model's type instead of the
     # lexicon's found art on none more.
-    if not spans and at_least_one and (guess := likeliest[1] if likeliest else _best_guess(scores)) is not None:
+    if not spans and at_least_one and (guess := likeliest[1] if likeliest else _best_guess(text, scores)) is not None:
         spans = [guess]
     return sorted(spans)
 
@@ -343,7 +384,8 @@ def calibrate(
 ) -> tuple[Decoding, float]:
     """The decoding that scores the best skill F1 on these texts (a training job's dev split) with
     this lexicon, and that F1: a term judge where there is enough to fit one, the threshold on its
-    belief, and whether the model's own spans help.
+    belief, whether the model's own spans help, and whose types to give kept terms (the model's,
+    read in context, or the lexicon's: a manager's, or the track its corpus has the term under).
 
     `dev_priors`: the lexicon's priors as counted without these texts (`held_out_priors`); a prior
     counted on the very texts it is judged on tells their labels, and would be trusted too much."""
@@ -351,14 +393,15 @@ def calibrate(
     terms = [lexicon.find(text, overlapping=True) for text in texts]
     judge = fit_judge(texts, scores, gold, lexicon, priors)
     best = (Decoding(), -1.0)
-    for own_spans in (True, False):
-        for threshold in JUDGE_THRESHOLDS if judge else TERM_THRESHOLDS:
-            decoding = Decoding(term_threshold=threshold, own_spans=own_spans, judge=judge)
-            predicted = [
-                decode(text, text_scores, found, priors, decoding=decoding)
-                for text, text_scores, found in zip(texts, scores, terms, strict=True)
-            ]
-            f1 = score(gold, predicted, [None] * len(texts))["f1"]
-            if f1 > best[1]:
-                best = (decoding, f1)
+    # On a tie: own spans left out (learners see only skills a lexicon names), the model's types.
+    thresholds = JUDGE_THRESHOLDS if judge else TERM_THRESHOLDS
+    for own_spans, lexicon_types, threshold in product((False, True), (False, True), thresholds):
+        decoding = Decoding(threshold, own_spans, lexicon_types, judge)
+        predicted = [
+            decode(text, text_scores, found, priors, decoding=decoding)
+            for text, text_scores, found in zip(texts, scores, terms, strict=True)
+        ]
+        f1 = score(gold, predicted, [None] * len(texts))["f1"]
+        if f1 > best[1]:
+            best = (decoding, f1)
     return best

@@ -127,8 +127,39 @@ def test_a_text_without_any_span_gets_its_likeliest_one_whole_words():
     (guess,) = decode(text, TokenScores(offsets, rows))
 
     assert (text[guess.start : guess.end], guess.type) == ("Watercolours", "ART")
-    assert guess.confidence == pytest.approx(0.4)
+    assert guess.confidence == pytest.approx(decoding.GUESS_SHARE * 0.4)
     assert decode("", TokenScores([], [])) == []
+
+
+def test_a_best_guess_in_chinese_is_one_character_and_never_shown_however_sure():
+    # Chinese has no spaces: growing "the rest of the word" over tokens that follow without a gap
+    # made a guess of a whole clause ("水创作，体会东方绘画的留白之美。").
+    text = "水墨创作，体会留白。"
+    offsets = [(index, index + 1) for index in range(len(text))]
+    rows = one_hot(["O"] * len(text), [0.9] * len(text))
+    rows[0] = [0.0, 0, 0, 1.0, 0]  # certain of B-ART, and still only a guess
+
+    (guess,) = decode(text, TokenScores(offsets, rows), [], decoding=Decoding(own_spans=False))
+
+    assert (text[guess.start : guess.end], guess.type) == ("水", "ART")
+    assert guess.confidence < SHOWN_CONFIDENCE
+    # Nor does punctuation after a word join it.
+    english = TokenScores([(0, 8), (8, 9)], [[0.0, 0, 0, 1.0, 0], [1.0, 0, 0, 0, 0]])
+    (word,) = decode("painting.", english, [], decoding=Decoding(own_spans=False))
+    assert (word.start, word.end) == (0, 8)
+
+
+def test_the_models_own_spans_are_trimmed_to_a_name_and_never_a_clause():
+    text = "art: 曲、混音 (painting.)"
+    spans = [Span(0, 4, "ART", 0.95), Span(5, 9, "ART", 0.95), Span(10, 21, "ART", 0.95)]
+
+    named = decoding.named_spans(text, spans)
+
+    assert [(text[s.start : s.end], s.confidence) for s in named] == [("art", 0.95), ("painting", 0.95)]
+    assert decoding.named_spans("node.js, asp.net", [Span(0, 7, "KNOWLEDGE"), Span(9, 16, "KNOWLEDGE")]) == [
+        Span(0, 7, "KNOWLEDGE"),
+        Span(9, 16, "KNOWLEDGE"),
+    ]  # a full stop inside a name is no clause break
 
 
 def test_a_text_without_any_span_but_with_lexicon_terms_gets_the_likeliest_term_as_the_lexicon_types_it():
@@ -179,7 +210,8 @@ def test_the_term_threshold_is_the_one_that_scores_best_on_the_dev_texts():
 
     chosen, f1 = decoding.calibrate(texts, scores, gold, Lexicon({"sql": "KNOWLEDGE", "python": "KNOWLEDGE"}))
 
-    assert (chosen, f1) == (Decoding(term_threshold=0.25, own_spans=True, judge=None), 1.0)
+    # Own spans change nothing here, nor do the types: on a tie they stay out, the model's types kept.
+    assert (chosen, f1) == (Decoding(term_threshold=0.25, own_spans=False, lexicon_types=False, judge=None), 1.0)
 
 
 def dev_split(size: int) -> tuple[list[str], list[TokenScores], list[list[Span]]]:
@@ -222,7 +254,7 @@ def test_a_dev_split_with_enough_terms_fits_a_term_judge_and_leaves_out_own_span
 def test_too_few_dev_terms_fit_no_judge_and_versions_before_the_judge_decode_as_they_did():
     texts, scores, gold = dev_split(9)
     assert decoding.fit_judge(texts, scores, gold, Lexicon({"a": "KNOWLEDGE", "project": "KNOWLEDGE"}), {}) is None
-    assert Decoding.from_metrics({"term_threshold": 0.3, "dev_f1": 0.7}) == Decoding(0.3, True, None)
+    assert Decoding.from_metrics({"term_threshold": 0.3, "dev_f1": 0.7}) == Decoding(0.3, own_spans=True)
     assert Decoding.from_metrics(None) == Decoding()
     # A judge of other features than this code computes is not applied to the wrong ones.
     assert TermJudge.from_json({"features": ["model_mean"], "weights": [1.0], "bias": 0.0}) is None
@@ -266,3 +298,19 @@ def test_a_kept_term_is_shown_to_learners_whatever_threshold_its_version_chose()
 
     assert kept.confidence >= SHOWN_CONFIDENCE > guess.confidence  # 0.3 is a skill under 0.2, a guess under 0.4
     assert kept.confidence == pytest.approx(0.5 + 0.5 * 0.1 / 0.8) and guess.confidence == pytest.approx(0.375)
+
+
+def test_a_dev_split_where_the_model_mistypes_terms_chooses_the_lexicons_types():
+    # The model finds "piano" (an art skill in the lexicon and in gold) but reads it as knowledge.
+    texts = ["piano and sql"] * 4
+    rows = [[0.1, 0.9, 0, 0, 0], [1, 0, 0, 0, 0], [0.1, 0.9, 0, 0, 0]]
+    scores = [TokenScores([(0, 5), (6, 9), (10, 13)], rows)] * 4
+    gold = [[Span(0, 5, "ART"), Span(10, 13, "KNOWLEDGE")]] * 4
+    lexicon = Lexicon({"piano": "ART", "sql": "KNOWLEDGE"})
+
+    chosen, f1 = decoding.calibrate(texts, scores, gold, lexicon)
+
+    assert chosen.lexicon_types and f1 == 1.0
+    assert Decoding.from_metrics(chosen.as_json()) == chosen
+    typed = decode(texts[0], scores[0], lexicon.find(texts[0], overlapping=True), decoding=chosen)
+    assert [(s.start, s.type) for s in typed] == [(0, "ART"), (10, "KNOWLEDGE")]

@@ -3,6 +3,7 @@ puts them in use (or rejects them) in bulk, and `ml_train --data` puts a file's 
 
 import csv
 import json
+import tempfile
 from io import StringIO
 
 import pytest
@@ -138,6 +139,19 @@ def test_ml_train_puts_the_training_rows_skills_in_the_lexicon_unless_told_not_t
         {} if status is None else {"Python": status, "SQL": status, "watercolor": status}
     )
     assert ("lexicon from records.csv: 3 new terms" in out.getvalue()) == (status is not None)
+
+
+def test_ml_train_on_a_split_leaves_no_file_of_it_behind(tmp_path, monkeypatch):
+    data = tmp_path / "records.csv"
+    data.write_bytes(records_csv())
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    call_command("ml_train", "--data", str(data), "--split", "train", "--epochs", "1", "--max-length", "16",
+                 stdout=StringIO())  # fmt: skip
+
+    assert list(scratch.glob("*.csv")) == []  # the training part was written there, and removed after the run
 
 
 def test_a_corpus_counts_how_often_each_term_is_a_skill_where_it_occurs(manager):

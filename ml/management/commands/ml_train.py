@@ -100,9 +100,14 @@ class Command(BaseCommand):
             self.stdout.write(epoch_line(row))
             bar.refresh()
 
-        ran = training_job_run(
-            job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n), on_epoch=on_epoch
-        )
+        try:
+            ran = training_job_run(
+                job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n), on_epoch=on_epoch
+            )
+        finally:
+            for original, path in zip(options["data"], files, strict=True):
+                if path != original:  # a training split written for this run
+                    path.unlink(missing_ok=True)
         bar.close()
         if ran is None:  # a worker claimed the new job first
             raise CommandError(f"training job {job.pk} was run elsewhere")
@@ -129,9 +134,10 @@ class Command(BaseCommand):
         if decoding := metrics.get("decoding"):
             judge = "a term judge" if decoding.get("judge") else "the model's belief and the prior"
             own = "kept" if decoding.get("own_spans", True) else "left out"
+            types = "the lexicon's" if decoding.get("lexicon_types") else "the model's"
             self.stdout.write(
                 f"  decoding with the lexicon: {judge}, term threshold {decoding['term_threshold']}, the model's "
-                f"own spans {own}; dev skill F1 {decoding['dev_f1']:.3f}"
+                f"own spans {own}, {types} types; dev skill F1 {decoding['dev_f1']:.3f}"
             )
         self.stdout.write(
             f"  {metrics.get('samples_per_second')} samples/s, peak memory {metrics.get('peak_memory_mb')} MB"
