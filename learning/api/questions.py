@@ -152,7 +152,10 @@ class QuestionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
-        request=None, responses=FollowSerializer, summary="Follow the question (POST) or stop following it (DELETE)."
+        # 200 with the state for DELETE too (the schema's default for a DELETE is 204, no body).
+        request=None,
+        responses={200: FollowSerializer},
+        summary="Follow the question (POST) or stop following it (DELETE).",
     )
     @action(detail=True, methods=["post", "delete"])
     def follow(self, request: Request, pk: str) -> Response:

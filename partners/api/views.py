@@ -114,7 +114,8 @@ class PartnerCourseViewSet(PartnerViewSet, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(methods=["GET"], parameters=[ID], responses=s.PartnerLessonSerializer(many=True))
     @extend_schema(methods=["POST"], parameters=[ID], request=s.PartnerLessonSerializer,
                    responses={201: s.PartnerLessonSerializer})  # fmt: skip
-    @action(detail=True, methods=["get", "post"], serializer_class=s.PartnerLessonSerializer)
+    # The whole ordered list, unpaginated (a course has few lessons; reorder posts them all).
+    @action(detail=True, methods=["get", "post"], serializer_class=s.PartnerLessonSerializer, pagination_class=None)
     def lessons(self, request: Request, pk: str) -> Response:
         """The course's lessons in order; owners and managers add one at the end."""
         course = self.get_object()
