@@ -24,6 +24,7 @@ import json
 import os
 import random
 import shlex
+from contextlib import ExitStack
 from io import StringIO
 
 from common import SHARED
@@ -60,13 +61,14 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from ml.datasets import read_records, records_to_csv, split_by_id
+    from ml.datasets import read_records, records_csv, split_by_id
 
     source = SHARED / "coursera_2021.csv"
+    scratch = ExitStack()  # the reduced protocol's temporary files, removed at the end
     if args.rows or args.dev_rows:
         train, dev = split_by_id(read_records(source))
-        train_file = records_to_csv(sample(train, args.rows), "train")
-        dev_file = records_to_csv(sample(dev, args.dev_rows), "dev")
+        train_file = scratch.enter_context(records_csv(sample(train, args.rows), "coursera_2021-train"))
+        dev_file = scratch.enter_context(records_csv(sample(dev, args.dev_rows), "coursera_2021-dev"))
         train_split: list[str] = []
         dev_split: list[str] = []
     else:  # the user's commands word for word
@@ -100,9 +102,7 @@ def main() -> None:
         print(f"{label:28} {found['rows']:5} {found['precision']:6.3f} {found['recall']:6.3f} {found['f1']:6.3f} "
               f"{found['track_accuracy']:10.3f} {found['track_accuracy_per_type']['KNOWLEDGE']:10.3f} "
               f"{found['track_accuracy_per_type']['ART']:6.3f}")  # fmt: skip
-    if train_file != source:  # the reduced protocol's temporary files
-        train_file.unlink()
-        dev_file.unlink()
+    scratch.close()
 
 
 if __name__ == "__main__":

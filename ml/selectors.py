@@ -174,7 +174,8 @@ def training_examples(
         examples += found
     for path in files:
         found = datasets.read_file(Path(path))
-        summary[str(path)] = len(found)
+        name = Path(path).name  # a name, not where a temporary copy lies
+        summary[name] = summary.get(name, 0) + len(found)
         examples += found
     chosen = TrainingCorpus.objects.filter(pk__in=list(corpora))
     if missing := set(corpora) - {imported.pk for imported in chosen}:

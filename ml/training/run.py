@@ -117,7 +117,12 @@ def _train(
             "epochs_run": result.epochs_run,
             # Early stopping on the dev split: the recipe and where it stopped, kept with the version.
             "stopped_early": result.epochs_run < config.epochs,
-            "recipe": {**train_config_kwargs(params), "dev_share": DEV_SHARE, "seed": config.seed},
+            "recipe": {
+                **train_config_kwargs(params),
+                "art_weight": config.art_weight,
+                "dev_share": DEV_SHARE,
+                "seed": config.seed,
+            },
             "examples": {"train": len(train_set), "dev": len(dev_set)},
             "samples_per_second": result.samples_per_second,
             "peak_memory_mb": result.peak_memory_mb,

@@ -25,7 +25,16 @@ from transformers import DataCollatorForTokenClassification, get_linear_schedule
 
 from ml.evaluation import Scores
 from ml.spans import ENTITY_TYPES, LABELS, Example
-from ml.training_config import BATCH_SIZE, EPOCHS, LEARNING_RATE, LIMITS, MAX_LENGTH, OFFLINE_DEFAULT, PATIENCE
+from ml.training_config import (
+    ART_WEIGHT,
+    BATCH_SIZE,
+    EPOCHS,
+    LEARNING_RATE,
+    LIMITS,
+    MAX_LENGTH,
+    OFFLINE_DEFAULT,
+    PATIENCE,
+)
 
 from .align import IGNORE_INDEX, encode
 from .loading import load_for_training, load_tokenizer
@@ -47,12 +56,14 @@ class TrainConfig:
     weight_decay: float = 0.01
     max_grad_norm: float = 1.0
     patience: int = int(PATIENCE.default)
+    art_weight: float = ART_WEIGHT  # of the ART labels in the loss, against 1 for the others
     seed: int = 13
 
     def __post_init__(self) -> None:
         checks = {
             **{name: limit.admits(getattr(self, name)) for name, limit in LIMITS.items()},
             "warmup_ratio": 0 <= self.warmup_ratio < 1,
+            "art_weight": self.art_weight > 0,
         }
         bad = [name for name, ok in checks.items() if not ok]
         if bad:
@@ -89,6 +100,18 @@ def length_grouped_batches(lengths: Sequence[int], batch_size: int, rng: random.
     batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
     rng.shuffle(batches)
     return batches
+
+
+def label_weights(art_weight: float) -> torch.Tensor:
+    """Each label's weight in the loss, in LABELS order: `art_weight` for B-ART and I-ART, 1 for the rest."""
+    return torch.tensor([art_weight if label.endswith("-ART") else 1.0 for label in LABELS])
+
+
+def token_loss(logits: torch.Tensor, labels: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy over the labelled tokens (IGNORE_INDEX skipped), a weighted mean by their labels'
+    weights; with every weight 1 it is the model's own loss. Computed in float32 under bf16 autocast."""
+    flat = logits.reshape(-1, logits.shape[-1]).float()
+    return torch.nn.functional.cross_entropy(flat, labels.reshape(-1), weight=weights, ignore_index=IGNORE_INDEX)
 
 
 def entity_metrics(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, Any]:
@@ -138,6 +161,7 @@ def train(
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(groups, lr=config.learning_rate)
+    weights = label_weights(config.art_weight).to(device)
     steps_per_epoch = math.ceil(len(features) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup_ratio * total_steps), total_steps)
@@ -155,8 +179,9 @@ def train(
             if should_stop and should_stop():
                 raise TrainingCancelled
             batch = {k: v.to(device) for k, v in collate([features[i] for i in batch_ids]).items()}
+            labels = batch.pop("labels")
             with autocast:
-                loss = model(**batch).loss
+                loss = token_loss(model(**batch).logits, labels, weights)
             loss.backward()
             clip_grad_norm_(model.parameters(), config.max_grad_norm)
             optimizer.step()

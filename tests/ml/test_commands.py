@@ -39,7 +39,7 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     job = version.training_job
     # Measured on this CPU: dev F1 0.40, 0.68, 0.67 after epochs 1-3 (best 2); KNOWLEDGE 0.71, ART
     # 0.64. The floors leave a margin for other machines and fail a fine-tune that barely learns.
-    assert job.dataset == {"corpus": 480, str(gold): 1, "train": job.dataset["train"], "dev": job.dataset["dev"]}
+    assert job.dataset == {"corpus": 480, "gold.jsonl": 1, "train": job.dataset["train"], "dev": job.dataset["dev"]}
     assert job.dataset["train"] + job.dataset["dev"] == 481 and job.dataset["dev"] >= 80
     assert version.metrics["f1"] > 0.5, version.metrics
     assert all(version.metrics["per_type"][kind]["f1"] > 0.4 for kind in ("KNOWLEDGE", "ART")), version.metrics
@@ -56,6 +56,7 @@ def test_train_tag_and_evaluate_from_the_command_line(settings, tmp_path):
     assert version.metrics["history"] == job.metrics
     assert f"term threshold {version.metrics['decoding']['term_threshold']}" in out.getvalue()
     assert version.metrics["recipe"]["patience"] == 1 and version.metrics["stopped_early"] is False
+    assert version.metrics["recipe"]["art_weight"] == 3.0
     # The gold file's span went into the lexicon, in use (`--lexicon accept`, the default).
     assert "lexicon from gold.jsonl: 1 new terms in use" in out.getvalue()
     assert SkillTerm.objects.get().name == "watercolor"

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from ml import selectors, services
 from ml.datasets import TermProposal
-from ml.models import SkillTerm
+from ml.models import SkillTerm, TrainingJob
 
 pytestmark = pytest.mark.django_db
 HEADER = ["id", "title", "description", "skills", "domain", "source"]
@@ -151,7 +151,10 @@ def test_ml_train_on_a_split_leaves_no_file_of_it_behind(tmp_path, monkeypatch):
     call_command("ml_train", "--data", str(data), "--split", "train", "--epochs", "1", "--max-length", "16",
                  stdout=StringIO())  # fmt: skip
 
-    assert list(scratch.glob("*.csv")) == []  # the training part was written there, and removed after the run
+    assert list(scratch.iterdir()) == []  # the training part was written there, and removed after the run
+    # The job's summary names the part by the file it came from, not by where it lay.
+    dataset = TrainingJob.objects.get().dataset
+    assert set(dataset) == {"records-train.csv", "train", "dev"}
 
 
 def test_a_corpus_counts_how_often_each_term_is_a_skill_where_it_occurs(manager):

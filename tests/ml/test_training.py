@@ -77,6 +77,29 @@ def test_training_stops_between_steps_when_asked(tmp_path):
     assert len(calls) == 3
 
 
+def test_art_labels_weigh_more_in_the_loss():
+    import math
+
+    import torch
+
+    from ml.training.align import IGNORE_INDEX
+    from ml.training.train import label_weights, token_loss
+
+    weights = label_weights(3.0)
+    assert {label: weights[i].item() for i, label in enumerate(LABELS)} == {
+        "O": 1.0, "B-KNOWLEDGE": 1.0, "I-KNOWLEDGE": 1.0, "B-ART": 3.0, "I-ART": 3.0,
+    }  # fmt: skip
+    # Two labelled tokens and a padded one: "O" read right (p = e/(e+4)), "B-ART" read wrong (p = 1/(e+4)).
+    logits = torch.zeros(1, 3, len(LABELS))
+    logits[0, :, LABELS.index("O")] = 1.0
+    labels = torch.tensor([[LABELS.index("O"), LABELS.index("B-ART"), IGNORE_INDEX]])
+    right, wrong = -math.log(math.e / (math.e + 4)), -math.log(1 / (math.e + 4))
+    assert token_loss(logits, labels, weights).item() == pytest.approx((right + 3 * wrong) / 4)
+    assert token_loss(logits, labels, label_weights(1.0)).item() == pytest.approx((right + wrong) / 2)
+    with pytest.raises(ValueError, match="art_weight"):
+        TrainConfig(art_weight=0)
+
+
 @pytest.mark.django_db
 def test_bad_parameters_are_refused_per_field():
     from platform_site.exceptions import ApplicationError

@@ -1,3 +1,4 @@
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -5,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ml import services
-from ml.datasets import read_records, records_to_csv, split_by_id, term_proposals
+from ml.datasets import read_records, records_csv, split_by_id, term_proposals
 from ml.models import JobStatus
 from ml.training_config import LIMITS, SOURCES
 from platform_site.exceptions import ApplicationError
@@ -77,37 +78,33 @@ class Command(BaseCommand):
         from ml.training.run import training_job_run
 
         sources = [s for s in options["sources"].split(",") if s] or ([] if options["data"] else list(SOURCES))
-        files = [self._prepare(path, options["split"]) for path in options["data"]]
         params = {
             **{name: options[name] for name in LIMITS},
             "base_model": options["base_model"] or None,
             "sources": sources,
             "activate": options["activate"],
         }
-        try:
-            job, _ = services.training_job_create(user=None, params=params)
-        except ApplicationError as error:
-            raise CommandError(f"{error.message} {error.extra}") from error
-        if options["lexicon"] != "off":
-            for original, path in zip(options["data"], files, strict=True):
-                self._feed_lexicon(original, path, accept=options["lexicon"] == "accept")
-        bar = tqdm(total=100, desc="training", unit="%")
+        with ExitStack() as scratch:  # the training parts written for this run, removed when it ends
+            files = [self._prepare(path, options["split"], scratch) for path in options["data"]]
+            try:
+                job, _ = services.training_job_create(user=None, params=params)
+            except ApplicationError as error:
+                raise CommandError(f"{error.message} {error.extra}") from error
+            if options["lexicon"] != "off":
+                for original, path in zip(options["data"], files, strict=True):
+                    self._feed_lexicon(original, path, accept=options["lexicon"] == "accept")
+            bar = tqdm(total=100, desc="training", unit="%")
 
-        def on_epoch(row: dict[str, Any]) -> None:
-            bar.clear()
-            if row["epoch"] == 1:
-                self.stdout.write(_row([title for title, _ in COLUMNS]))
-            self.stdout.write(epoch_line(row))
-            bar.refresh()
+            def on_epoch(row: dict[str, Any]) -> None:
+                bar.clear()
+                if row["epoch"] == 1:
+                    self.stdout.write(_row([title for title, _ in COLUMNS]))
+                self.stdout.write(epoch_line(row))
+                bar.refresh()
 
-        try:
             ran = training_job_run(
                 job_id=job.pk, files=files, on_progress=lambda p: bar.update(round(100 * p) - bar.n), on_epoch=on_epoch
             )
-        finally:
-            for original, path in zip(options["data"], files, strict=True):
-                if path != original:  # a training split written for this run
-                    path.unlink(missing_ok=True)
         bar.close()
         if ran is None:  # a worker claimed the new job first
             raise CommandError(f"training job {job.pk} was run elsewhere")
@@ -151,10 +148,10 @@ class Command(BaseCommand):
             f"accepted, {change.kept} already there (or rejected)"
         )
 
-    def _prepare(self, path: Path, split: str) -> Path:
+    def _prepare(self, path: Path, split: str, scratch: ExitStack) -> Path:
         if not path.exists():
             raise CommandError(f"{path}: no such file")
         if split == "all" or path.suffix == ".jsonl":
             return path
         train, _dev = split_by_id(read_records(path))
-        return records_to_csv(train, path.stem + "-train")
+        return scratch.enter_context(records_csv(train, path.stem + "-train"))
