@@ -63,46 +63,46 @@ def main() -> None:
 
     from ml.datasets import read_records, records_csv, split_by_id
 
-    source = SHARED / "coursera_2021.csv"
-    scratch = ExitStack()  # the reduced protocol's temporary files, removed at the end
-    if args.rows or args.dev_rows:
-        train, dev = split_by_id(read_records(source))
-        train_file = scratch.enter_context(records_csv(sample(train, args.rows), "coursera_2021-train"))
-        dev_file = scratch.enter_context(records_csv(sample(dev, args.dev_rows), "coursera_2021-dev"))
-        train_split: list[str] = []
-        dev_split: list[str] = []
-    else:  # the user's commands word for word
-        train_file, train_split, dev_file, dev_split = source, ["--split", "train"], source, ["--split", "dev"]
-    extra = [a for a in args.train_args if a != "--"]
+    # The reduced protocol's temporary files, removed at the end (also when a command fails).
+    with ExitStack() as scratch:
+        source = SHARED / "coursera_2021.csv"
+        if args.rows or args.dev_rows:
+            train, dev = split_by_id(read_records(source))
+            train_file = scratch.enter_context(records_csv(sample(train, args.rows), "coursera_2021-train"))
+            dev_file = scratch.enter_context(records_csv(sample(dev, args.dev_rows), "coursera_2021-dev"))
+            train_split: list[str] = []
+            dev_split: list[str] = []
+        else:  # the user's commands word for word
+            train_file, train_split, dev_file, dev_split = source, ["--split", "train"], source, ["--split", "dev"]
+        extra = [a for a in args.train_args if a != "--"]
 
-    def run(name: str, *command: str) -> str:
-        print(f"$ manage.py {name} {shlex.join(command)}", flush=True)
-        out = StringIO()
-        call_command(name, *command, stdout=out)
-        return out.getvalue()
+        def run(name: str, *command: str) -> str:
+            print(f"$ manage.py {name} {shlex.join(command)}", flush=True)
+            out = StringIO()
+            call_command(name, *command, stdout=out)
+            return out.getvalue()
 
-    model = ["--model", args.model] if args.model else []
-    if not args.model:
-        print(run("ml_train", "--data", str(train_file), *train_split, "--activate", *extra))
-    scored = [
-        ("held-out rows, no lexicon", dev_file, [*dev_split, "--lexicon", "none"], False),
-        ("held-out rows", dev_file, dev_split, False),
-        ("held-out titles", dev_file, dev_split, True),
-        *((f"{name} titles", SHARED / name, [], True) for name in args.other or OTHER_CATALOGUES),
-    ]
-    results = []
-    for label, path, split, titles in scored:
-        flags = [*split, *(["--titles"] if titles else [])]
-        results.append((label, json.loads(run("ml_evaluate", "--data", str(path), *flags, *model, "--json"))))
-    print(f"\n{'':28} {'rows':>5} {'P':>6} {'R':>6} {'F1':>6} {'track acc':>10} {'knowledge':>10} {'art':>6}")
-    anchor = LEXICON_ANCHOR
-    print(f"{'lexicon anchor (data README)':28} {'':>5} {anchor['precision']:6.3f} {anchor['recall']:6.3f} "
-          f"{anchor['f1']:6.3f}")  # fmt: skip
-    for label, found in results:
-        print(f"{label:28} {found['rows']:5} {found['precision']:6.3f} {found['recall']:6.3f} {found['f1']:6.3f} "
-              f"{found['track_accuracy']:10.3f} {found['track_accuracy_per_type']['KNOWLEDGE']:10.3f} "
-              f"{found['track_accuracy_per_type']['ART']:6.3f}")  # fmt: skip
-    scratch.close()
+        model = ["--model", args.model] if args.model else []
+        if not args.model:
+            print(run("ml_train", "--data", str(train_file), *train_split, "--activate", *extra))
+        scored = [
+            ("held-out rows, no lexicon", dev_file, [*dev_split, "--lexicon", "none"], False),
+            ("held-out rows", dev_file, dev_split, False),
+            ("held-out titles", dev_file, dev_split, True),
+            *((f"{name} titles", SHARED / name, [], True) for name in args.other or OTHER_CATALOGUES),
+        ]
+        results = []
+        for label, path, split, titles in scored:
+            flags = [*split, *(["--titles"] if titles else [])]
+            results.append((label, json.loads(run("ml_evaluate", "--data", str(path), *flags, *model, "--json"))))
+        print(f"\n{'':28} {'rows':>5} {'P':>6} {'R':>6} {'F1':>6} {'track acc':>10} {'knowledge':>10} {'art':>6}")
+        anchor = LEXICON_ANCHOR
+        print(f"{'lexicon anchor (data README)':28} {'':>5} {anchor['precision']:6.3f} {anchor['recall']:6.3f} "
+              f"{anchor['f1']:6.3f}")  # fmt: skip
+        for label, found in results:
+            print(f"{label:28} {found['rows']:5} {found['precision']:6.3f} {found['recall']:6.3f} {found['f1']:6.3f} "
+                  f"{found['track_accuracy']:10.3f} {found['track_accuracy_per_type']['KNOWLEDGE']:10.3f} "
+                  f"{found['track_accuracy_per_type']['ART']:6.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":
